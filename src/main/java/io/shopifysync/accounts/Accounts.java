@@ -1,0 +1,156 @@
+package io.shopifysync.accounts;
+
+import io.shopifysync.db.Database;
+import io.shopifysync.db.SqlStatements;
+import java.net.URI;
+import java.net.URISyntaxException;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.time.Clock;
+import java.time.OffsetDateTime;
+import java.time.ZoneOffset;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import javax.sql.DataSource;
+
+/** Registers, lists and removes stores; tokens are encrypted before they reach the database. */
+public final class Accounts {
+
+    /** What {@link #add} did. */
+    public enum AddOutcome { ADDED, UPDATED }
+
+    private final DataSource dataSource;
+    private final SqlStatements sql;
+    private final TokenCipher cipher;
+    private final Clock clock;
+
+    public Accounts(Database db, TokenCipher cipher) {
+        this(db.dataSource(), db.sql(), cipher, Clock.systemUTC());
+    }
+
+    public Accounts(DataSource dataSource, SqlStatements sql, TokenCipher cipher, Clock clock) {
+        this.dataSource = dataSource;
+        this.sql = sql;
+        this.cipher = cipher;
+        this.clock = clock;
+    }
+
+    /** Adds a store, or updates its token and API URL (and re-enables it) when it exists: one row per store. */
+    public AddOutcome add(String rawShop, String token, String rawApiUrl) {
+        ShopDomain shop = ShopDomain.parse(rawShop);
+        String accessToken = validToken(token);
+        String apiUrl = validApiUrl(rawApiUrl, shop);
+        String sealed = cipher.encrypt(accessToken, shop);
+        OffsetDateTime now = OffsetDateTime.now(clock).withOffsetSameInstant(ZoneOffset.UTC);
+        try (Connection c = dataSource.getConnection()) {
+            c.setAutoCommit(false);
+            try {
+                boolean existed = exists(c, shop);
+                try (PreparedStatement ps = c.prepareStatement(sql.get("upsert-shop"))) {
+                    ps.setString(1, shop.value());
+                    ps.setString(2, apiUrl);
+                    ps.setString(3, sealed);
+                    ps.setString(4, cipher.keyId());
+                    ps.setObject(5, now);
+                    ps.setObject(6, now);
+                    ps.setObject(7, now);
+                    ps.executeUpdate();
+                }
+                c.commit();
+                return existed ? AddOutcome.UPDATED : AddOutcome.ADDED;
+            } catch (SQLException | RuntimeException e) {
+                c.rollback();
+                throw e;
+            }
+        } catch (SQLException e) {
+            throw new IllegalStateException("could not store shop " + shop + ": " + e.getMessage(), e);
+        }
+    }
+
+    public List<Account> list() {
+        try (Connection c = dataSource.getConnection();
+             PreparedStatement ps = c.prepareStatement(sql.get("select-shops"));
+             ResultSet rs = ps.executeQuery()) {
+            List<Account> out = new ArrayList<>();
+            while (rs.next()) {
+                out.add(new Account(rs.getString(1), rs.getString(2), rs.getString(3), rs.getString(4),
+                        rs.getObject(5, OffsetDateTime.class), rs.getObject(6, OffsetDateTime.class),
+                        rs.getObject(7, OffsetDateTime.class), rs.getObject(8, OffsetDateTime.class)));
+            }
+            return out;
+        } catch (SQLException e) {
+            throw new IllegalStateException("could not list shops: " + e.getMessage(), e);
+        }
+    }
+
+    /** Forgets a store's credentials; its synced data stays until purged. Returns false when it was not registered. */
+    public boolean remove(String rawShop) {
+        ShopDomain shop = ShopDomain.parse(rawShop);
+        try (Connection c = dataSource.getConnection();
+             PreparedStatement ps = c.prepareStatement(sql.get("delete-shop"))) {
+            ps.setString(1, shop.value());
+            return ps.executeUpdate() > 0;
+        } catch (SQLException e) {
+            throw new IllegalStateException("could not remove shop " + shop + ": " + e.getMessage(), e);
+        }
+    }
+
+    /** The decrypted credentials of one store, for the API client. */
+    public Optional<ShopCredentials> credentials(String rawShop) {
+        ShopDomain shop = ShopDomain.parse(rawShop);
+        try (Connection c = dataSource.getConnection();
+             PreparedStatement ps = c.prepareStatement(sql.get("select-shop-credentials"))) {
+            ps.setString(1, shop.value());
+            try (ResultSet rs = ps.executeQuery()) {
+                if (!rs.next()) {
+                    return Optional.empty();
+                }
+                String token = cipher.decrypt(rs.getString(2), shop, rs.getString(3));
+                return Optional.of(new ShopCredentials(shop, rs.getString(1), token, rs.getString(4)));
+            }
+        } catch (SQLException e) {
+            throw new IllegalStateException("could not read shop " + shop + ": " + e.getMessage(), e);
+        }
+    }
+
+    private boolean exists(Connection c, ShopDomain shop) throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement(sql.get("select-shop-exists"))) {
+            ps.setString(1, shop.value());
+            try (ResultSet rs = ps.executeQuery()) {
+                return rs.next();
+            }
+        }
+    }
+
+    static String validToken(String token) {
+        if (token == null || token.isBlank()) {
+            throw new InvalidInputException("missing access token: pass the store's Admin API access token");
+        }
+        String t = token.trim();
+        if (t.length() > 1024 || !t.chars().allMatch(ch -> ch > 0x20 && ch < 0x7f)) {
+            throw new InvalidInputException("invalid access token: expected printable ASCII without spaces, at most 1024 characters");
+        }
+        return t;
+    }
+
+    static String validApiUrl(String raw, ShopDomain shop) {
+        if (raw == null || raw.isBlank()) {
+            return "https://" + shop.value();
+        }
+        String url = raw.trim().replaceAll("/+$", "");
+        try {
+            URI uri = new URI(url);
+            if (!("http".equals(uri.getScheme()) || "https".equals(uri.getScheme())) || uri.getHost() == null
+                    || uri.getQuery() != null || uri.getFragment() != null || uri.getUserInfo() != null) {
+                throw new URISyntaxException(url, "not an http(s) base URL");
+            }
+        } catch (URISyntaxException e) {
+            throw new InvalidInputException("invalid API URL '" + raw
+                    + "': expected http(s)://host[:port][/path], e.g. http://127.0.0.1:9393/shops/" + shop);
+        }
+        return url;
+    }
+}

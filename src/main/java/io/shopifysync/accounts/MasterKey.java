@@ -1,0 +1,106 @@
+package io.shopifysync.accounts;
+
+import io.shopifysync.config.AppConfig;
+import io.shopifysync.config.ConfigException;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.FileAlreadyExistsException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.security.SecureRandom;
+import java.util.Base64;
+import java.util.HexFormat;
+import javax.crypto.SecretKey;
+import javax.crypto.spec.SecretKeySpec;
+
+/**
+ * The AES-256 key that encrypts stored tokens: {@code SHOPIFY_SYNC_MASTER_KEY} (base64 of 32 bytes) or,
+ * when unset, {@code master.key} in the data directory, generated on first use with owner-only permissions.
+ */
+public final class MasterKey {
+
+    public static final String CONFIG_KEY = "shopify.sync.master.key";
+    public static final String KEY_FILE = "master.key";
+
+    private final SecretKey key;
+    private final String id;
+
+    private MasterKey(byte[] raw) {
+        this.key = new SecretKeySpec(raw, "AES");
+        this.id = fingerprint(raw);
+    }
+
+    public static MasterKey load(AppConfig config) {
+        return config.get(CONFIG_KEY)
+                .map(MasterKey::fromBase64)
+                .orElseGet(() -> fromFile(config.dataDir().resolve(KEY_FILE)));
+    }
+
+    public static MasterKey fromBase64(String encoded) {
+        byte[] raw;
+        try {
+            raw = Base64.getDecoder().decode(encoded.trim());
+        } catch (IllegalArgumentException e) {
+            throw new ConfigException("SHOPIFY_SYNC_MASTER_KEY is not valid base64");
+        }
+        if (raw.length != 32) {
+            throw new ConfigException("SHOPIFY_SYNC_MASTER_KEY must decode to 32 bytes, got " + raw.length
+                    + " (generate one with: openssl rand -base64 32)");
+        }
+        return new MasterKey(raw);
+    }
+
+    /** Reads the key file, creating it atomically (rw-------) when absent so concurrent first runs agree. */
+    public static MasterKey fromFile(Path file) {
+        try {
+            Files.createDirectories(file.getParent());
+            if (!Files.exists(file)) {
+                byte[] raw = new byte[32];
+                new SecureRandom().nextBytes(raw);
+                Path tmp = Files.createTempFile(file.getParent(), ".master", ".tmp",
+                        PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
+                Files.write(tmp, Base64.getEncoder().encode(raw), StandardOpenOption.TRUNCATE_EXISTING);
+                try {
+                    Files.createLink(file, tmp);
+                } catch (FileAlreadyExistsException raced) {
+                    // another process created it first: use theirs
+                } finally {
+                    Files.deleteIfExists(tmp);
+                }
+            }
+            return fromBase64(Files.readString(file, StandardCharsets.US_ASCII));
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot read or create master key file " + file, e);
+        } catch (ConfigException e) {
+            throw new ConfigException("master key file " + file + " is corrupt: " + e.getMessage());
+        }
+    }
+
+    private static String fingerprint(byte[] raw) {
+        try {
+            byte[] digest = MessageDigest.getInstance("SHA-256").digest(raw);
+            return HexFormat.of().formatHex(digest, 0, 4);
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    SecretKey secretKey() {
+        return key;
+    }
+
+    /** A short, non-secret fingerprint stored beside each ciphertext, so a wrong key is named, not guessed. */
+    public String id() {
+        return id;
+    }
+
+    @Override
+    public String toString() {
+        return "MasterKey[" + id + "]";
+    }
+}

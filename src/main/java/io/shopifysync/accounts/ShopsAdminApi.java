@@ -1,0 +1,112 @@
+package io.shopifysync.accounts;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.shopifysync.admin.AdminException;
+import java.util.Iterator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import org.apache.camel.Exchange;
+import org.apache.camel.Message;
+
+/** The {@code /admin/shops} endpoints: JSON in and out, tokens accepted but never returned. */
+public final class ShopsAdminApi {
+
+    private static final Set<String> ADD_FIELDS = Set.of("shop", "token", "apiUrl");
+    private final ObjectMapper json = new ObjectMapper();
+    private final Accounts accounts;
+
+    public ShopsAdminApi(Accounts accounts) {
+        this.accounts = accounts;
+    }
+
+    /** GET /admin/shops */
+    public void list(Exchange exchange) throws JsonProcessingException {
+        List<Map<String, Object>> all = accounts.list().stream().map(ShopsAdminApi::view).toList();
+        respond(exchange.getMessage(), 200, json.writeValueAsString(all));
+    }
+
+    /** POST /admin/shops with {"shop": "...", "token": "...", "apiUrl": "..."}; 201 when added, 200 when updated. */
+    public void add(Exchange exchange) throws JsonProcessingException {
+        String contentType = exchange.getMessage().getHeader(Exchange.CONTENT_TYPE, String.class);
+        if (contentType == null || !contentType.toLowerCase().startsWith("application/json")) {
+            throw new AdminException(415, "send the body as JSON with Content-Type: application/json");
+        }
+        JsonNode body = parseObject(exchange.getMessage().getBody(String.class));
+        for (Iterator<String> it = body.fieldNames(); it.hasNext(); ) {
+            String field = it.next();
+            if (!ADD_FIELDS.contains(field)) {
+                throw new AdminException(400, "unknown field '" + field + "': expected shop, token and optional apiUrl");
+            }
+        }
+        String shop = text(body, "shop");
+        Accounts.AddOutcome outcome = accounts.add(shop, text(body, "token"), text(body, "apiUrl"));
+        String domain = ShopDomain.parse(shop).value();
+        Map<String, Object> result = new LinkedHashMap<>();
+        result.put("shop", domain);
+        result.put("outcome", outcome.name().toLowerCase());
+        respond(exchange.getMessage(), outcome == Accounts.AddOutcome.ADDED ? 201 : 200, json.writeValueAsString(result));
+    }
+
+    /** DELETE /admin/shops/{shop} (or ?shop=D); 404 when not registered. */
+    public void remove(Exchange exchange) throws JsonProcessingException {
+        Message in = exchange.getMessage();
+        String shop = in.getHeader("shop", String.class);
+        if (shop == null || shop.isBlank()) {
+            throw new InvalidInputException("missing shop: DELETE /admin/shops/{shop} or /admin/shops?shop=D");
+        }
+        String domain = ShopDomain.parse(shop).value();
+        if (!accounts.remove(domain)) {
+            throw new AdminException(404, "shop " + domain + " is not registered");
+        }
+        respond(in, 200, json.writeValueAsString(Map.of("shop", domain, "outcome", "removed")));
+    }
+
+    private static Map<String, Object> view(Account a) {
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("shop", a.shopDomain());
+        m.put("apiUrl", a.apiUrl());
+        m.put("status", a.status());
+        m.put("statusReason", a.statusReason());
+        m.put("installedAt", a.installedAt() == null ? null : a.installedAt().toInstant().toString());
+        m.put("uninstalledAt", a.uninstalledAt() == null ? null : a.uninstalledAt().toInstant().toString());
+        m.put("updatedAt", a.updatedAt() == null ? null : a.updatedAt().toInstant().toString());
+        return m;
+    }
+
+    private JsonNode parseObject(String body) {
+        if (body == null || body.isBlank()) {
+            throw new InvalidInputException("empty body: expected a JSON object with shop and token");
+        }
+        try {
+            JsonNode node = json.readTree(body);
+            if (node == null || !node.isObject()) {
+                throw new InvalidInputException("expected a JSON object with shop and token");
+            }
+            return node;
+        } catch (JsonProcessingException e) {
+            throw new InvalidInputException("malformed JSON: " + e.getOriginalMessage());
+        }
+    }
+
+    private static String text(JsonNode body, String field) {
+        JsonNode v = body.get(field);
+        if (v == null || v.isNull()) {
+            return null;
+        }
+        if (!v.isTextual()) {
+            throw new InvalidInputException("field '" + field + "' must be a string");
+        }
+        return v.asText();
+    }
+
+    private static void respond(Message out, int status, String body) {
+        out.removeHeaders("*");
+        out.setHeader(Exchange.HTTP_RESPONSE_CODE, status);
+        out.setHeader(Exchange.CONTENT_TYPE, "application/json");
+        out.setBody(body);
+    }
+}

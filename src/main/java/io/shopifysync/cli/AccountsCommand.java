@@ -1,0 +1,107 @@
+package io.shopifysync.cli;
+
+import io.shopifysync.accounts.Account;
+import io.shopifysync.accounts.Accounts;
+import io.shopifysync.accounts.ShopDomain;
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStreamReader;
+import java.io.PrintWriter;
+import java.nio.charset.StandardCharsets;
+import java.util.List;
+import java.util.concurrent.Callable;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/** {@code accounts add|list|remove}: the stores we sync. */
+@Command(name = "accounts", mixinStandardHelpOptions = true, description = "Register, list and remove stores.",
+        subcommands = {AccountsCommand.Add.class, AccountsCommand.ListShops.class, AccountsCommand.Remove.class})
+final class AccountsCommand implements Runnable {
+
+    @CommandLine.Spec
+    CommandLine.Model.CommandSpec spec;
+
+    @Override
+    public void run() {
+        throw new CommandLine.ParameterException(spec.commandLine(), "missing subcommand: add, list or remove");
+    }
+
+    @Command(name = "add", mixinStandardHelpOptions = true,
+            description = "Register a store, or update its token and API URL when it is registered already.")
+    static final class Add implements Callable<Integer> {
+        @CommandLine.Spec
+        CommandLine.Model.CommandSpec spec;
+
+        @Option(names = "--shop", required = true, description = "The store's NAME.myshopify.com domain.")
+        String shop;
+
+        @Option(names = "--token", required = true,
+                description = "The Admin API access token; '-' reads it from standard input (keeps it out of the process list).")
+        String token;
+
+        @Option(names = "--api-url", description = "Base URL of the store's Admin API (default https://<shop>); "
+                + "point it at the emulator, e.g. http://127.0.0.1:9393/shops/<shop>.")
+        String apiUrl;
+
+        @Override
+        public Integer call() throws IOException {
+            String plain = "-".equals(token)
+                    ? new BufferedReader(new InputStreamReader(System.in, StandardCharsets.UTF_8)).readLine()
+                    : token;
+            try (Environment env = Environment.load()) {
+                Accounts.AddOutcome outcome = env.accounts().add(shop, plain, apiUrl);
+                spec.commandLine().getOut().println((outcome == Accounts.AddOutcome.ADDED ? "added " : "updated ")
+                        + ShopDomain.parse(shop));
+            }
+            return 0;
+        }
+    }
+
+    @Command(name = "list", mixinStandardHelpOptions = true, description = "List registered stores (tokens are never shown).")
+    static final class ListShops implements Callable<Integer> {
+        @CommandLine.Spec
+        CommandLine.Model.CommandSpec spec;
+
+        @Override
+        public Integer call() {
+            try (Environment env = Environment.load()) {
+                List<Account> accounts = env.accounts().list();
+                PrintWriter out = spec.commandLine().getOut();
+                if (accounts.isEmpty()) {
+                    out.println("no stores registered; add one with: shopify-sync accounts add --shop NAME.myshopify.com --token TOKEN");
+                    return 0;
+                }
+                Table table = new Table("SHOP", "STATUS", "API URL", "INSTALLED");
+                for (Account a : accounts) {
+                    table.row(a.shopDomain(), a.status(), a.apiUrl(), Table.instant(a.installedAt()));
+                }
+                table.print(out);
+            }
+            return 0;
+        }
+    }
+
+    @Command(name = "remove", mixinStandardHelpOptions = true,
+            description = "Forget a store's credentials and stop syncing it; its synced data stays in the database.")
+    static final class Remove implements Callable<Integer> {
+        @CommandLine.Spec
+        CommandLine.Model.CommandSpec spec;
+
+        @Option(names = "--shop", required = true, description = "The store's NAME.myshopify.com domain.")
+        String shop;
+
+        @Override
+        public Integer call() {
+            try (Environment env = Environment.load()) {
+                String domain = ShopDomain.parse(shop).value();
+                if (!env.accounts().remove(domain)) {
+                    spec.commandLine().getErr().println("error: shop " + domain + " is not registered");
+                    return ShopifySync.EXIT_USAGE;
+                }
+                spec.commandLine().getOut().println("removed " + domain);
+            }
+            return 0;
+        }
+    }
+}

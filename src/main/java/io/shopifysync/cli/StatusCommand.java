@@ -1,0 +1,46 @@
+package io.shopifysync.cli;
+
+import io.shopifysync.sync.SyncStatus;
+import java.io.PrintWriter;
+import java.time.Clock;
+import java.util.List;
+import java.util.concurrent.Callable;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+
+/** {@code status}: every store with each resource's phase, progress and lag, read from the database. */
+@Command(name = "status", mixinStandardHelpOptions = true,
+        description = "Show every store and resource: phase, rows, lag and last error (works beside a running instance).")
+final class StatusCommand implements Callable<Integer> {
+
+    @CommandLine.Spec
+    CommandLine.Model.CommandSpec spec;
+
+    @Override
+    public Integer call() {
+        try (Environment env = Environment.load()) {
+            List<SyncStatus.ShopStatus> shops = new SyncStatus(env.database(), Clock.systemUTC()).read();
+            PrintWriter out = spec.commandLine().getOut();
+            out.println("database: " + env.database().displayUrl());
+            if (shops.isEmpty()) {
+                out.println("no stores registered; add one with: shopify-sync accounts add --shop NAME.myshopify.com --token TOKEN");
+                out.flush();
+                return 0;
+            }
+            Table table = new Table("SHOP", "STATUS", "RESOURCE", "PHASE", "ROWS", "LAG", "LAST SUCCESS", "LAST ERROR");
+            for (SyncStatus.ShopStatus shop : shops) {
+                String status = shop.statusReason() == null ? shop.status() : shop.status() + " (" + shop.statusReason() + ")";
+                if (shop.resources().isEmpty()) {
+                    table.row(shop.shopDomain(), status, "-", "not started", "-", "-", "-", "-");
+                }
+                for (SyncStatus.ResourceStatus r : shop.resources()) {
+                    String rows = r.rowsTotal() == null ? Long.toString(r.rowsDone()) : r.rowsDone() + "/" + r.rowsTotal();
+                    table.row(shop.shopDomain(), status, r.resource(), r.phase(), rows, Table.duration(r.lag()),
+                            Table.instant(r.lastSuccessAt()), r.lastError());
+                }
+            }
+            table.print(out);
+        }
+        return 0;
+    }
+}

@@ -1,0 +1,152 @@
+package io.shopifysync.config;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.net.URISyntaxException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Properties;
+import java.util.TreeMap;
+
+/**
+ * The application's configuration: {@code application.properties} in the home directory, where every key
+ * is overridden by the environment variable of the same name in upper case with dots and dashes as
+ * underscores ({@code db.url} → {@code DB_URL}), and then by a {@code -Dkey=value} system property.
+ */
+public final class AppConfig {
+
+    public static final String FILE_NAME = "application.properties";
+    public static final String HOME_VARIABLE = "SHOPIFY_SYNC_HOME";
+
+    private final Path home;
+    private final Map<String, String> values;
+
+    private AppConfig(Path home, Map<String, String> values) {
+        this.home = home;
+        this.values = values;
+    }
+
+    /** Loads from the discovered home directory, the process environment and system properties. */
+    public static AppConfig load() {
+        return load(discoverHome(), System.getenv(), System.getProperties());
+    }
+
+    public static AppConfig load(Path home, Map<String, String> env, Properties systemProperties) {
+        Map<String, String> values = new TreeMap<>();
+        Path file = home.resolve(FILE_NAME);
+        if (Files.isRegularFile(file)) {
+            Properties fileProps = new Properties();
+            try (InputStream in = Files.newInputStream(file)) {
+                fileProps.load(in);
+            } catch (IOException e) {
+                throw new UncheckedIOException("cannot read " + file, e);
+            }
+            fileProps.stringPropertyNames().forEach(k -> values.put(k, fileProps.getProperty(k).trim()));
+        }
+        for (String key : values.keySet().toArray(String[]::new)) {
+            String fromEnv = env.get(environmentName(key));
+            if (fromEnv != null) {
+                values.put(key, fromEnv);
+            }
+        }
+        systemProperties.stringPropertyNames().stream()
+                .filter(k -> values.containsKey(k) || k.startsWith("camel.") || k.startsWith("shopify."))
+                .forEach(k -> values.put(k, systemProperties.getProperty(k)));
+        return new AppConfig(home, values);
+    }
+
+    /** A copy with some keys replaced: how tests and the demo configure an in-process application. */
+    public AppConfig with(Map<String, String> overrides) {
+        Map<String, String> copy = new TreeMap<>(values);
+        copy.putAll(overrides);
+        return new AppConfig(home, copy);
+    }
+
+    public static String environmentName(String key) {
+        return key.toUpperCase(Locale.ROOT).replace('.', '_').replace('-', '_');
+    }
+
+    /**
+     * The directory holding {@code routes/} and {@code application.properties}: {@code $SHOPIFY_SYNC_HOME},
+     * else the working directory when it has {@code application.properties}, else the parent of the
+     * directory holding the jar ({@code target/..}, the checkout), else the working directory.
+     */
+    public static Path discoverHome() {
+        String explicit = System.getenv(HOME_VARIABLE);
+        if (explicit == null || explicit.isBlank()) {
+            explicit = System.getProperty("shopify.sync.home");
+        }
+        if (explicit != null && !explicit.isBlank()) {
+            return Path.of(explicit).toAbsolutePath().normalize();
+        }
+        Path cwd = Path.of("").toAbsolutePath();
+        if (Files.isRegularFile(cwd.resolve(FILE_NAME))) {
+            return cwd;
+        }
+        return jarHome().orElse(cwd);
+    }
+
+    private static Optional<Path> jarHome() {
+        try {
+            Path codeSource = Path.of(AppConfig.class.getProtectionDomain().getCodeSource().getLocation().toURI());
+            for (Path dir = codeSource.getParent(); dir != null; dir = dir.getParent()) {
+                if (Files.isRegularFile(dir.resolve(FILE_NAME)) && Files.isDirectory(dir.resolve("routes"))) {
+                    return Optional.of(dir);
+                }
+            }
+        } catch (URISyntaxException | RuntimeException e) {
+            // no usable code source (e.g. a custom class loader): fall back to the working directory
+        }
+        return Optional.empty();
+    }
+
+    public Path home() {
+        return home;
+    }
+
+    public Optional<String> get(String key) {
+        String v = values.get(key);
+        if (v == null) {
+            v = System.getenv(environmentName(key));
+        }
+        return v == null || v.isBlank() ? Optional.empty() : Optional.of(v);
+    }
+
+    public String require(String key) {
+        return get(key).orElseThrow(() -> new ConfigException(
+                "missing configuration " + key + " (set it in " + FILE_NAME + " or as " + environmentName(key) + ")"));
+    }
+
+    public int getInt(String key, int defaultValue) {
+        Optional<String> v = get(key);
+        if (v.isEmpty()) {
+            return defaultValue;
+        }
+        try {
+            return Integer.parseInt(v.get());
+        } catch (NumberFormatException e) {
+            throw new ConfigException(key + " must be a whole number, got '" + v.get() + "'");
+        }
+    }
+
+    /** Resolves a possibly relative path against the home directory. */
+    public Path path(String key, String defaultValue) {
+        Path p = Path.of(get(key).orElse(defaultValue));
+        return p.isAbsolute() ? p.normalize() : home.resolve(p).normalize();
+    }
+
+    public Path dataDir() {
+        return path("shopify.sync.data.dir", "./data");
+    }
+
+    /** Every resolved key, for handing to Camel as override properties. */
+    public Properties asProperties() {
+        Properties p = new Properties();
+        values.forEach(p::setProperty);
+        return p;
+    }
+}

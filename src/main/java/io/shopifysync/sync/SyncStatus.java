@@ -1,0 +1,67 @@
+package io.shopifysync.sync;
+
+import io.shopifysync.db.Database;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.OffsetDateTime;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/** Reads where every shop and resource stands, for {@code status} and the status page. */
+public final class SyncStatus {
+
+    /** One shop with its resources' sync state. */
+    public record ShopStatus(String shopDomain, String status, String statusReason, List<ResourceStatus> resources) {
+    }
+
+    /** One resource of one shop; {@code lag} is now minus the high-water mark, null before the first sync. */
+    public record ResourceStatus(String resource, String phase, long rowsDone, Long rowsTotal,
+                                 OffsetDateTime highWaterMark, OffsetDateTime lastSuccessAt, String lastError,
+                                 Duration lag) {
+    }
+
+    private final Database db;
+    private final Clock clock;
+
+    public SyncStatus(Database db, Clock clock) {
+        this.db = db;
+        this.clock = clock;
+    }
+
+    public List<ShopStatus> read() {
+        Map<String, ShopStatus> shops = new LinkedHashMap<>();
+        try (Connection c = db.dataSource().getConnection();
+             PreparedStatement ps = c.prepareStatement(db.sql().get("select-sync-status"));
+             ResultSet rs = ps.executeQuery()) {
+            while (rs.next()) {
+                String domain = rs.getString("shop_domain");
+                ShopStatus shop = shops.computeIfAbsent(domain, d -> {
+                    try {
+                        return new ShopStatus(d, rs.getString("status"), rs.getString("status_reason"), new ArrayList<>());
+                    } catch (SQLException e) {
+                        throw new IllegalStateException(e);
+                    }
+                });
+                String resource = rs.getString("resource");
+                if (resource != null) {
+                    OffsetDateTime hwm = rs.getObject("high_water_mark", OffsetDateTime.class);
+                    long totalValue = rs.getLong("rows_total");
+                    Long total = rs.wasNull() ? null : totalValue;
+                    shop.resources().add(new ResourceStatus(resource, rs.getString("phase"), rs.getLong("rows_done"),
+                            total, hwm,
+                            rs.getObject("last_success_at", OffsetDateTime.class), rs.getString("last_error"),
+                            hwm == null ? null : Duration.between(hwm.toInstant(), clock.instant())));
+                }
+            }
+        } catch (SQLException e) {
+            throw new IllegalStateException("could not read sync status: " + e.getMessage(), e);
+        }
+        return List.copyOf(shops.values());
+    }
+}

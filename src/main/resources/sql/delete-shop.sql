@@ -1,0 +1,1 @@
+DELETE FROM shopify.shops WHERE shop_domain = ?

@@ -1,0 +1,1 @@
+SELECT 1 FROM shopify.shops WHERE shop_domain = ?

@@ -1,0 +1,153 @@
+package io.shopifysync.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.shopifysync.db.Dialect;
+import io.shopifysync.testing.BothDatabases;
+import io.shopifysync.testing.ProjectHome;
+import io.shopifysync.testing.TestDatabase;
+import java.io.File;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+
+/** The command line as a user runs it: a separate JVM, configured only by environment variables. */
+class CliTest {
+
+    @TempDir
+    Path dataDir;
+
+    record Result(int exitCode, String out, String err) {
+    }
+
+    private Result run(Map<String, String> env, String... args) throws Exception {
+        List<String> cmd = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "-cp", System.getProperty("java.class.path"), ShopifySync.class.getName()));
+        cmd.addAll(List.of(args));
+        ProcessBuilder pb = new ProcessBuilder(cmd).directory(ProjectHome.path().toFile());
+        pb.environment().keySet().removeIf(k -> k.startsWith("DB_") || k.startsWith("SHOPIFY_") || k.equals("ADMIN_TOKEN"));
+        pb.environment().put("SHOPIFY_SYNC_DATA_DIR", dataDir.toString());
+        pb.environment().putAll(env);
+        File out = dataDir.resolve("out.txt").toFile();
+        File err = dataDir.resolve("err.txt").toFile();
+        Process p = pb.redirectOutput(out).redirectError(err).start();
+        assertThat(p.waitFor(60, TimeUnit.SECONDS)).as("command finished").isTrue();
+        return new Result(p.exitValue(), Files.readString(out.toPath(), StandardCharsets.UTF_8),
+                Files.readString(err.toPath(), StandardCharsets.UTF_8));
+    }
+
+    private static Map<String, String> envFor(TestDatabase tdb) {
+        Map<String, String> env = new HashMap<>();
+        if (tdb.dialect() == Dialect.POSTGRESQL) {
+            env.put("DB_URL", tdb.url());
+            env.put("DB_USER", TestDatabase.PG_USER);
+            env.put("DB_PASSWORD", TestDatabase.PG_PASSWORD);
+        }
+        return env; // H2: the embedded default under SHOPIFY_SYNC_DATA_DIR
+    }
+
+    @BothDatabases
+    void accountsRoundTripAndDigest(Dialect dialect) throws Exception {
+        try (TestDatabase tdb = TestDatabase.create(dialect)) {
+            Map<String, String> env = envFor(tdb);
+            Result add = run(env, "accounts", "add", "--shop", "Acme.myshopify.com", "--token", "shpat_cli_secret",
+                    "--api-url", "http://127.0.0.1:9393/shops/acme.myshopify.com");
+            assertThat(add.exitCode()).as(add.err()).isZero();
+            assertThat(add.out()).isEqualTo("added acme.myshopify.com\n");
+
+            Result again = run(env, "accounts", "add", "--shop", "acme.myshopify.com", "--token", "shpat_cli_secret2");
+            assertThat(again.out()).isEqualTo("updated acme.myshopify.com\n");
+
+            Result list = run(env, "accounts", "list");
+            assertThat(list.exitCode()).isZero();
+            assertThat(list.out()).contains("acme.myshopify.com", "INSTALLED", "https://acme.myshopify.com");
+
+            Result status = run(env, "status");
+            assertThat(status.exitCode()).isZero();
+            assertThat(status.out()).contains("acme.myshopify.com").doesNotContain("password");
+
+            Result digest = run(env, "digest", "--shop", "acme.myshopify.com");
+            assertThat(digest.exitCode()).isZero();
+            assertThat(digest.out().trim()).matches("\\{\"orders\":\\{\"count\":0,\"sha256\":\"[0-9a-f]{64}\"},"
+                    + "\"products\":\\{.*},\"customers\":\\{.*},\"order_line_items\":\\{.*},\"product_variants\":\\{.*}}");
+
+            Result remove = run(env, "accounts", "remove", "--shop", "acme.myshopify.com");
+            assertThat(remove.out()).isEqualTo("removed acme.myshopify.com\n");
+            Result removeAgain = run(env, "accounts", "remove", "--shop", "acme.myshopify.com");
+            assertThat(removeAgain.exitCode()).isEqualTo(2);
+            assertThat(removeAgain.err()).contains("is not registered");
+
+            for (Result r : List.of(add, again, list, status, digest, remove)) {
+                assertThat(r.out() + r.err()).doesNotContain("shpat_cli_secret");
+            }
+        }
+    }
+
+    @Test
+    void badInputIsRefusedWithExitCode2AndNothingWritten() throws Exception {
+        Result bad = run(Map.of(), "accounts", "add", "--shop", "acme.com", "--token", "t");
+        assertThat(bad.exitCode()).isEqualTo(2);
+        assertThat(bad.err()).contains("invalid shop domain 'acme.com'");
+        Result empty = run(Map.of(), "accounts", "add", "--shop", "acme.myshopify.com", "--token", "");
+        assertThat(empty.exitCode()).isEqualTo(2);
+        assertThat(empty.err()).contains("missing access token");
+        assertThat(run(Map.of(), "accounts", "list").out()).contains("no stores registered");
+    }
+
+    @Test
+    void unknownCommandsAndMissingOptionsAreUsageErrors() throws Exception {
+        Result unknown = run(Map.of(), "frobnicate");
+        assertThat(unknown.exitCode()).isEqualTo(2);
+        assertThat(unknown.err()).contains("Unmatched argument").contains("frobnicate");
+        Result missing = run(Map.of(), "digest");
+        assertThat(missing.exitCode()).isEqualTo(2);
+        assertThat(missing.err()).contains("Missing required option: '--shop");
+    }
+
+    @Test
+    void anUnreachableDatabaseIsNamedWithoutThePassword() throws Exception {
+        Result r = run(Map.of("DB_URL", "jdbc:postgresql://127.0.0.1:1/nowhere", "DB_USER", "u", "DB_PASSWORD", "hunter2",
+                "DB_CONNECTION_TIMEOUT_MS", "1000"), "accounts", "list");
+        assertThat(r.exitCode()).isEqualTo(1);
+        assertThat(r.err()).contains("cannot connect to database jdbc:postgresql://127.0.0.1:1/nowhere").doesNotContain("hunter2");
+    }
+
+    /** In-process, for commands that touch neither the environment nor the database. */
+    private static Result runInProcess(String... args) {
+        java.io.StringWriter out = new java.io.StringWriter();
+        java.io.StringWriter err = new java.io.StringWriter();
+        picocli.CommandLine cl = ShopifySync.commandLine();
+        cl.setOut(new java.io.PrintWriter(out, true));
+        cl.setErr(new java.io.PrintWriter(err, true));
+        int code = cl.execute(args);
+        return new Result(code, out.toString(), err.toString());
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"import --shop acme.myshopify.com", "demo", "dlq list", "dlq replay", "dlq discard"})
+    void laterCommandsSayPlainlyTheyAreNotAvailable(String args) {
+        Result r = runInProcess(args.split(" "));
+        assertThat(r.exitCode()).isEqualTo(2);
+        assertThat(r.err()).contains("is not available yet");
+    }
+
+    @Test
+    void everyCommandHasHelp() {
+        for (String args : new String[] {"--help", "accounts --help", "accounts add --help", "accounts list --help",
+                "accounts remove --help", "import --help", "run --help", "status --help", "digest --help", "sandbox --help",
+                "demo --help", "dlq --help", "dlq list --help", "dlq replay --help", "dlq discard --help"}) {
+            Result r = runInProcess(args.split(" "));
+            assertThat(r.exitCode()).as(args).isZero();
+            assertThat(r.out()).as(args).contains("Usage: shopify-sync");
+        }
+    }
+}

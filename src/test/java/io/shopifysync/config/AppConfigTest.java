@@ -1,0 +1,63 @@
+package io.shopifysync.config;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Map;
+import java.util.Properties;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class AppConfigTest {
+
+    @TempDir
+    Path home;
+
+    @Test
+    void environmentOverridesTheFileAndSystemPropertiesOverrideBoth() throws Exception {
+        Files.writeString(home.resolve("application.properties"), "db.url = jdbc:h2:mem:x\nhttp.port = 8080\nadmin.token =\n");
+        Properties sys = new Properties();
+        sys.setProperty("http.port", "9000");
+        AppConfig c = AppConfig.load(home, Map.of("DB_URL", "jdbc:postgresql://db/x", "HTTP_PORT", "7000"), sys);
+        assertThat(c.get("db.url")).contains("jdbc:postgresql://db/x");
+        assertThat(c.get("http.port")).contains("9000");
+        assertThat(c.get("admin.token")).isEmpty();
+    }
+
+    @Test
+    void environmentNamesFollowOneRule() {
+        assertThat(AppConfig.environmentName("shopify.sync.data.dir")).isEqualTo("SHOPIFY_SYNC_DATA_DIR");
+        assertThat(AppConfig.environmentName("camel.server.max-body-size")).isEqualTo("CAMEL_SERVER_MAX_BODY_SIZE");
+    }
+
+    @Test
+    void relativePathsResolveAgainstHome() {
+        AppConfig c = AppConfig.load(home, Map.of(), new Properties());
+        assertThat(c.dataDir()).isEqualTo(home.resolve("data"));
+        assertThat(c.with(Map.of("shopify.sync.data.dir", "/var/lib/ss")).dataDir()).isEqualTo(Path.of("/var/lib/ss"));
+    }
+
+    @Test
+    void malformedNumbersAreNamed() {
+        AppConfig c = AppConfig.load(home, Map.of(), new Properties()).with(Map.of("http.port", "eighty"));
+        assertThatThrownBy(() -> c.getInt("http.port", 8080)).isInstanceOf(ConfigException.class)
+                .hasMessageContaining("http.port").hasMessageContaining("eighty");
+    }
+
+    @Test
+    void theCheckedInFileDeclaresEveryContractVariable() throws Exception {
+        Path project = Path.of("").toAbsolutePath();
+        AppConfig c = AppConfig.load(project, Map.of(), new Properties());
+        Properties p = c.asProperties();
+        for (String key : new String[] {"db.url", "db.user", "db.password", "shopify.sync.data.dir", "shopify.client.secret",
+                "shopify.client.secret.previous", "shopify.sync.master.key", "admin.token", "http.port", "management.port",
+                "webhook.public.url", "shopify.api.version"}) {
+            assertThat(p).containsKey(key);
+        }
+        assertThat(c.get("shopify.api.version")).contains("2026-10");
+        assertThat(c.get("http.port")).contains("8080");
+        assertThat(c.get("management.port")).contains("9876");
+    }
+}

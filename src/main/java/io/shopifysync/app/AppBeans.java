@@ -6,8 +6,24 @@ import io.shopifysync.accounts.ShopsAdminApi;
 import io.shopifysync.accounts.TokenCipher;
 import io.shopifysync.admin.AdminAuth;
 import io.shopifysync.admin.AdminErrors;
+import io.shopifysync.catalog.Catalog;
 import io.shopifysync.config.AppConfig;
 import io.shopifysync.db.Database;
+import io.shopifysync.db.Jdbc;
+import io.shopifysync.shopify.ShopifyGraphql;
+import io.shopifysync.shopify.ShopifyHttp;
+import io.shopifysync.shopify.Throttles;
+import io.shopifysync.sync.BulkImporter;
+import io.shopifysync.sync.BulkIngest;
+import io.shopifysync.sync.DeadLetters;
+import io.shopifysync.sync.Pager;
+import io.shopifysync.sync.ResourceWriter;
+import io.shopifysync.sync.ShopHealth;
+import io.shopifysync.sync.SyncStateStore;
+import io.shopifysync.sync.Upserts;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.concurrent.ExecutorService;
 import org.apache.camel.CamelConfiguration;
 import org.apache.camel.CamelContext;
 import org.apache.camel.support.service.ServiceSupport;
@@ -24,19 +40,43 @@ public final class AppBeans implements CamelConfiguration {
     @Override
     public void configure(CamelContext context) throws Exception {
         Database db = Database.open(config);
+        Clock clock = Clock.systemUTC();
+        Catalog catalog = Catalog.load();
+        ExecutorService importPool = context.getExecutorServiceManager()
+                .newFixedThreadPool(this, "import", config.getInt("import.threads", 4));
         context.addService(new ServiceSupport() {
             @Override
             protected void doStop() {
+                context.getExecutorServiceManager().shutdown(importPool);
                 db.close();
             }
         });
+        Jdbc jdbc = new Jdbc(db);
         Accounts accounts = new Accounts(db, new TokenCipher(MasterKey.load(config)));
+        Throttles throttles = new Throttles();
+        ShopifyGraphql graphql = new ShopifyGraphql(context.createProducerTemplate(), throttles,
+                config.get("shopify.api.version").orElse("2026-10"));
+        SyncStateStore state = new SyncStateStore(jdbc, clock);
+        DeadLetters deadLetters = new DeadLetters(jdbc, clock);
+        ResourceWriter writer = new ResourceWriter(jdbc, new Upserts(catalog, db.dialect()), state);
+        BulkImporter importer = new BulkImporter(catalog, accounts, state, graphql,
+                new BulkIngest(writer, deadLetters, config.getInt("import.batch.size", 1000)), writer, new Pager(graphql),
+                throttles, new ShopHealth(jdbc, deadLetters, clock),
+                Duration.ofSeconds(config.getInt("sync.overlap.seconds", 120)),
+                Boolean.parseBoolean(config.get("import.paged-only").orElse("false")));
+
         var registry = context.getRegistry();
         registry.bind("dataSource", db.dataSource());
         registry.bind("database", db);
+        registry.bind("catalog", catalog);
         registry.bind("accounts", accounts);
         registry.bind("shopsAdmin", new ShopsAdminApi(accounts));
         registry.bind("adminAuth", new AdminAuth(config.get("admin.token").orElse(null)));
         registry.bind("adminErrors", new AdminErrors());
+        registry.bind("throttles", throttles);
+        registry.bind("shopifyHttp", new ShopifyHttp());
+        registry.bind("shopifyGraphql", graphql);
+        registry.bind("importer", importer);
+        registry.bind("importPool", importPool);
     }
 }

@@ -2,7 +2,11 @@ package io.shopifysync.app;
 
 import io.shopifysync.config.AppConfig;
 import org.apache.camel.CamelContext;
+import org.apache.camel.main.BaseMainSupport;
 import org.apache.camel.main.Main;
+import org.apache.camel.main.MainListenerSupport;
+import io.shopifysync.catalog.Catalog;
+import io.shopifysync.catalog.CatalogRoutes;
 
 /** The long-running application: Camel Main with our beans and the YAML routes read from {@code routes/}. */
 public final class ShopifySyncApp implements AutoCloseable {
@@ -19,6 +23,18 @@ public final class ShopifySyncApp implements AutoCloseable {
         main.setOverrideProperties(config.asProperties());
         main.configure().withRoutesIncludePattern("file:" + config.path("routes.dir", "routes") + "/*.yaml");
         main.configure().addConfiguration(new AppBeans(config));
+        main.addMainListener(new MainListenerSupport() {
+            @Override
+            public void afterConfigure(BaseMainSupport configured) {
+                // routes/ is loaded now: bind its per-resource templates to every catalog entry
+                CamelContext context = configured.getCamelContext();
+                try {
+                    CatalogRoutes.instantiate(context, context.getRegistry().lookupByNameAndType("catalog", Catalog.class));
+                } catch (Exception e) {
+                    throw new IllegalStateException("cannot instantiate the catalog's routes: " + e.getMessage(), e);
+                }
+            }
+        });
         return main;
     }
 

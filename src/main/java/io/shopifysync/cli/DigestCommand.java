@@ -1,6 +1,7 @@
 package io.shopifysync.cli;
 
 import io.shopifysync.accounts.ShopDomain;
+import io.shopifysync.catalog.Catalog;
 import io.shopifysync.sync.Digest;
 import java.util.concurrent.Callable;
 import picocli.CommandLine;
@@ -23,7 +24,7 @@ final class DigestCommand implements Callable<Integer> {
     public Integer call() {
         ShopDomain domain = ShopDomain.parse(shop);
         try (Environment env = Environment.load()) {
-            spec.commandLine().getOut().println(new Digest(env.database()).computeJson(domain));
+            spec.commandLine().getOut().println(new Digest(env.database(), Catalog.load()).computeJson(domain));
         }
         return 0;
     }

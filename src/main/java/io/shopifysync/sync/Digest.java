@@ -1,6 +1,9 @@
 package io.shopifysync.sync;
 
 import io.shopifysync.accounts.ShopDomain;
+import io.shopifysync.catalog.Catalog;
+import io.shopifysync.catalog.Child;
+import io.shopifysync.catalog.Resource;
 import io.shopifysync.db.Database;
 import io.shopifysync.db.SqlStatements;
 import java.nio.charset.StandardCharsets;
@@ -14,6 +17,7 @@ import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
 import java.time.temporal.ChronoUnit;
+import java.util.ArrayList;
 import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -41,12 +45,21 @@ public final class Digest {
         }
     }
 
-    public static final List<Part> PARTS = List.of(
-            Part.topLevel("orders"),
-            Part.topLevel("products"),
-            Part.topLevel("customers"),
-            Part.child("order_line_items", "orders", "order_id"),
-            Part.child("product_variants", "products", "product_id"));
+    /** Every table of the catalog: top-level tables in catalog order, then child tables in catalog order. */
+    public static List<Part> partsOf(Catalog catalog) {
+        List<Part> parts = new ArrayList<>();
+        for (Resource r : catalog.resources()) {
+            if (r.storesRoots()) {
+                parts.add(Part.topLevel(r.table()));
+            }
+        }
+        for (Resource r : catalog.resources()) {
+            for (Child c : r.children()) {
+                parts.add(Part.child(c.table(), catalog.parentTableOf(r), c.parentColumn()));
+            }
+        }
+        return parts;
+    }
 
     private static final DateTimeFormatter UTC_SECONDS = DateTimeFormatter.ofPattern("yyyy-MM-dd'T'HH:mm:ss'Z'");
 
@@ -54,8 +67,8 @@ public final class Digest {
     private final SqlStatements sql;
     private final List<Part> parts;
 
-    public Digest(Database db) {
-        this(db.dataSource(), db.sql(), PARTS);
+    public Digest(Database db, Catalog catalog) {
+        this(db.dataSource(), db.sql(), partsOf(catalog));
     }
 
     public Digest(DataSource dataSource, SqlStatements sql, List<Part> parts) {
@@ -64,7 +77,7 @@ public final class Digest {
         this.parts = parts;
     }
 
-    /** Key → {count, sha256}, in the order of {@link #PARTS}. */
+    /** Key → {count, sha256}, in the order of the parts. */
     public Map<String, Entry> compute(ShopDomain shop) {
         Map<String, Entry> out = new LinkedHashMap<>();
         try (Connection c = dataSource.getConnection()) {

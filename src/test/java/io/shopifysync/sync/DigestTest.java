@@ -3,6 +3,7 @@ package io.shopifysync.sync;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.shopifysync.accounts.ShopDomain;
+import io.shopifysync.catalog.Catalog;
 import io.shopifysync.db.Database;
 import io.shopifysync.db.Dialect;
 import io.shopifysync.testing.BothDatabases;
@@ -37,7 +38,7 @@ class DigestTest {
             insertChild(db, "product_variants", "product_id", 6L, 100L);
             insertChild(db, "order_line_items", "order_id", 11L, 10L);
 
-            Map<String, Digest.Entry> d = new Digest(db).compute(ShopDomain.parse(SHOP));
+            Map<String, Digest.Entry> d = new Digest(db, Catalog.load()).compute(ShopDomain.parse(SHOP));
 
             assertThat(d.keySet()).containsExactly("orders", "products", "customers", "order_line_items", "product_variants");
             assertThat(d.get("orders")).isEqualTo(new Digest.Entry(3, sha256(
@@ -46,7 +47,7 @@ class DigestTest {
             assertThat(d.get("customers")).isEqualTo(new Digest.Entry(0, EMPTY));
             assertThat(d.get("product_variants")).isEqualTo(new Digest.Entry(2, sha256("6 100\n7 100\n")));
             assertThat(d.get("order_line_items")).isEqualTo(new Digest.Entry(1, sha256("11 10\n")));
-            assertThat(new Digest(db).computeJson(ShopDomain.parse(SHOP)))
+            assertThat(new Digest(db, Catalog.load()).computeJson(ShopDomain.parse(SHOP)))
                     .startsWith("{\"orders\":{\"count\":3,\"sha256\":\"")
                     .contains("\"customers\":{\"count\":0,\"sha256\":\"" + EMPTY + "\"}");
         }

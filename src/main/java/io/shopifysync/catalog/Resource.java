@@ -1,0 +1,45 @@
+package io.shopifysync.catalog;
+
+import java.util.List;
+import java.util.Optional;
+
+/** One catalog entry: where a resource is read from and where its rows go. */
+public record Resource(String name, String connection, String count, String fields, String table,
+                       List<Column> columns, List<Child> children, List<String> upsertTopics,
+                       List<String> deleteTopics, String deletions) {
+
+    /** Whether root nodes are stored (false when they only carry this entry's children). */
+    public boolean storesRoots() {
+        return table != null;
+    }
+
+    public Optional<Child> childOfType(String graphqlType) {
+        return children.stream().filter(c -> c.type().equals(graphqlType)).findFirst();
+    }
+
+    /** The GraphQL selection of the root node with every child, for a bulk operation (no paging arguments). */
+    public String bulkSelection() {
+        StringBuilder sb = new StringBuilder(fields);
+        for (Child c : children) {
+            sb.append(' ').append(c.field()).append(' ');
+            sb.append(c.isConnection() ? "{ edges { node { " + c.fields() + " } } }" : "{ " + c.fields() + " }");
+        }
+        return sb.toString();
+    }
+
+    /** The bulk query that reads the resource, or the part a search filter selects (e.g. {@code id:>=123}). */
+    public String bulkQuery(String filter) {
+        String args = filter == null ? "" : "(query: " + quote(filter) + ")";
+        return "{ " + connection + args + " { edges { node { " + bulkSelection() + " } } } }";
+    }
+
+    /** Counts what {@link #bulkQuery} reads. */
+    public String countQuery(String filter) {
+        String args = filter == null ? "" : "(query: " + quote(filter) + ")";
+        return "{ " + count + args + " { count } }";
+    }
+
+    private static String quote(String s) {
+        return "\"" + s.replace("\\", "\\\\").replace("\"", "\\\"") + "\"";
+    }
+}

@@ -1,0 +1,80 @@
+package io.shopifysync.catalog;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.time.OffsetDateTime;
+import java.util.ArrayList;
+import java.util.List;
+
+/** Maps GraphQL nodes (from a bulk JSONL line, a page or a webhook turned into one) to table rows. */
+public final class RowMapper {
+
+    private RowMapper() {
+    }
+
+    /** A root node's row. Child collections are left out of {@code data}: they have their own tables. */
+    public static Row root(Resource r, JsonNode node) {
+        long id = Gid.numericId(text(node, "id", r.name()));
+        JsonNode updated = node.get("updatedAt");
+        if (updated == null || updated.isNull()) {
+            throw new MappingException(r.name() + " " + id + " has no updatedAt");
+        }
+        ObjectNode data = node.deepCopy();
+        for (Child c : r.children()) {
+            data.remove(c.field());
+        }
+        data.remove("__parentId");
+        return new Row(r.table(), id, null, OffsetDateTime.parse(updated.asText()), values(r.columns(), node, r.name()),
+                data.toString());
+    }
+
+    public static Row child(Child c, long parentId, JsonNode node) {
+        long id = Gid.numericId(text(node, "id", c.name()));
+        ObjectNode data = node.deepCopy();
+        data.remove("__parentId");
+        return new Row(c.table(), id, parentId, null, values(c.columns(), node, c.name()), data.toString());
+    }
+
+    /** The rows of an inline list child inside a root node. */
+    public static List<Row> listChildren(Child c, long parentId, JsonNode root) {
+        List<Row> out = new ArrayList<>();
+        JsonNode list = root.get(c.list());
+        if (list != null && list.isArray()) {
+            for (JsonNode n : list) {
+                out.add(child(c, parentId, n));
+            }
+        }
+        return out;
+    }
+
+    private static List<Object> values(List<Column> columns, JsonNode node, String what) {
+        List<Object> out = new ArrayList<>(columns.size());
+        for (Column col : columns) {
+            try {
+                out.add(col.valueIn(node));
+            } catch (RuntimeException e) {
+                throw new MappingException(what + ": column " + col.name() + " from " + col.path() + ": " + e.getMessage());
+            }
+        }
+        return out;
+    }
+
+    private static String text(JsonNode node, String field, String what) {
+        JsonNode v = node.get(field);
+        if (v == null || !v.isTextual()) {
+            throw new MappingException(what + " node without a string '" + field + "': " + abbreviate(node.toString()));
+        }
+        return v.asText();
+    }
+
+    private static String abbreviate(String s) {
+        return s.length() <= 200 ? s : s.substring(0, 200) + "…";
+    }
+
+    /** A node that cannot become a row (missing id, malformed value); the message names what and where. */
+    public static class MappingException extends RuntimeException {
+        public MappingException(String message) {
+            super(message);
+        }
+    }
+}

@@ -1,0 +1,135 @@
+package io.shopifysync.shopify;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.shopifysync.accounts.ShopCredentials;
+import java.util.Map;
+import org.apache.camel.Exchange;
+import org.apache.camel.ProducerTemplate;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Calls a store's Admin GraphQL API through the {@code shopify-graphql} route, inside that store's rate
+ * limit: it reserves the estimated cost first, mirrors the reported bucket after, and on THROTTLED waits
+ * exactly the deficit over the restore rate before trying again.
+ */
+public class ShopifyGraphql {
+
+    private static final Logger LOG = LoggerFactory.getLogger(ShopifyGraphql.class);
+    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final int MAX_THROTTLED_RETRIES = 8;
+
+    private final ProducerTemplate producer;
+    private final Throttles throttles;
+    private final String apiVersion;
+
+    public ShopifyGraphql(ProducerTemplate producer, Throttles throttles, String apiVersion) {
+        this.producer = producer;
+        this.throttles = throttles;
+        this.apiVersion = apiVersion;
+    }
+
+    public String endpoint(ShopCredentials shop) {
+        return shop.apiUrl() + "/admin/api/" + apiVersion + "/graphql.json";
+    }
+
+    /** Runs a query or mutation; returns {@code data}. GraphQL errors without data are QUERY_REJECTED. */
+    public JsonNode execute(ShopCredentials shop, String query, Map<String, Object> variables) {
+        ShopThrottle throttle = throttles.of(shop.shop().value());
+        int estimate = QueryCost.estimate(query, variables);
+        String body = requestBody(query, variables);
+        for (int attempt = 0; ; attempt++) {
+            pause(throttle.reserve(estimate));
+            JsonNode response;
+            try {
+                response = send(shop, body);
+            } catch (ShopifyHttp.RateLimited e) {
+                if (attempt >= MAX_THROTTLED_RETRIES) {
+                    throw e;
+                }
+                pause(e.waitMillis());
+                continue;
+            }
+            JsonNode status = response.path("extensions").path("cost").path("throttleStatus");
+            if (isThrottled(response)) {
+                if (attempt >= MAX_THROTTLED_RETRIES) {
+                    throw new ShopifyApiException(ShopifyApiException.Kind.TRANSIENT, 200,
+                            "still THROTTLED after " + attempt + " waits");
+                }
+                int requested = response.path("extensions").path("cost").path("requestedQueryCost").asInt(estimate);
+                long wait = throttle.throttled(requested, status.path("maximumAvailable").asDouble(),
+                        status.path("currentlyAvailable").asDouble(), status.path("restoreRate").asDouble());
+                LOG.debug("{} THROTTLED; waiting {} ms", shop.shop(), wait);
+                pause(wait);
+                continue;
+            }
+            if (!status.isMissingNode()) {
+                throttle.observe(status.path("maximumAvailable").asDouble(), status.path("currentlyAvailable").asDouble(),
+                        status.path("restoreRate").asDouble());
+            }
+            JsonNode errors = response.path("errors");
+            JsonNode data = response.get("data");
+            if (errors.size() > 0 && (data == null || data.isNull())) {
+                throw new ShopifyApiException(ShopifyApiException.Kind.QUERY_REJECTED, 200,
+                        "GraphQL errors: " + abbreviate(errors.toString()));
+            }
+            if (data == null) {
+                throw new ShopifyApiException(ShopifyApiException.Kind.TRANSIENT, 200, "answer without data");
+            }
+            return data;
+        }
+    }
+
+    private JsonNode send(ShopCredentials shop, String body) {
+        Exchange result = producer.send("direct:shopify-graphql", ex -> {
+            ex.setProperty(ShopifyHttp.URL, endpoint(shop));
+            ex.setProperty(ShopifyHttp.TOKEN, shop.accessToken());
+            ex.getMessage().setBody(body);
+        });
+        Exception failure = result.getException();
+        if (failure instanceof ShopifyApiException e) {
+            throw e;
+        }
+        if (failure != null) {
+            throw new ShopifyApiException(ShopifyApiException.Kind.TRANSIENT,
+                    "calling " + shop.shop() + " failed: " + failure.getClass().getSimpleName() + ": " + failure.getMessage(), failure);
+        }
+        return result.getMessage().getBody(JsonNode.class);
+    }
+
+    static boolean isThrottled(JsonNode response) {
+        for (JsonNode e : response.path("errors")) {
+            if ("THROTTLED".equals(e.path("extensions").path("code").asText())) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    private static String requestBody(String query, Map<String, Object> variables) {
+        ObjectNode req = JSON.createObjectNode();
+        req.put("query", query);
+        if (variables != null && !variables.isEmpty()) {
+            req.set("variables", JSON.valueToTree(variables));
+        }
+        return req.toString();
+    }
+
+    private static void pause(long millis) {
+        if (millis <= 0) {
+            return;
+        }
+        try {
+            Thread.sleep(millis);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new ShopifyApiException(ShopifyApiException.Kind.TRANSIENT, "interrupted while waiting for the rate limit", e);
+        }
+    }
+
+    private static String abbreviate(String s) {
+        return s.length() <= 500 ? s : s.substring(0, 500) + "…";
+    }
+}

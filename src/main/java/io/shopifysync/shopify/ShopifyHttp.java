@@ -1,0 +1,111 @@
+package io.shopifysync.shopify;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import org.apache.camel.Exchange;
+import org.apache.camel.Message;
+
+/**
+ * The two ends of the {@code shopify-graphql} route: {@link #prepare} turns exchange properties into
+ * exactly the HTTP request Shopify expects (and nothing else), {@link #read} classifies the answer.
+ */
+public final class ShopifyHttp {
+
+    public static final String URL = "shopifyUrl";
+    public static final String TOKEN = "shopifyToken";
+    public static final String RANGE_START = "shopifyRangeStart";
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    /** A GraphQL POST with the store's token; no other header leaves the process. */
+    public void prepare(Exchange exchange) {
+        Message m = exchange.getMessage();
+        m.removeHeaders("*");
+        m.setHeader(Exchange.HTTP_URI, exchange.getProperty(URL, String.class));
+        m.setHeader(Exchange.HTTP_METHOD, "POST");
+        m.setHeader(Exchange.CONTENT_TYPE, "application/json");
+        m.setHeader("Accept", "application/json");
+        m.setHeader("X-Shopify-Access-Token", exchange.getProperty(TOKEN, String.class));
+    }
+
+    /** A plain GET of a bulk result file (a signed URL: no token), from a byte offset when resuming. */
+    public void prepareDownload(Exchange exchange) {
+        Message m = exchange.getMessage();
+        m.removeHeaders("*");
+        m.setBody(null);
+        m.setHeader(Exchange.HTTP_URI, exchange.getProperty(URL, String.class));
+        m.setHeader(Exchange.HTTP_METHOD, "GET");
+        Long from = exchange.getProperty(RANGE_START, Long.class);
+        if (from != null && from > 0) {
+            m.setHeader("Range", "bytes=" + from + "-");
+        }
+    }
+
+    /** Classifies a GraphQL answer; returns the parsed body of a 200. */
+    public JsonNode read(Exchange exchange) {
+        Message m = exchange.getMessage();
+        m.removeHeader("X-Shopify-Access-Token");
+        int status = m.getHeader(Exchange.HTTP_RESPONSE_CODE, 0, Integer.class);
+        String body = m.getBody(String.class);
+        failUnlessOk(status, m.getHeader("Retry-After", String.class), body);
+        try {
+            return JSON.readTree(body == null ? "" : body);
+        } catch (JsonProcessingException e) {
+            throw new ShopifyApiException(ShopifyApiException.Kind.TRANSIENT, status, "malformed JSON from Shopify (HTTP " + status + ")");
+        }
+    }
+
+    /** Checks the status of a download: 200 or 206; the body stays a stream for the caller. */
+    public void checkDownload(Exchange exchange) {
+        Message m = exchange.getMessage();
+        int status = m.getHeader(Exchange.HTTP_RESPONSE_CODE, 0, Integer.class);
+        if (status != 200 && status != 206) {
+            throw new ShopifyApiException(status >= 500 || status == 0 ? ShopifyApiException.Kind.TRANSIENT
+                    : ShopifyApiException.Kind.QUERY_REJECTED, status, "bulk result download answered HTTP " + status);
+        }
+    }
+
+    static void failUnlessOk(int status, String retryAfter, String body) {
+        if (status == 200) {
+            return;
+        }
+        String detail = "HTTP " + status + errorDetail(body);
+        switch (status) {
+            case 401, 403 -> throw new ShopifyApiException(ShopifyApiException.Kind.AUTH_FAILED, status, "access denied: " + detail);
+            case 402 -> throw new ShopifyApiException(ShopifyApiException.Kind.SHOP_UNAVAILABLE, status, "shop frozen (unpaid): " + detail);
+            case 404 -> throw new ShopifyApiException(ShopifyApiException.Kind.SHOP_UNAVAILABLE, status, "shop or API version not found: " + detail);
+            case 423 -> throw new ShopifyApiException(ShopifyApiException.Kind.SHOP_UNAVAILABLE, status, "shop locked: " + detail);
+            case 429 -> throw new RateLimited(retryAfter);
+            default -> throw new ShopifyApiException(status >= 500 ? ShopifyApiException.Kind.TRANSIENT
+                    : ShopifyApiException.Kind.QUERY_REJECTED, status, "Shopify answered " + detail);
+        }
+    }
+
+    private static String errorDetail(String body) {
+        if (body == null || body.isBlank()) {
+            return "";
+        }
+        String oneLine = body.replaceAll("\\s+", " ").trim();
+        return ": " + (oneLine.length() > 300 ? oneLine.substring(0, 300) + "…" : oneLine);
+    }
+
+    /** HTTP 429 (REST-style rate limit); Retry-After says how long to wait. */
+    public static final class RateLimited extends ShopifyApiException {
+        private final long waitMillis;
+
+        RateLimited(String retryAfter) {
+            super(Kind.TRANSIENT, 429, "rate limited (HTTP 429)");
+            long w = 1000;
+            try {
+                w = retryAfter == null ? 1000 : (long) (Double.parseDouble(retryAfter.trim()) * 1000);
+            } catch (NumberFormatException ignored) {
+                // keep one second: the header is malformed
+            }
+            this.waitMillis = Math.max(0, w);
+        }
+
+        public long waitMillis() {
+            return waitMillis;
+        }
+    }
+}

@@ -1,0 +1,41 @@
+package io.shopifysync.sync;
+
+import io.shopifysync.db.Jdbc;
+import io.shopifysync.shopify.ShopifyApiException;
+import java.time.Clock;
+import java.time.OffsetDateTime;
+import java.time.ZoneOffset;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Turns permanent API failures into a shop status that {@code status} shows and that pauses the shop
+ * (401/403 → AUTH_FAILED, 402 → FROZEN, 423 → LOCKED, 404 → PAUSED); a rejected query is dead-lettered.
+ */
+public final class ShopHealth {
+
+    private static final Logger LOG = LoggerFactory.getLogger(ShopHealth.class);
+    private final Jdbc jdbc;
+    private final DeadLetters deadLetters;
+    private final Clock clock;
+
+    public ShopHealth(Jdbc jdbc, DeadLetters deadLetters, Clock clock) {
+        this.jdbc = jdbc;
+        this.deadLetters = deadLetters;
+        this.clock = clock;
+    }
+
+    public void permanentFailure(String shop, String resource, ShopifyApiException e, String source) {
+        String status = switch (e.kind()) {
+            case AUTH_FAILED -> "AUTH_FAILED";
+            case SHOP_UNAVAILABLE -> e.httpStatus() == 402 ? "FROZEN" : e.httpStatus() == 423 ? "LOCKED" : "PAUSED";
+            default -> null;
+        };
+        if (status != null) {
+            LOG.error("{}: {} ({}); the shop is {} until an operator acts", shop, e.getMessage(), source, status);
+            jdbc.update("update-shop-status", status, SyncStateStore.truncate(e.getMessage(), 1024),
+                    OffsetDateTime.now(clock).withOffsetSameInstant(ZoneOffset.UTC), shop);
+        }
+        deadLetters.record(shop, source, resource, e.getMessage(), null);
+    }
+}

@@ -1,0 +1,20 @@
+package io.shopifysync.sync;
+
+import java.time.OffsetDateTime;
+
+/** One shop and resource's row of {@code sync_state}. */
+public record SyncState(String phase, String bulkOperationId, OffsetDateTime bulkStartedAt, String bulkStatus,
+                        String bulkResultUrl, long bulkBytesDone, String bulkFilter, String importMode,
+                        String pageCursor, OffsetDateTime highWaterMark, long rowsDone, Long rowsTotal, int attempts) {
+
+    public static final String BACKFILL = "BACKFILL";
+    public static final String INCREMENTAL = "INCREMENTAL";
+
+    public boolean isBackfill() {
+        return BACKFILL.equals(phase);
+    }
+
+    public boolean paged() {
+        return "PAGED".equals(importMode);
+    }
+}

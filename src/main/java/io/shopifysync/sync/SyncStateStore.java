@@ -1,0 +1,95 @@
+package io.shopifysync.sync;
+
+import io.shopifysync.db.Jdbc;
+import java.sql.Connection;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.OffsetDateTime;
+import java.time.ZoneOffset;
+import java.util.List;
+import java.util.Optional;
+
+/** Reads and advances {@code sync_state}: all import and poll progress lives here, never in memory. */
+public final class SyncStateStore {
+
+    private final Jdbc jdbc;
+    private final Clock clock;
+
+    public SyncStateStore(Jdbc jdbc, Clock clock) {
+        this.jdbc = jdbc;
+        this.clock = clock;
+    }
+
+    public OffsetDateTime now() {
+        return OffsetDateTime.now(clock).withOffsetSameInstant(ZoneOffset.UTC);
+    }
+
+    /** Creates BACKFILL rows for installed shops that have none for this resource; returns how many. */
+    public int ensureRows(String resource) {
+        return jdbc.update("insert-missing-sync-state", resource, now(), resource);
+    }
+
+    /** Installed shops whose resource is in {@code phase} and not backing off. */
+    public List<String> shopsIn(String resource, String phase) {
+        return jdbc.query("select-shops-in-phase", rs -> rs.getString(1), resource, phase, now());
+    }
+
+    public Optional<SyncState> load(String shop, String resource) {
+        return jdbc.queryOne("select-sync-state", SyncStateStore::read, shop, resource);
+    }
+
+    private static SyncState read(ResultSet rs) throws SQLException {
+        long total = rs.getLong("rows_total");
+        Long rowsTotal = rs.wasNull() ? null : total;
+        return new SyncState(rs.getString("phase"), rs.getString("bulk_operation_id"),
+                rs.getObject("bulk_started_at", OffsetDateTime.class), rs.getString("bulk_status"),
+                rs.getString("bulk_result_url"), rs.getLong("bulk_bytes_done"), rs.getString("bulk_filter"),
+                rs.getString("import_mode"), rs.getString("page_cursor"),
+                rs.getObject("high_water_mark", OffsetDateTime.class), rs.getLong("rows_done"), rowsTotal,
+                rs.getInt("attempts"));
+    }
+
+    public void bulkStarted(String shop, String resource, String operationId, OffsetDateTime startedAt, Long rowsTotal) {
+        jdbc.update("update-sync-state-bulk-started", operationId, startedAt, rowsTotal, now(), shop, resource);
+    }
+
+    public void bulkStatus(String shop, String resource, String operationId, String status, String url) {
+        jdbc.update("update-sync-state-bulk-status", status, url, now(), shop, resource, operationId);
+    }
+
+    /** Called inside the ingest transaction that wrote the rows it counts. */
+    public void ingestProgress(Connection c, String shop, String resource, String operationId, long bytesDone, long rows)
+            throws SQLException {
+        jdbc.update(c, "update-sync-state-ingest-progress", bytesDone, rows, now(), shop, resource, operationId);
+    }
+
+    public void pageProgress(Connection c, String shop, String resource, String cursor, long rows) throws SQLException {
+        jdbc.update(c, "update-sync-state-page-progress", cursor, rows, now(), shop, resource);
+    }
+
+    /** Drops the finished operation; the next bulk query reads only what {@code filter} selects. */
+    public void continueWith(String shop, String resource, String filter, OffsetDateTime startedAt) {
+        jdbc.update("update-sync-state-continue-bulk", filter, startedAt, now(), shop, resource);
+    }
+
+    public void switchToPaged(String shop, String resource, OffsetDateTime startedAt) {
+        jdbc.update("update-sync-state-import-mode", "PAGED", startedAt, now(), shop, resource);
+    }
+
+    public void finishBackfill(String shop, String resource, OffsetDateTime highWaterMark) {
+        OffsetDateTime now = now();
+        jdbc.update("update-sync-state-finish-backfill", highWaterMark, now, now, shop, resource);
+    }
+
+    /** Records a failure and when to try again. */
+    public void failed(String shop, String resource, String message, Duration retryAfter) {
+        OffsetDateTime now = now();
+        jdbc.update("update-sync-state-error", truncate(message, 4000), now.plus(retryAfter), now, shop, resource);
+    }
+
+    static String truncate(String s, int max) {
+        return s == null || s.length() <= max ? s : s.substring(0, max - 1) + "…";
+    }
+}

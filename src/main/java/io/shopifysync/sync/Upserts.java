@@ -1,0 +1,139 @@
+package io.shopifysync.sync;
+
+import io.shopifysync.catalog.Catalog;
+import io.shopifysync.catalog.Child;
+import io.shopifysync.catalog.Column;
+import io.shopifysync.catalog.Resource;
+import io.shopifysync.catalog.Row;
+import io.shopifysync.db.Dialect;
+import io.shopifysync.db.SqlStatements;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.SQLException;
+import java.time.OffsetDateTime;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.stream.Collectors;
+
+/**
+ * The newer-wins upserts of every catalog table, generated once from the catalog and the two SQL
+ * templates ({@code upsert-newer-wins}, {@code upsert-child}). Import, poll and webhooks all write here.
+ */
+public final class Upserts {
+
+    /** The SQL of one table and how many typed columns it binds. */
+    private record Statement(String sql, boolean child) {
+    }
+
+    private final Map<String, Statement> byTable = new HashMap<>();
+
+    public Upserts(Catalog catalog, Dialect dialect) {
+        SqlStatements sql = new SqlStatements(dialect);
+        for (Resource r : catalog.resources()) {
+            if (r.storesRoots()) {
+                byTable.put(r.table(), new Statement(render(sql.get("upsert-newer-wins"), dialect, r.table(), null,
+                        r.columns(), true), false));
+            }
+            for (Child c : r.children()) {
+                byTable.put(c.table(), new Statement(render(sql.get("upsert-child"), dialect, c.table(), c.parentColumn(),
+                        c.columns(), false), true));
+            }
+        }
+    }
+
+    /** Column order of every statement: shop_domain, id, [parent], typed..., [updated_at], deleted_at, synced_at, data. */
+    private static String render(String template, Dialect dialect, String table, String parentColumn, List<Column> typed,
+                                 boolean root) {
+        Map<String, String> columns = new LinkedHashMap<>(); // name -> SQL type
+        columns.put("shop_domain", "VARCHAR(255)");
+        columns.put("id", "BIGINT");
+        if (parentColumn != null) {
+            columns.put(parentColumn, "BIGINT");
+        }
+        typed.forEach(c -> columns.put(c.name(), c.type().sqlType()));
+        if (root) {
+            columns.put("updated_at", "TIMESTAMP WITH TIME ZONE");
+        }
+        columns.put("deleted_at", "TIMESTAMP WITH TIME ZONE");
+        columns.put("synced_at", "TIMESTAMP WITH TIME ZONE");
+        columns.put("data", dialect.jsonType());
+
+        List<String> names = new ArrayList<>(columns.keySet());
+        List<String> updatable = names.stream().filter(n -> !n.equals("shop_domain") && !n.equals("id")).toList();
+        String values = names.stream().map(n -> switch (n) {
+            case "deleted_at" -> "NULL";
+            case "data" -> dialect.jsonParameter();
+            default -> "?";
+        }).collect(Collectors.joining(", "));
+        String typedValues = names.stream().map(n -> switch (n) {
+            case "deleted_at" -> "CAST(NULL AS TIMESTAMP WITH TIME ZONE)";
+            case "data" -> dialect.jsonParameter();
+            default -> "CAST(? AS " + columns.get(n) + ")";
+        }).collect(Collectors.joining(", "));
+        return template
+                .replace("${table}", table)
+                .replace("${columns}", String.join(", ", names))
+                .replace("${values}", values)
+                .replace("${typed_values}", typedValues)
+                .replace("${updates}", updatable.stream().map(n -> n + " = EXCLUDED." + n).collect(Collectors.joining(", ")))
+                .replace("${source_updates}", updatable.stream().map(n -> n + " = s." + n).collect(Collectors.joining(", ")))
+                .replace("${source_columns}", names.stream().map(n -> "s." + n).collect(Collectors.joining(", ")));
+    }
+
+    public String sqlFor(String table) {
+        Statement s = byTable.get(table);
+        if (s == null) {
+            throw new IllegalArgumentException("no catalog table named " + table);
+        }
+        return s.sql();
+    }
+
+    /**
+     * Writes rows with one JDBC batch per table, in the caller's transaction. Returns how many rows
+     * changed (a stale root that newer-wins refused does not count).
+     */
+    public int write(Connection c, String shop, List<Row> rows, OffsetDateTime syncedAt) throws SQLException {
+        Map<String, List<Row>> grouped = new LinkedHashMap<>();
+        for (Row row : rows) {
+            grouped.computeIfAbsent(row.table(), t -> new ArrayList<>()).add(row);
+        }
+        int changed = 0;
+        for (Map.Entry<String, List<Row>> e : grouped.entrySet()) {
+            Statement s = byTable.get(e.getKey());
+            if (s == null) {
+                throw new IllegalArgumentException("no catalog table named " + e.getKey());
+            }
+            try (PreparedStatement ps = c.prepareStatement(s.sql())) {
+                for (Row row : e.getValue()) {
+                    bind(ps, shop, row, s.child(), syncedAt);
+                    ps.addBatch();
+                }
+                for (int n : ps.executeBatch()) {
+                    changed += n == PreparedStatement.SUCCESS_NO_INFO ? 1 : n;
+                }
+            }
+        }
+        return changed;
+    }
+
+    private static void bind(PreparedStatement ps, String shop, Row row, boolean child, OffsetDateTime syncedAt)
+            throws SQLException {
+        int i = 1;
+        ps.setString(i++, shop);
+        ps.setLong(i++, row.id());
+        if (child) {
+            ps.setLong(i++, row.parentId());
+        }
+        for (Object v : row.values()) {
+            ps.setObject(i++, v);
+        }
+        if (!child) {
+            ps.setObject(i++, row.updatedAt());
+        }
+        ps.setObject(i++, syncedAt);
+        ps.setString(i, row.data());
+    }
+}

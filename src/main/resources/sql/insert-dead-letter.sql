@@ -1,0 +1,1 @@
+INSERT INTO shopify.dead_letters (shop_domain, source, resource, reason, payload, created_at) VALUES (?, ?, ?, ?, ?, ?)

@@ -1,0 +1,1 @@
+UPDATE shopify.shops SET status = ?, status_reason = ?, updated_at = ? WHERE shop_domain = ?

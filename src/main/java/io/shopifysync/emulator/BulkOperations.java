@@ -1,0 +1,547 @@
+package io.shopifysync.emulator;
+
+import graphql.ExecutionResult;
+import graphql.execution.preparsed.PreparsedDocumentEntry;
+import graphql.language.Document;
+import graphql.language.Field;
+import graphql.language.FragmentDefinition;
+import graphql.language.FragmentSpread;
+import graphql.language.InlineFragment;
+import graphql.language.OperationDefinition;
+import graphql.language.Selection;
+import graphql.language.SelectionSet;
+import graphql.schema.GraphQLFieldDefinition;
+import graphql.schema.GraphQLObjectType;
+import graphql.schema.GraphQLType;
+import graphql.schema.GraphQLTypeUtil;
+import java.io.BufferedWriter;
+import java.io.IOException;
+import java.io.OutputStreamWriter;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.atomic.AtomicLong;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Bulk query operations: the query is parsed and executed over the whole store in windows of root
+ * objects, each connection node becomes one JSONL line (children carry {@code __parentId}), the file is
+ * written to disk and served by the emulator, and the run is paced at {@code bulkObjectsPerSecond}
+ * (times timeScale) so RUNNING can be observed.
+ */
+final class BulkOperations implements AutoCloseable {
+
+    private static final Logger LOG = LoggerFactory.getLogger(BulkOperations.class);
+    static final int MAX_CONCURRENT = 5;
+    private static final int WINDOW = 250;
+    private static final long BULK_ID_BASE = 4_476_008_693_949L;
+
+    static final class Op {
+        final long id;
+        final ShopState shop;
+        final String query;
+        final boolean groupObjects;
+        final long createdAt;
+        final long failAfter;
+        final Path file;
+        volatile String status = "CREATED";
+        volatile String errorCode;
+        volatile Long completedAt;
+        final AtomicLong objectCount = new AtomicLong();
+        final AtomicLong rootObjectCount = new AtomicLong();
+        volatile Long fileSize;
+        volatile boolean cancelRequested;
+
+        Op(long id, ShopState shop, String query, boolean groupObjects, long createdAt, long failAfter, Path file) {
+            this.id = id;
+            this.shop = shop;
+            this.query = query;
+            this.groupObjects = groupObjects;
+            this.createdAt = createdAt;
+            this.failAfter = failAfter;
+            this.file = file;
+        }
+
+        String gid() {
+            return "gid://shopify/BulkOperation/" + id;
+        }
+
+        boolean active() {
+            return status.equals("CREATED") || status.equals("RUNNING") || status.equals("CANCELING");
+        }
+    }
+
+    private final ShopifyEmulator emu;
+    private final Path dir;
+    private final Map<String, List<Op>> ops = new ConcurrentHashMap<>();
+    private final AtomicLong nextId = new AtomicLong(BULK_ID_BASE);
+    private final ExecutorService runner;
+    volatile double objectsPerSecond;
+
+    BulkOperations(ShopifyEmulator emu, Path dir, double objectsPerSecond) {
+        this.emu = emu;
+        this.dir = dir;
+        this.objectsPerSecond = objectsPerSecond;
+        this.runner = Executors.newCachedThreadPool(r -> {
+            Thread t = new Thread(r, "emulator-bulk");
+            t.setDaemon(true);
+            return t;
+        });
+    }
+
+    private List<Op> of(ShopState shop) {
+        return ops.computeIfAbsent(shop.domain, k -> new CopyOnWriteArrayList<>());
+    }
+
+    // ------------------------------------------------------------------ GraphQL surface
+
+    Map<String, Object> toMap(Op op) {
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("_type", "BulkOperation");
+        m.put("id", op.gid());
+        m.put("status", op.status);
+        m.put("errorCode", op.errorCode);
+        m.put("createdAt", Times.iso(op.createdAt));
+        m.put("completedAt", op.completedAt == null ? null : Times.iso(op.completedAt));
+        m.put("objectCount", Long.toString(op.objectCount.get()));
+        m.put("rootObjectCount", Long.toString(op.rootObjectCount.get()));
+        m.put("fileSize", op.fileSize == null ? null : Long.toString(op.fileSize));
+        boolean completed = op.status.equals("COMPLETED");
+        m.put("url", completed && op.objectCount.get() > 0 ? fileUrl(op, false) : null);
+        m.put("partialDataUrl", op.status.equals("FAILED") && op.objectCount.get() > 0 ? fileUrl(op, true) : null);
+        m.put("query", op.query);
+        m.put("type", "QUERY");
+        return m;
+    }
+
+    private String fileUrl(Op op, boolean partial) {
+        return emu.baseUrl() + "/_emulator/bulk/" + op.shop.domain + "/" + op.id + (partial ? "-partial" : "") + ".jsonl";
+    }
+
+    Map<String, Object> get(ShopState shop, String gid) {
+        for (Op op : of(shop)) {
+            if (op.gid().equals(gid)) {
+                return toMap(op);
+            }
+        }
+        return null;
+    }
+
+    Map<String, Object> current(ShopState shop, Object type) {
+        if (type != null && !"QUERY".equals(String.valueOf(type))) {
+            return null;
+        }
+        List<Op> list = of(shop);
+        return list.isEmpty() ? null : toMap(list.get(list.size() - 1));
+    }
+
+    List<Map<String, Object>> list(ShopState shop) {
+        List<Map<String, Object>> out = new ArrayList<>();
+        for (Op op : of(shop)) {
+            out.add(toMap(op));
+        }
+        return out;
+    }
+
+    /** The result file of an operation that may be downloaded (completed, or failed with partial data). */
+    Path file(String shop, long id, boolean partial) {
+        for (Op op : ops.getOrDefault(shop, List.of())) {
+            if (op.id == id) {
+                if (partial ? op.status.equals("FAILED") : op.status.equals("COMPLETED")) {
+                    return Files.exists(op.file) ? op.file : null;
+                }
+                return null;
+            }
+        }
+        return null;
+    }
+
+    Map<String, Object> runQuery(ShopState shop, String query, boolean groupObjects) {
+        String invalid = validate(query);
+        if (invalid != null) {
+            return Json.obj("bulkOperation", null, "userErrors",
+                    List.of(Json.obj("code", "INVALID", "field", List.of("query"), "message", invalid)));
+        }
+        Op op;
+        synchronized (this) {
+            List<Op> list = of(shop);
+            List<Op> active = new ArrayList<>();
+            for (Op o : list) {
+                if (o.active()) {
+                    active.add(o);
+                }
+            }
+            if (active.size() >= MAX_CONCURRENT) {
+                return Json.obj("bulkOperation", null, "userErrors", List.of(Json.obj("code", "OPERATION_IN_PROGRESS", "field", null,
+                        "message", "A bulk query operation for this app and shop is already in progress: " + active.get(active.size() - 1).gid() + ".")));
+            }
+            long id = nextId.incrementAndGet();
+            op = new Op(id, shop, query, groupObjects, emu.nowSeconds(), shop.faults.bulkFailAfterObjects,
+                    dir.resolve(shop.domain + "-" + id + ".jsonl"));
+            list.add(op);
+        }
+        Map<String, Object> m = toMap(op); // as Shopify answers: CREATED
+        Op started = op;
+        runner.submit(() -> run(started));
+        return Json.obj("bulkOperation", m, "userErrors", List.of());
+    }
+
+    Map<String, Object> cancel(ShopState shop, String gid) {
+        for (Op op : of(shop)) {
+            if (op.gid().equals(gid)) {
+                synchronized (op) {
+                    if (!op.active()) {
+                        return Json.obj("bulkOperation", toMap(op), "userErrors", List.of(Json.obj("field", List.of("id"),
+                                "message", "A bulk operation cannot be canceled when it is " + op.status.toLowerCase(java.util.Locale.ROOT))));
+                    }
+                    op.cancelRequested = true;
+                    op.status = "CANCELING";
+                }
+                return Json.obj("bulkOperation", toMap(op), "userErrors", List.of());
+            }
+        }
+        return Json.obj("bulkOperation", null, "userErrors", List.of(Json.obj("field", List.of("id"), "message", "Bulk operation does not exist")));
+    }
+
+    // ------------------------------------------------------------------ validation
+
+    /** Returns an error message for an unacceptable bulk query, or null. */
+    String validate(String query) {
+        if (query == null || query.isBlank()) {
+            return "Invalid bulk query: query can't be blank";
+        }
+        PreparsedDocumentEntry e = emu.engine().document(query);
+        if (e.hasErrors()) {
+            return "Invalid bulk query: " + e.getErrors().get(0).getMessage();
+        }
+        Document doc = e.getDocument();
+        OperationDefinition op = null;
+        Map<String, FragmentDefinition> fragments = new HashMap<>();
+        for (var d : doc.getDefinitions()) {
+            if (d instanceof OperationDefinition o && op == null) {
+                op = o;
+            } else if (d instanceof FragmentDefinition fd) {
+                fragments.put(fd.getName(), fd);
+            }
+        }
+        if (op == null || op.getOperation() != OperationDefinition.Operation.QUERY) {
+            return "Invalid bulk query: only queries are supported by bulkOperationRunQuery";
+        }
+        GraphQLObjectType queryType = emu.engine().schema.getQueryType();
+        List<Field> roots = fields(op.getSelectionSet(), fragments);
+        if (roots.size() != 1) {
+            return "Invalid bulk query: Bulk queries must contain exactly one top-level field";
+        }
+        GraphQLFieldDefinition def = queryType.getFieldDefinition(roots.get(0).getName());
+        if (def == null || !CostCalculator.isConnection(GraphQLTypeUtil.unwrapAll(def.getType()))) {
+            return "Invalid bulk query: Bulk queries require a connection field at the top level";
+        }
+        int[] connections = {0};
+        String err = checkConnection(roots.get(0), (GraphQLObjectType) GraphQLTypeUtil.unwrapAll(def.getType()), fragments, 1, connections);
+        if (err != null) {
+            return err;
+        }
+        if (connections[0] > 5) {
+            return "Invalid bulk query: Bulk queries cannot contain more than 5 connections";
+        }
+        return null;
+    }
+
+    private String checkConnection(Field field, GraphQLObjectType conn, Map<String, FragmentDefinition> fragments, int depth, int[] count) {
+        count[0]++;
+        if (depth > 2) {
+            return "Invalid bulk query: Bulk queries cannot contain connections with a nesting depth greater than 2";
+        }
+        for (NodeSel ns : nodeSelections(field.getSelectionSet(), conn, fragments)) {
+            boolean hasId = false;
+            boolean hasChildConnection = false;
+            for (Field f : fields(ns.ss, fragments)) {
+                if (f.getName().equals("id")) {
+                    hasId = true;
+                }
+                GraphQLFieldDefinition fd = ns.type.getFieldDefinition(f.getName());
+                if (fd != null && CostCalculator.isConnection(GraphQLTypeUtil.unwrapAll(fd.getType()))) {
+                    hasChildConnection = true;
+                    String err = checkConnection(f, (GraphQLObjectType) GraphQLTypeUtil.unwrapAll(fd.getType()), fragments, depth + 1, count);
+                    if (err != null) {
+                        return err;
+                    }
+                }
+            }
+            if (hasChildConnection && !hasId) {
+                return "Invalid bulk query: The parent 'node' field for a nested connection must select the 'id' field without an alias and must be of 'ID' return type. Connection fields without 'id': " + field.getName() + ".";
+            }
+        }
+        return null;
+    }
+
+    record NodeSel(SelectionSet ss, GraphQLObjectType type) {}
+
+    private static List<NodeSel> nodeSelections(SelectionSet connSs, GraphQLObjectType conn, Map<String, FragmentDefinition> fragments) {
+        List<NodeSel> out = new ArrayList<>();
+        for (Field f : fields(connSs, fragments)) {
+            if (f.getName().equals("nodes")) {
+                GraphQLType t = GraphQLTypeUtil.unwrapAll(conn.getFieldDefinition("nodes").getType());
+                if (t instanceof GraphQLObjectType o) {
+                    out.add(new NodeSel(f.getSelectionSet(), o));
+                }
+            } else if (f.getName().equals("edges")) {
+                GraphQLObjectType edge = (GraphQLObjectType) GraphQLTypeUtil.unwrapAll(conn.getFieldDefinition("edges").getType());
+                for (Field ef : fields(f.getSelectionSet(), fragments)) {
+                    if (ef.getName().equals("node")) {
+                        GraphQLType t = GraphQLTypeUtil.unwrapAll(edge.getFieldDefinition("node").getType());
+                        if (t instanceof GraphQLObjectType o) {
+                            out.add(new NodeSel(ef.getSelectionSet(), o));
+                        }
+                    }
+                }
+            }
+        }
+        return out;
+    }
+
+    /** The fields of a selection set with fragments inlined (type conditions are not checked: bulk roots are concrete types). */
+    private static List<Field> fields(SelectionSet ss, Map<String, FragmentDefinition> fragments) {
+        List<Field> out = new ArrayList<>();
+        if (ss == null) {
+            return out;
+        }
+        for (Selection<?> s : ss.getSelections()) {
+            if (s instanceof Field f) {
+                out.add(f);
+            } else if (s instanceof InlineFragment inl) {
+                out.addAll(fields(inl.getSelectionSet(), fragments));
+            } else if (s instanceof FragmentSpread sp && fragments.containsKey(sp.getName())) {
+                out.addAll(fields(fragments.get(sp.getName()).getSelectionSet(), fragments));
+            }
+        }
+        return out;
+    }
+
+    // ------------------------------------------------------------------ running
+
+    private static final class Stop extends RuntimeException {
+        Stop() {
+            super(null, null, false, false);
+        }
+    }
+
+    private void run(Op op) {
+        long startNanos = System.nanoTime();
+        synchronized (op) {
+            if (op.cancelRequested) {
+                finish(op, "CANCELED", null);
+                return;
+            }
+            op.status = "RUNNING";
+        }
+        Document doc = emu.engine().document(op.query).getDocument();
+        Map<String, FragmentDefinition> fragments = new HashMap<>();
+        OperationDefinition operation = null;
+        for (var d : doc.getDefinitions()) {
+            if (d instanceof OperationDefinition o && operation == null) {
+                operation = o;
+            } else if (d instanceof FragmentDefinition fd) {
+                fragments.put(fd.getName(), fd);
+            }
+        }
+        Field root = fields(operation.getSelectionSet(), fragments).get(0);
+        GraphQLObjectType rootConn = (GraphQLObjectType) GraphQLTypeUtil.unwrapAll(
+                emu.engine().schema.getQueryType().getFieldDefinition(root.getName()).getType());
+        String rootKey = root.getAlias() != null ? root.getAlias() : root.getName();
+        try (BufferedWriter out = new BufferedWriter(new OutputStreamWriter(Files.newOutputStream(op.file), StandardCharsets.UTF_8), 1 << 16)) {
+            String after = null;
+            while (true) {
+                if (op.cancelRequested) {
+                    throw new Stop();
+                }
+                GraphQlEngine.Req r = new GraphQlEngine.Req(op.shop, true);
+                r.bulkWindow = WINDOW;
+                r.bulkAfter = after;
+                ExecutionResult res = emu.engine().executeInternal(r, op.query);
+                if (!res.getErrors().isEmpty() && res.getData() == null) {
+                    LOG.warn("bulk operation {} failed: {}", op.id, res.getErrors());
+                    out.flush();
+                    finish(op, "FAILED", "INTERNAL_SERVER_ERROR");
+                    return;
+                }
+                Map<String, Object> data = res.getData();
+                @SuppressWarnings("unchecked")
+                Map<String, Object> conn = (Map<String, Object>) data.get(rootKey);
+                List<String> lines = new ArrayList<>();
+                if (conn != null) {
+                    for (NodeSel ns : nodeSelections(root.getSelectionSet(), rootConn, fragments)) {
+                        for (Map<String, Object> node : nodesOf(conn, root.getSelectionSet(), fragments, ns)) {
+                            lines.clear();
+                            emitNode(op, node, ns.ss, ns.type, null, fragments, lines);
+                            for (String line : lines) {
+                                if (op.failAfter >= 0 && op.objectCount.get() >= op.failAfter) {
+                                    out.flush();
+                                    finish(op, "FAILED", "INTERNAL_SERVER_ERROR");
+                                    return;
+                                }
+                                out.write(line);
+                                out.write('\n');
+                                op.objectCount.incrementAndGet();
+                            }
+                            op.rootObjectCount.incrementAndGet();
+                            pace(op, startNanos);
+                        }
+                        break; // one node selection defines the rows (edges.node or nodes)
+                    }
+                }
+                pace(op, startNanos);
+                if (!r.bulkHasNext || r.bulkEndCursor == null) {
+                    break;
+                }
+                after = r.bulkEndCursor;
+            }
+            out.flush();
+            if (op.failAfter >= 0 && op.objectCount.get() >= op.failAfter && op.failAfter == 0) {
+                finish(op, "FAILED", "INTERNAL_SERVER_ERROR");
+                return;
+            }
+            finish(op, "COMPLETED", null);
+        } catch (Stop s) {
+            finish(op, "CANCELED", null);
+        } catch (IOException | RuntimeException e) {
+            LOG.warn("bulk operation {} failed", op.id, e);
+            finish(op, "FAILED", "INTERNAL_SERVER_ERROR");
+        }
+    }
+
+    private void pace(Op op, long startNanos) {
+        double rate = objectsPerSecond;
+        double scale = emu.timeScale();
+        if (rate <= 0 || scale <= 0) {
+            return;
+        }
+        long targetNanos = (long) (op.objectCount.get() / rate * scale * 1e9);
+        while (true) {
+            if (op.cancelRequested) {
+                throw new Stop();
+            }
+            long wait = targetNanos - (System.nanoTime() - startNanos);
+            if (wait <= 0) {
+                return;
+            }
+            try {
+                Thread.sleep(Math.min(50, Math.max(1, wait / 1_000_000)));
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new Stop();
+            }
+        }
+    }
+
+    private void finish(Op op, String status, String errorCode) {
+        synchronized (op) {
+            op.errorCode = errorCode;
+            op.completedAt = emu.nowSeconds();
+            try {
+                op.fileSize = Files.exists(op.file) && !status.equals("CANCELED") ? Files.size(op.file) : null;
+            } catch (IOException e) {
+                op.fileSize = null;
+            }
+            if (status.equals("COMPLETED") && op.objectCount.get() == 0) {
+                op.fileSize = null;
+            }
+            op.status = status;
+        }
+        emu.webhooks().emit(op.shop, "bulk_operations/finish", RestShapes.bulkFinish(toMap(op), op.shop.gen.zone));
+    }
+
+    @SuppressWarnings("unchecked")
+    private static List<Map<String, Object>> nodesOf(Map<String, Object> conn, SelectionSet connSs, Map<String, FragmentDefinition> fragments, NodeSel ns) {
+        List<Map<String, Object>> out = new ArrayList<>();
+        for (Field f : fields(connSs, fragments)) {
+            String key = f.getAlias() != null ? f.getAlias() : f.getName();
+            Object v = conn.get(key);
+            if (!(v instanceof List<?> list)) {
+                continue;
+            }
+            if (f.getName().equals("nodes") && f.getSelectionSet() == ns.ss) {
+                for (Object o : list) {
+                    if (o instanceof Map<?, ?> m) {
+                        out.add((Map<String, Object>) m);
+                    }
+                }
+                return out;
+            }
+            if (f.getName().equals("edges")) {
+                for (Field ef : fields(f.getSelectionSet(), fragments)) {
+                    if (ef.getName().equals("node") && ef.getSelectionSet() == ns.ss) {
+                        String nk = ef.getAlias() != null ? ef.getAlias() : ef.getName();
+                        for (Object e : list) {
+                            if (e instanceof Map<?, ?> em && em.get(nk) instanceof Map<?, ?> node) {
+                                out.add((Map<String, Object>) node);
+                            }
+                        }
+                        return out;
+                    }
+                }
+            }
+        }
+        return out;
+    }
+
+    /** Emits one node's line and its children's lines (children first for some parents unless groupObjects). */
+    @SuppressWarnings("unchecked")
+    private void emitNode(Op op, Map<String, Object> node, SelectionSet ss, GraphQLObjectType type, String parentId,
+                          Map<String, FragmentDefinition> fragments, List<String> lines) {
+        Map<String, Object> row = new LinkedHashMap<>();
+        List<String> childLines = new ArrayList<>();
+        String myId = node.get("id") instanceof String s ? s : null;
+        for (Field f : fields(ss, fragments)) {
+            String key = f.getAlias() != null ? f.getAlias() : f.getName();
+            GraphQLFieldDefinition fd = type.getFieldDefinition(f.getName());
+            Object value = node.get(key);
+            if (fd != null && CostCalculator.isConnection(GraphQLTypeUtil.unwrapAll(fd.getType()))) {
+                GraphQLObjectType conn = (GraphQLObjectType) GraphQLTypeUtil.unwrapAll(fd.getType());
+                if (value instanceof Map<?, ?> cm) {
+                    for (NodeSel ns : nodeSelections(f.getSelectionSet(), conn, fragments)) {
+                        for (Map<String, Object> child : nodesOf((Map<String, Object>) cm, f.getSelectionSet(), fragments, ns)) {
+                            emitNode(op, child, ns.ss, ns.type, myId, fragments, childLines);
+                        }
+                        break;
+                    }
+                }
+                continue;
+            }
+            row.put(key, value);
+        }
+        if (parentId != null) {
+            row.put("__parentId", parentId);
+        }
+        String line = Json.string(row).replace("/", "\\/");
+        boolean childrenFirst = !op.groupObjects && !childLines.isEmpty() && myId != null
+                && Rng.below(Rng.hash(op.shop.gen.seed, myId.hashCode()), 4) == 0;
+        if (childrenFirst) {
+            lines.addAll(childLines);
+            lines.add(line);
+        } else {
+            lines.add(line);
+            lines.addAll(childLines);
+        }
+    }
+
+    @Override
+    public void close() {
+        for (List<Op> list : ops.values()) {
+            for (Op op : list) {
+                op.cancelRequested = true;
+            }
+        }
+        runner.shutdownNow();
+    }
+}

@@ -1,0 +1,416 @@
+package io.shopifysync.emulator;
+
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.http.HttpMethod;
+import io.vertx.ext.web.Router;
+import io.vertx.ext.web.RoutingContext;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+
+/** The control API under {@code /_emulator/} (JSON in and out); documented in docs/emulator-spec.md. */
+final class ControlApi {
+
+    /** A client error with its HTTP status. */
+    static final class Bad extends RuntimeException {
+        final int status;
+
+        Bad(int status, String message) {
+            super(message, null, false, false);
+            this.status = status;
+        }
+    }
+
+    private interface Handler {
+        Object handle(RoutingContext ctx, Map<String, Object> body);
+    }
+
+    private final ShopifyEmulator emu;
+
+    ControlApi(ShopifyEmulator emu) {
+        this.emu = emu;
+    }
+
+    void mount(Router r) {
+        on(r, HttpMethod.GET, "/_emulator/health", (c, b) -> Json.obj("status", "UP"));
+        on(r, HttpMethod.GET, "/_emulator/settings", (c, b) -> settings());
+        on(r, HttpMethod.PUT, "/_emulator/settings", (c, b) -> {
+            if (b.containsKey("timeScale")) {
+                emu.timeScale(number(b, "timeScale", 0, 1e6));
+            }
+            if (b.containsKey("bulkObjectsPerSecond")) {
+                emu.bulk().objectsPerSecond = number(b, "bulkObjectsPerSecond", 0, 1e9);
+            }
+            if (b.containsKey("shopRedactDelayMs")) {
+                emu.shopRedactDelayMs = (long) number(b, "shopRedactDelayMs", 0, 1e12);
+            }
+            return settings();
+        });
+        on(r, HttpMethod.GET, "/_emulator/shops", (c, b) -> {
+            List<Object> out = new ArrayList<>();
+            for (ShopState s : emu.states()) {
+                out.add(shopSummary(s));
+            }
+            return Json.obj("shops", out);
+        });
+        on(r, HttpMethod.GET, "/_emulator/webhooks/settings", (c, b) -> emu.webhooks().settings.toMap());
+        on(r, HttpMethod.PUT, "/_emulator/webhooks/settings", (c, b) -> webhookSettings(b));
+        on(r, HttpMethod.GET, "/_emulator/webhooks/deliveries", (c, b) -> Json.obj("deliveries",
+                emu.webhooks().deliveries(null, c.queryParams().get("topic"), c.queryParams().get("status"),
+                        "true".equals(c.queryParams().get("includeBody")))));
+        on(r, HttpMethod.DELETE, "/_emulator/webhooks/deliveries", (c, b) -> {
+            emu.webhooks().clearLog();
+            return Json.obj("cleared", true);
+        });
+        on(r, HttpMethod.GET, "/_emulator/shops/:shop", (c, b) -> shopDetail(shop(c)));
+        on(r, HttpMethod.GET, "/_emulator/shops/:shop/digest", (c, b) -> emu.digestMap(shop(c)));
+        on(r, HttpMethod.GET, "/_emulator/shops/:shop/faults", (c, b) -> shop(c).faults.toMap());
+        on(r, HttpMethod.PUT, "/_emulator/shops/:shop/faults", (c, b) -> faults(shop(c), b));
+        on(r, HttpMethod.DELETE, "/_emulator/shops/:shop/faults", (c, b) -> {
+            Faults f = shop(c).faults;
+            f.clear();
+            return f.toMap();
+        });
+        on(r, HttpMethod.GET, "/_emulator/shops/:shop/throttle", (c, b) -> throttle(shop(c)));
+        on(r, HttpMethod.POST, "/_emulator/shops/:shop/throttle/drain", (c, b) -> {
+            ShopState s = shop(c);
+            s.bucket.drainTo(b.containsKey("available") ? number(b, "available", 0, 1e9) : 0);
+            return throttle(s);
+        });
+        on(r, HttpMethod.PUT, "/_emulator/shops/:shop/throttle", (c, b) -> {
+            ShopState s = shop(c);
+            LeakyBucket.Status st = s.bucket.status();
+            double max = b.containsKey("maximumAvailable") ? number(b, "maximumAvailable", 1, 1e12) : st.maximumAvailable();
+            double rate = b.containsKey("restoreRate") ? number(b, "restoreRate", 0, 1e12) : st.restoreRate();
+            s.bucket.configure(max, rate);
+            if (b.containsKey("currentlyAvailable")) {
+                s.bucket.drainTo(number(b, "currentlyAvailable", 0, 1e12));
+            }
+            return throttle(s);
+        });
+        on(r, HttpMethod.PUT, "/_emulator/shops/:shop/plan", (c, b) -> {
+            ShopState s = shop(c);
+            String plan = string(b, "plan");
+            double[] limits;
+            try {
+                limits = LeakyBucket.planLimits(plan);
+            } catch (IllegalArgumentException e) {
+                throw new Bad(400, e.getMessage());
+            }
+            s.plan = plan.toLowerCase(Locale.ROOT);
+            s.bucket.configure(limits[0], limits[1]);
+            return throttle(s);
+        });
+        on(r, HttpMethod.POST, "/_emulator/shops/:shop/token/revoke", (c, b) -> {
+            ShopState s = shop(c);
+            s.tokenRevoked = true;
+            return Json.obj("domain", s.domain, "tokenRevoked", true);
+        });
+        on(r, HttpMethod.POST, "/_emulator/shops/:shop/token/rotate", (c, b) -> {
+            ShopState s = shop(c);
+            return Json.obj("domain", s.domain, "accessToken", emu.reinstall(s));
+        });
+        on(r, HttpMethod.POST, "/_emulator/shops/:shop/uninstall", (c, b) -> {
+            ShopState s = shop(c);
+            if (!s.installed) {
+                throw new Bad(409, "the app is not installed on " + s.domain);
+            }
+            Long delay = b.containsKey("redactDelayMs") ? (long) number(b, "redactDelayMs", 0, 1e12) : null;
+            emu.uninstall(s, delay);
+            return Json.obj("domain", s.domain, "installed", false, "tokenRevoked", true,
+                    "shopRedactInMs", (long) ((delay != null ? delay : emu.shopRedactDelayMs) * emu.timeScale()));
+        });
+        on(r, HttpMethod.POST, "/_emulator/shops/:shop/reinstall", (c, b) -> {
+            ShopState s = shop(c);
+            return Json.obj("domain", s.domain, "installed", true, "accessToken", emu.reinstall(s));
+        });
+        on(r, HttpMethod.POST, "/_emulator/shops/:shop/compliance/:topic", (c, b) -> compliance(shop(c), c.pathParam("topic"), b));
+        on(r, HttpMethod.GET, "/_emulator/shops/:shop/webhooks/subscriptions", (c, b) -> Json.obj("subscriptions", strip(emu.webhooks().list(shop(c)))));
+        on(r, HttpMethod.POST, "/_emulator/shops/:shop/webhooks/subscriptions", (c, b) -> {
+            ShopState s = shop(c);
+            String topic = string(b, "topic");
+            String t = Webhooks.TOPICS.containsKey(topic.toUpperCase(Locale.ROOT)) ? topic.toUpperCase(Locale.ROOT) : Webhooks.topicEnum(topic);
+            if (!Webhooks.TOPICS.containsKey(t)) {
+                throw new Bad(400, "unknown topic " + topic + " (one of " + Webhooks.TOPICS.values() + ")");
+            }
+            Map<String, Object> input = Json.obj("uri", b.get("uri") != null ? b.get("uri") : b.get("callbackUrl"), "format", "JSON");
+            @SuppressWarnings("unchecked")
+            Map<String, Object> res = emu.webhooks().create(s, t, input);
+            if (!((List<?>) res.get("userErrors")).isEmpty()) {
+                throw new Bad(400, String.valueOf(((Map<?, ?>) ((List<?>) res.get("userErrors")).get(0)).get("message")));
+            }
+            return strip(List.of((Map<String, Object>) res.get("webhookSubscription"))).get(0);
+        });
+        on(r, HttpMethod.DELETE, "/_emulator/shops/:shop/webhooks/subscriptions", (c, b) -> {
+            emu.webhooks().deleteAll(shop(c));
+            return Json.obj("deleted", true);
+        });
+        on(r, HttpMethod.GET, "/_emulator/shops/:shop/webhooks/deliveries", (c, b) -> Json.obj("deliveries",
+                emu.webhooks().deliveries(shop(c).domain, c.queryParams().get("topic"), c.queryParams().get("status"),
+                        "true".equals(c.queryParams().get("includeBody")))));
+        on(r, HttpMethod.GET, "/_emulator/shops/:shop/bulk", (c, b) -> Json.obj("bulkOperations", strip(emu.bulk().list(shop(c)))));
+        on(r, HttpMethod.GET, "/_emulator/shops/:shop/churn", (c, b) -> emu.churns(shop(c)));
+        on(r, HttpMethod.POST, "/_emulator/shops/:shop/:resource/churn", (c, b) -> {
+            ShopState s = shop(c);
+            ResourceKind k = resource(c);
+            ShopifyEmulator.Churn churn = new ShopifyEmulator.Churn(optNumber(b, "createPerSecond", 0, 10_000),
+                    optNumber(b, "updatePerSecond", 0, 10_000), optNumber(b, "deletePerSecond", 0, 10_000));
+            emu.startChurn(s, k, churn);
+            return Json.obj("resource", k.plural, "churn", churn.toMap());
+        });
+        on(r, HttpMethod.DELETE, "/_emulator/shops/:shop/:resource/churn", (c, b) -> {
+            ShopState s = shop(c);
+            ResourceKind k = resource(c);
+            return Json.obj("resource", k.plural, "stopped", emu.stopChurn(s, k));
+        });
+        on(r, HttpMethod.POST, "/_emulator/shops/:shop/:resource/:action", (c, b) -> mutate(c, b));
+        r.route("/_emulator/*").last().handler(c -> error(c, 404, "no such control endpoint: " + c.request().method() + " " + c.request().path()));
+    }
+
+    private void on(Router r, HttpMethod method, String path, Handler h) {
+        r.route(method, path).blockingHandler(ctx -> {
+            Map<String, Object> body;
+            try {
+                Buffer raw = ctx.body().buffer();
+                body = raw == null || raw.length() == 0 ? new java.util.LinkedHashMap<>() : Json.parseObject(raw.getBytes());
+            } catch (Exception e) {
+                error(ctx, 400, "the body must be a JSON object");
+                return;
+            }
+            try {
+                Object out = h.handle(ctx, body);
+                ShopifyEmulator.json(ctx.response(), 200, Buffer.buffer(Json.bytes(out)));
+            } catch (Bad e) {
+                error(ctx, e.status, e.getMessage());
+            } catch (RuntimeException e) {
+                org.slf4j.LoggerFactory.getLogger(ControlApi.class).warn("control API {} failed", ctx.request().path(), e);
+                error(ctx, 500, String.valueOf(e.getMessage()));
+            }
+        }, false);
+    }
+
+    private static void error(RoutingContext ctx, int status, String message) {
+        ShopifyEmulator.json(ctx.response(), status, Buffer.buffer(Json.bytes(Json.obj("error", message))));
+    }
+
+    private ShopState shop(RoutingContext c) {
+        ShopState s = emu.state(c.pathParam("shop"));
+        if (s == null) {
+            throw new Bad(404, "unknown shop " + c.pathParam("shop"));
+        }
+        return s;
+    }
+
+    private static ResourceKind resource(RoutingContext c) {
+        ResourceKind k = ResourceKind.fromPlural(c.pathParam("resource"));
+        if (k == null) {
+            throw new Bad(404, "unknown resource " + c.pathParam("resource") + " (orders, products or customers)");
+        }
+        return k;
+    }
+
+    private static String string(Map<String, Object> b, String key) {
+        Object v = b.get(key);
+        if (!(v instanceof String s) || s.isBlank()) {
+            throw new Bad(400, "'" + key + "' is required and must be a string");
+        }
+        return s;
+    }
+
+    private static double number(Map<String, Object> b, String key, double min, double max) {
+        Object v = b.get(key);
+        if (!(v instanceof Number n)) {
+            throw new Bad(400, "'" + key + "' must be a number");
+        }
+        double d = n.doubleValue();
+        if (!(d >= min && d <= max)) {
+            throw new Bad(400, "'" + key + "' must be between " + fmt(min) + " and " + fmt(max) + ", got " + fmt(d));
+        }
+        return d;
+    }
+
+    private static String fmt(double d) {
+        return d == Math.rint(d) && Math.abs(d) < 1e15 ? Long.toString((long) d) : Double.toString(d);
+    }
+
+    private static double optNumber(Map<String, Object> b, String key, double min, double max) {
+        return b.containsKey(key) && b.get(key) != null ? number(b, key, min, max) : 0;
+    }
+
+    private static List<Map<String, Object>> strip(List<Map<String, Object>> maps) {
+        List<Map<String, Object>> out = new ArrayList<>();
+        for (Map<String, Object> m : maps) {
+            Map<String, Object> c = new java.util.LinkedHashMap<>();
+            m.forEach((k, v) -> {
+                if (!k.startsWith("_")) {
+                    c.put(k, v instanceof Map<?, ?> mm ? stripOne(mm) : v);
+                }
+            });
+            out.add(c);
+        }
+        return out;
+    }
+
+    private static Map<String, Object> stripOne(Map<?, ?> m) {
+        Map<String, Object> c = new java.util.LinkedHashMap<>();
+        m.forEach((k, v) -> {
+            if (!String.valueOf(k).startsWith("_")) {
+                c.put(String.valueOf(k), v);
+            }
+        });
+        return c;
+    }
+
+    // ------------------------------------------------------------------ handlers
+
+    private Map<String, Object> settings() {
+        return Json.obj("timeScale", emu.timeScale(), "bulkObjectsPerSecond", emu.bulk().objectsPerSecond,
+                "shopRedactDelayMs", emu.shopRedactDelayMs, "apiVersion", GraphQlEngine.API_VERSION, "baseUrl", emu.baseUrl());
+    }
+
+    private Map<String, Object> shopSummary(ShopState s) {
+        return Json.obj("domain", s.domain, "accessToken", s.accessToken, "adminUrl", emu.baseUrl() + "/shops/" + s.domain,
+                "graphqlUrl", emu.baseUrl() + "/shops/" + s.domain + "/admin/api/" + GraphQlEngine.API_VERSION + "/graphql.json",
+                "plan", s.plan, "installed", s.installed, "tokenRevoked", s.tokenRevoked, "currency", s.gen.currency,
+                "ianaTimezone", s.gen.zone.getId(),
+                "counts", Json.obj("orders", s.store(ResourceKind.ORDER).liveCount(), "products", s.store(ResourceKind.PRODUCT).liveCount(),
+                        "customers", s.store(ResourceKind.CUSTOMER).liveCount()));
+    }
+
+    private Map<String, Object> shopDetail(ShopState s) {
+        Map<String, Object> m = shopSummary(s);
+        m.put("throttleStatus", throttle(s));
+        m.put("faults", s.faults.toMap());
+        m.put("churn", emu.churns(s));
+        m.put("requests", s.requestCount.get());
+        return m;
+    }
+
+    private static Map<String, Object> throttle(ShopState s) {
+        LeakyBucket.Status st = s.bucket.status();
+        return Json.obj("plan", s.plan, "maximumAvailable", st.maximumAvailable(), "currentlyAvailable", st.currentlyAvailable(),
+                "restoreRate", st.restoreRate());
+    }
+
+    private static Map<String, Object> faults(ShopState s, Map<String, Object> b) {
+        Faults f = s.faults;
+        for (String key : b.keySet()) {
+            switch (key) {
+                case "errorRate" -> f.errorRate = number(b, key, 0, 1);
+                case "errorStatus" -> {
+                    int st = (int) number(b, key, 500, 599);
+                    f.errorStatus = st;
+                }
+                case "latencyMs" -> f.latencyMs = (long) number(b, key, 0, 600_000);
+                case "dropRate" -> f.dropRate = number(b, key, 0, 1);
+                case "bulkFailAfterObjects" -> f.bulkFailAfterObjects = b.get(key) == null ? -1 : (long) number(b, key, -1, 1e12);
+                case "failNextRequests" -> f.failNextRequests = (int) number(b, key, 0, 1e9);
+                default -> throw new Bad(400, "unknown fault '" + key + "' (errorRate, errorStatus, latencyMs, dropRate, bulkFailAfterObjects, failNextRequests)");
+            }
+        }
+        return f.toMap();
+    }
+
+    private Map<String, Object> webhookSettings(Map<String, Object> b) {
+        Webhooks.Settings s = emu.webhooks().settings;
+        for (String key : b.keySet()) {
+            switch (key) {
+                case "duplicateRate" -> s.duplicateRate = number(b, key, 0, 1);
+                case "reorderRate" -> s.reorderRate = number(b, key, 0, 1);
+                case "reorderDelayMs" -> s.reorderDelayMs = (long) number(b, key, 0, 600_000);
+                case "timeoutMs" -> s.timeoutMs = (long) number(b, key, 1, 600_000);
+                case "maxRetries" -> s.maxRetries = (int) number(b, key, 0, 100);
+                case "retryBaseDelayMs" -> s.retryBaseDelayMs = (long) number(b, key, 0, 86_400_000);
+                case "complianceUrl" -> s.complianceUrl = b.get(key) == null ? null : string(b, key);
+                default -> throw new Bad(400, "unknown webhook setting '" + key
+                        + "' (duplicateRate, reorderRate, reorderDelayMs, timeoutMs, maxRetries, retryBaseDelayMs, complianceUrl)");
+            }
+        }
+        return s.toMap();
+    }
+
+    private Object mutate(RoutingContext c, Map<String, Object> b) {
+        ShopState s = shop(c);
+        ResourceKind k = resource(c);
+        String action = c.pathParam("action");
+        if (!List.of("create", "update", "delete").contains(action)) {
+            throw new Bad(404, "unknown action " + action + " (create, update, delete, churn)");
+        }
+        List<Long> ids = null;
+        int count = 0;
+        if (b.get("ids") != null) {
+            if (action.equals("create")) {
+                throw new Bad(400, "'ids' is only for update and delete");
+            }
+            if (!(b.get("ids") instanceof List<?> l)) {
+                throw new Bad(400, "'ids' must be a list of numeric ids");
+            }
+            ids = new ArrayList<>();
+            for (Object o : l) {
+                if (o instanceof Number n) {
+                    ids.add(n.longValue());
+                } else if (o instanceof String str) {
+                    try {
+                        ids.add(Long.parseLong(str.substring(str.lastIndexOf('/') + 1)));
+                    } catch (NumberFormatException e) {
+                        throw new Bad(400, "bad id " + str);
+                    }
+                } else {
+                    throw new Bad(400, "'ids' must be a list of numeric ids");
+                }
+            }
+        } else {
+            count = (int) number(b, "count", 0, 100_000);
+            if (count != number(b, "count", 0, 100_000)) {
+                throw new Bad(400, "'count' must be an integer");
+            }
+        }
+        List<ShopifyEmulator.Change> changes = emu.mutate(s, k, action, count, ids);
+        List<Object> out = new ArrayList<>();
+        for (ShopifyEmulator.Change ch : changes) {
+            out.add(Json.obj("id", ch.id(), "legacyResourceId", Long.toString(ch.legacyId()), "updatedAt", ch.updatedAt()));
+        }
+        return Json.obj("resource", k.plural, "action", action, "count", out.size(), "objects", out);
+    }
+
+    private Object compliance(ShopState s, String topic, Map<String, Object> b) {
+        List<String> urls = b.get("url") instanceof String u ? List.of(u) : emu.webhooks().complianceUrls(s);
+        if (urls.isEmpty()) {
+            throw new Bad(409, "no compliance URL: set complianceUrl in /_emulator/webhooks/settings, pass \"url\", or subscribe to a topic");
+        }
+        switch (topic) {
+            case "shop-redact" -> {
+                emu.webhooks().emitTo(s, "shop/redact", RestShapes.shopRedact(s), urls);
+                return Json.obj("topic", "shop/redact", "urls", urls);
+            }
+            case "customers-redact", "customers-data-request" -> {
+                long customerId;
+                if (b.get("customerId") instanceof Number n) {
+                    customerId = n.longValue();
+                } else {
+                    customerId = s.gen.customerIds.id(0);
+                }
+                Map<String, Object> cust = s.loadById(ResourceKind.CUSTOMER, customerId);
+                String email = cust == null ? null : (String) cust.get("email");
+                String phone = cust == null ? null : (String) cust.get("phone");
+                List<Long> orders = new ArrayList<>();
+                int ci = s.gen.customerIds.indexOf(customerId);
+                int n = Math.min(s.store(ResourceKind.ORDER).size(), 5000);
+                for (int i = 0; i < n && orders.size() < 50; i++) {
+                    if (ci >= 0 && s.gen.orderCustomerIndex(i) == ci && s.store(ResourceKind.ORDER).exists(i)) {
+                        orders.add(s.gen.orderIds.id(i));
+                    }
+                }
+                if (topic.equals("customers-redact")) {
+                    emu.webhooks().emitTo(s, "customers/redact", RestShapes.customersRedact(s, customerId, email, phone, orders), urls);
+                    return Json.obj("topic", "customers/redact", "urls", urls, "customerId", customerId);
+                }
+                long requestId = 9_999L + (System.nanoTime() & 0xffff);
+                emu.webhooks().emitTo(s, "customers/data_request", RestShapes.customersDataRequest(s, customerId, email, phone, orders, requestId), urls);
+                return Json.obj("topic", "customers/data_request", "urls", urls, "customerId", customerId);
+            }
+            default -> throw new Bad(404, "unknown compliance topic " + topic + " (shop-redact, customers-redact, customers-data-request)");
+        }
+    }
+}

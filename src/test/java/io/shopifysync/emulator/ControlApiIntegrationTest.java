@@ -1,0 +1,244 @@
+package io.shopifysync.emulator;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.awaitility.Awaitility.await;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+
+/** The control API under /_emulator/: data mutation, faults, uninstall, and the C3 digest checked against our own. */
+class ControlApiIntegrationTest {
+
+    @RegisterExtension
+    static EmulatorExtension emu = EmulatorExtension.builder()
+            .port(0).shops(2).seed(11)
+            .orders(25).products(10).customers(20)
+            .plan("plus").timeScale(0.0005)
+            .build();
+
+    static GraphqlClient client;
+
+    @BeforeAll
+    static void client() {
+        var shop = emu.shops().get(0);
+        client = new GraphqlClient(emu.baseUrl(), shop.domain(), shop.accessToken());
+    }
+
+    @AfterEach
+    void clearFaults() {
+        client.clearFaults();
+        client.stopSteadyMutations();
+    }
+
+    static JsonNode digestEndpoint(GraphqlClient c) {
+        GraphqlClient.Resp r = c.get("/_emulator/shops/" + c.shop + "/digest");
+        assertThat(r.status()).isEqualTo(200);
+        assertThat(r.headers().getOrDefault("content-type", List.of("")).get(0)).startsWith("application/json");
+        return r.json();
+    }
+
+    static void assertDigestMatchesGraphql(GraphqlClient c) {
+        JsonNode served = digestEndpoint(c);
+        JsonNode mine = GraphqlClient.JSON.valueToTree(c.digestViaGraphql());
+        assertThat(FixtureShapeTest.keys(served))
+                .containsExactlyInAnyOrder("orders", "products", "customers", "order_line_items", "product_variants",
+                        "order_transactions");
+        for (String k : List.of("orders", "products", "customers", "order_line_items", "product_variants", "order_transactions")) {
+            assertThat(served.path(k).path("count").isIntegralNumber()).as(k + ".count is a number").isTrue();
+            assertThat(served.path(k).path("sha256").asText()).matches("[0-9a-f]{64}");
+            assertThat(served.path(k)).as("digest of " + k).isEqualTo(mine.path(k));
+        }
+    }
+
+    @Test
+    void digestEqualsOurOwnDigestOfTheGraphqlApi() throws IOException {
+        assertDigestMatchesGraphql(client);
+        assertThat(GraphqlClient.JSON.readTree(emu.digest(client.shop))).isEqualTo(digestEndpoint(client));
+        // a fresh store of the same configuration: the counts are the configured ones
+        try (ShopifyEmulator fresh = ShopifyEmulator.builder().port(0).shops(2).seed(11).orders(25).products(10).customers(20).plan("plus").start()) {
+            var s = fresh.shops().get(0);
+            GraphqlClient c = new GraphqlClient(fresh.baseUrl(), s.domain(), s.accessToken());
+            assertDigestMatchesGraphql(c);
+            freshCounts(c, GraphqlClient.JSON.readTree(fresh.digest(fresh.shops().get(1).domain())));
+        }
+    }
+
+    private static void freshCounts(GraphqlClient c, JsonNode otherShop) {
+        JsonNode d = digestEndpoint(c);
+        assertThat(d.path("orders").path("count").asLong()).isEqualTo(25);
+        assertThat(d.path("products").path("count").asLong()).isEqualTo(10);
+        assertThat(d.path("customers").path("count").asLong()).isEqualTo(20);
+        assertThat(d.path("order_line_items").path("count").asLong()).isGreaterThanOrEqualTo(300);
+        assertThat(d.path("product_variants").path("count").asLong()).isGreaterThanOrEqualTo(2048);
+        // the other shop has its own store
+        assertThat(otherShop).isNotEqualTo(d);
+    }
+
+    @Test
+    void createUpdateDeleteKeepTheDigestHonest() {
+        JsonNode before = digestEndpoint(client);
+        client.createObjects("orders", 4);
+        client.createObjects("products", 2);
+        client.createObjects("customers", 3);
+        JsonNode afterCreate = digestEndpoint(client);
+        assertThat(afterCreate.path("orders").path("count").asLong()).isEqualTo(before.path("orders").path("count").asLong() + 4);
+        assertThat(afterCreate.path("products").path("count").asLong()).isEqualTo(before.path("products").path("count").asLong() + 2);
+        assertThat(afterCreate.path("customers").path("count").asLong()).isEqualTo(before.path("customers").path("count").asLong() + 3);
+        assertDigestMatchesGraphql(client);
+
+        Instant t0 = Instant.now().minusSeconds(1);
+        client.updateObjects("orders", 5);
+        JsonNode afterUpdate = digestEndpoint(client);
+        assertThat(afterUpdate.path("orders").path("count")).isEqualTo(afterCreate.path("orders").path("count"));
+        assertThat(afterUpdate.path("orders").path("sha256")).isNotEqualTo(afterCreate.path("orders").path("sha256"));
+        long moved = client.data("query($q: String) { ordersCount(query: $q) { count } }", Map.of("q", "updated_at:>='" + t0 + "'"))
+                .path("ordersCount").path("count").asLong();
+        assertThat(moved).as("updated orders have a fresh updatedAt").isGreaterThanOrEqualTo(5);
+        assertDigestMatchesGraphql(client);
+
+        client.deleteObjects("customers", 2);
+        client.deleteObjects("orders", 1);
+        JsonNode afterDelete = digestEndpoint(client);
+        assertThat(afterDelete.path("customers").path("count").asLong()).isEqualTo(afterCreate.path("customers").path("count").asLong() - 2);
+        assertThat(afterDelete.path("orders").path("count").asLong()).isEqualTo(afterCreate.path("orders").path("count").asLong() - 1);
+        assertDigestMatchesGraphql(client);
+    }
+
+    @Test
+    void deletedProductsShowUpAsDestroyEvents() {
+        Instant since = Instant.now().minusSeconds(2);
+        Set<String> before = new HashSet<>();
+        client.walk("products", null, null, "id", 250, false).forEach(n -> before.add(n.path("id").asText()));
+        client.deleteObjects("products", 2);
+        Set<String> after = new HashSet<>();
+        client.walk("products", null, null, "id", 250, false).forEach(n -> after.add(n.path("id").asText()));
+        Set<String> deleted = new HashSet<>(before);
+        deleted.removeAll(after);
+        assertThat(deleted).hasSize(2);
+
+        JsonNode events = client.data("query($q: String) { events(first: 50, query: $q) { edges { node { id createdAt "
+                + "... on BasicEvent { action subjectId subjectType } } } } }",
+                Map.of("q", "subject_type:PRODUCT action:destroy created_at:>'" + since + "'")).path("events").path("edges");
+        Set<String> subjects = new HashSet<>();
+        for (JsonNode e : events) {
+            JsonNode n = e.path("node");
+            assertThat(n.path("action").asText()).isEqualTo("destroy");
+            assertThat(n.path("subjectType").asText()).isEqualTo("PRODUCT");
+            assertThat(n.path("id").asText()).startsWith("gid://shopify/BasicEvent/");
+            assertThat(Instant.parse(n.path("createdAt").asText())).isAfter(since);
+            subjects.add(n.path("subjectId").asText());
+        }
+        assertThat(subjects).isEqualTo(deleted);
+        // an old window sees nothing newer than its start only if it filters; a future window sees none
+        JsonNode none = client.data("query($q: String) { events(first: 50, query: $q) { edges { node { id } } } }",
+                Map.of("q", "subject_type:PRODUCT action:destroy created_at:>'" + Instant.now().plusSeconds(3600) + "'")).path("events").path("edges");
+        assertThat(none).isEmpty();
+    }
+
+    @Test
+    void steadyRateMutationsChangeTheStoreUntilStopped() {
+        JsonNode start = digestEndpoint(client);
+        client.startSteadyMutations(50);
+        await().atMost(Duration.ofSeconds(10)).until(() -> !digestEndpoint(client).equals(start));
+        client.stopSteadyMutations();
+        JsonNode[] frozen = {digestEndpoint(client)};
+        // after stopping, nothing moves any more
+        await().pollDelay(Duration.ofMillis(50)).atMost(Duration.ofSeconds(2)).until(() -> {
+            JsonNode now = digestEndpoint(client);
+            boolean same = now.equals(frozen[0]);
+            frozen[0] = now;
+            return same;
+        });
+        JsonNode settled = frozen[0];
+        await().during(Duration.ofMillis(400)).atMost(Duration.ofSeconds(2)).until(() -> digestEndpoint(client).equals(settled));
+        assertDigestMatchesGraphql(client);
+    }
+
+    @Test
+    void serverErrorFault() {
+        client.setFault(Map.of("errorRate", 1.0));
+        GraphqlClient.Resp r = client.post("{ ordersCount { count } }");
+        assertThat(r.status()).isBetween(500, 599);
+        client.clearFaults();
+        assertThat(client.post("{ ordersCount { count } }").status()).isEqualTo(200);
+    }
+
+    @Test
+    void latencyFault() {
+        client.setFault(Map.of("latencyMs", 300));
+        long t0 = System.nanoTime();
+        assertThat(client.post("{ ordersCount { count } }").status()).isEqualTo(200);
+        assertThat((System.nanoTime() - t0) / 1_000_000).isGreaterThanOrEqualTo(290);
+        client.clearFaults();
+        long t1 = System.nanoTime();
+        client.post("{ ordersCount { count } }");
+        assertThat((System.nanoTime() - t1) / 1_000_000).isLessThan(290);
+    }
+
+    @Test
+    void droppedConnectionsFault() {
+        client.setFault(Map.of("dropRate", 1.0));
+        assertThatThrownBy(() -> client.post("{ ordersCount { count } }")).isInstanceOf(UncheckedIOException.class);
+        client.clearFaults();
+        assertThat(client.post("{ ordersCount { count } }").status()).isEqualTo(200);
+    }
+
+    @Test
+    void throttlePressureEmptiesTheBucket() {
+        client.drainBucket(0);
+        GraphqlClient.Resp r = client.post("{ orders(first: 200) { edges { node { id } } } }");
+        assertThat(r.throttled()).as(r.body()).isTrue();
+        assertThat(r.cost().path("throttleStatus").path("currentlyAvailable").asDouble()).isLessThan(202);
+        // plus restores 1000 points/s
+        await().atMost(Duration.ofSeconds(5)).until(() -> !client.post("{ orders(first: 200) { edges { node { id } } } }").throttled());
+    }
+
+    @Test
+    void revokedTokenIs401() {
+        try (ShopifyEmulator e = ShopifyEmulator.builder().port(0).shops(1).seed(3).orders(2).products(1).customers(1).start()) {
+            var s = e.shops().get(0);
+            GraphqlClient c = new GraphqlClient(e.baseUrl(), s.domain(), s.accessToken());
+            assertThat(c.post("{ ordersCount { count } }").status()).isEqualTo(200);
+            c.revokeToken();
+            GraphqlClient.Resp r = c.post("{ ordersCount { count } }");
+            assertThat(r.status()).isEqualTo(401);
+            assertThat(r.body()).isEqualTo(SearchAndCostIntegrationTest.UNAUTHORIZED);
+        }
+    }
+
+    @Test
+    void uninstallSendsAppUninstalledThenShopRedactAndRevokesAccess() {
+        try (ShopifyEmulator e = ShopifyEmulator.builder().port(0).shops(1).seed(3).orders(2).products(1).customers(1)
+                .clientSecret("uninstall-secret").timeScale(0.00001).start();
+             GraphqlClient.Receiver rx = new GraphqlClient.Receiver()) {
+            var s = e.shops().get(0);
+            GraphqlClient c = new GraphqlClient(e.baseUrl(), s.domain(), s.accessToken());
+            WebhookDeliveryIntegrationTest.subscribe(c, "APP_UNINSTALLED", rx.url("/uninstalled"));
+            c.uninstall();
+            // shop/redact follows 48 h later (scaled: ~1.7 s) at the app's compliance URL (here: the subscription's URL)
+            await().atMost(Duration.ofSeconds(15)).until(() -> rx.deliveries.stream().anyMatch(d -> "shop/redact".equals(d.header("X-Shopify-Topic"))));
+            List<GraphqlClient.Delivery> all = rx.deliveries;
+            GraphqlClient.Delivery uninstalled = all.stream().filter(d -> "app/uninstalled".equals(d.header("X-Shopify-Topic"))).findFirst().orElseThrow();
+            GraphqlClient.Delivery redact = all.stream().filter(d -> "shop/redact".equals(d.header("X-Shopify-Topic"))).findFirst().orElseThrow();
+            assertThat(all.indexOf(uninstalled)).isLessThan(all.indexOf(redact));
+            WebhookDeliveryIntegrationTest.assertStandardHeaders(uninstalled, "app/uninstalled", s.domain(), "uninstall-secret");
+            WebhookDeliveryIntegrationTest.assertStandardHeaders(redact, "shop/redact", s.domain(), "uninstall-secret");
+            FixtureShapeTest.assertSameShape(WebhookHmacTest.readFixture("webhooks/shop-redact.json"), redact.json(), "shop/redact", false);
+            assertThat(redact.json().path("shop_domain").asText()).isEqualTo(s.domain());
+            FixtureShapeTest.assertSameShape(WebhookHmacTest.readFixture("webhooks/app-uninstalled.json"), uninstalled.json(), "app/uninstalled", false);
+            assertThat(c.post("{ ordersCount { count } }").status()).as("token is gone after uninstall").isEqualTo(401);
+        }
+    }
+}

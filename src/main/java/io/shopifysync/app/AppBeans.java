@@ -63,7 +63,8 @@ public final class AppBeans implements CamelConfiguration {
                 new BulkIngest(writer, deadLetters, config.getInt("import.batch.size", 1000)), writer, new Pager(graphql),
                 throttles, new ShopHealth(jdbc, deadLetters, clock),
                 Duration.ofSeconds(config.getInt("sync.overlap.seconds", 120)),
-                Boolean.parseBoolean(config.get("import.paged-only").orElse("false")));
+                Boolean.parseBoolean(config.get("import.paged-only").orElse("false")),
+                config.get("import.only-shop").orElse(null));
 
         var registry = context.getRegistry();
         registry.bind("dataSource", db.dataSource());

@@ -1,5 +1,6 @@
 package io.shopifysync.cli;
 
+import io.shopifysync.db.Database;
 import io.shopifysync.sync.SyncStatus;
 import java.io.PrintWriter;
 import java.time.Clock;
@@ -19,28 +20,33 @@ final class StatusCommand implements Callable<Integer> {
     @Override
     public Integer call() {
         try (Environment env = Environment.load()) {
-            List<SyncStatus.ShopStatus> shops = new SyncStatus(env.database(), Clock.systemUTC()).read();
             PrintWriter out = spec.commandLine().getOut();
             out.println("database: " + env.database().displayUrl());
-            if (shops.isEmpty()) {
-                out.println("no stores registered; add one with: shopify-sync accounts add --shop NAME.myshopify.com --token TOKEN");
-                out.flush();
-                return 0;
-            }
-            Table table = new Table("SHOP", "STATUS", "RESOURCE", "PHASE", "ROWS", "LAG", "LAST SUCCESS", "LAST ERROR");
-            for (SyncStatus.ShopStatus shop : shops) {
-                String status = shop.statusReason() == null ? shop.status() : shop.status() + " (" + shop.statusReason() + ")";
-                if (shop.resources().isEmpty()) {
-                    table.row(shop.shopDomain(), status, "-", "not started", "-", "-", "-", "-");
-                }
-                for (SyncStatus.ResourceStatus r : shop.resources()) {
-                    String rows = r.rowsTotal() == null ? Long.toString(r.rowsDone()) : r.rowsDone() + "/" + r.rowsTotal();
-                    table.row(shop.shopDomain(), status, r.resource(), r.phase(), rows, Table.duration(r.lag()),
-                            Table.instant(r.lastSuccessAt()), r.lastError());
-                }
-            }
-            table.print(out);
+            print(env.database(), out);
         }
         return 0;
+    }
+
+    /** The status table of every shop and resource. */
+    void print(Database db, PrintWriter out) {
+        List<SyncStatus.ShopStatus> shops = new SyncStatus(db, Clock.systemUTC()).read();
+        if (shops.isEmpty()) {
+            out.println("no stores registered; add one with: shopify-sync accounts add --shop NAME.myshopify.com --token TOKEN");
+            out.flush();
+            return;
+        }
+        Table table = new Table("SHOP", "STATUS", "RESOURCE", "PHASE", "ROWS", "LAG", "LAST SUCCESS", "LAST ERROR");
+        for (SyncStatus.ShopStatus shop : shops) {
+            String status = shop.statusReason() == null ? shop.status() : shop.status() + " (" + shop.statusReason() + ")";
+            if (shop.resources().isEmpty()) {
+                table.row(shop.shopDomain(), status, "-", "not started", "-", "-", "-", "-");
+            }
+            for (SyncStatus.ResourceStatus r : shop.resources()) {
+                String rows = r.rowsTotal() == null ? Long.toString(r.rowsDone()) : r.rowsDone() + "/" + r.rowsTotal();
+                table.row(shop.shopDomain(), status, r.resource(), r.phase(), rows, Table.duration(r.lag()),
+                        Table.instant(r.lastSuccessAt()), r.lastError());
+            }
+        }
+        table.print(out);
     }
 }

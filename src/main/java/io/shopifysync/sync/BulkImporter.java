@@ -39,6 +39,8 @@ public class BulkImporter {
     private static final String CHECK_BULK = "query Bulk($id: ID!) { bulkOperation(id: $id) { id status errorCode "
             + "createdAt completedAt objectCount rootObjectCount fileSize url partialDataUrl } }";
     private static final int BULK_FAILURES_BEFORE_PAGING = 3;
+    /** The search filter that continues a bulk read after partial data: the last root may be incomplete, so >=. */
+    private static final String ID_FLOOR = "id:>=";
 
     private final Catalog catalog;
     private final Accounts accounts;
@@ -51,9 +53,10 @@ public class BulkImporter {
     private final ShopHealth shopHealth;
     private final Duration overlap;
     private final boolean pagedOnly;
+    private final String onlyShop;
 
     public BulkImporter(Catalog catalog, Accounts accounts, SyncStateStore state, ShopifyGraphql graphql, BulkIngest ingest,
-                        ResourceWriter writer, Pager pager, Throttles throttles, ShopHealth shopHealth, Duration overlap, boolean pagedOnly) {
+                        ResourceWriter writer, Pager pager, Throttles throttles, ShopHealth shopHealth, Duration overlap, boolean pagedOnly, String onlyShop) {
         this.catalog = catalog;
         this.accounts = accounts;
         this.state = state;
@@ -65,13 +68,15 @@ public class BulkImporter {
         this.shopHealth = shopHealth;
         this.overlap = overlap;
         this.pagedOnly = pagedOnly;
+        this.onlyShop = onlyShop;
     }
 
     /** Shops whose resource still needs its first import; creates the rows of new shops and new resources first. */
     public List<String> shopsToImport(@ExchangeProperty("resource") String resource) {
         catalog.resource(resource);
         state.ensureRows(resource);
-        return state.shopsIn(resource, SyncState.BACKFILL);
+        List<String> shops = state.shopsIn(resource, SyncState.BACKFILL);
+        return onlyShop == null ? shops : shops.stream().filter(onlyShop::equals).toList();
     }
 
     /** Decides the next step from {@code sync_state} and puts it in the {@value #ACTION_HEADER} header. */
@@ -182,14 +187,23 @@ public class BulkImporter {
                     ranged ? 0 : s.bulkBytesDone());
         }
         if ("PARTIAL".equals(s.bulkStatus())) {
-            // continue after the last root read, if the roots came in id order; otherwise read everything again
-            String filter = result.rootObjects() > 0 && result.rootIdsAscending() ? "id:>=" + result.maxRootId() : s.bulkFilter();
-            state.continueWith(shop, resource, filter, null);
-            LOG.info("{} {}: kept {} objects of partial data; continuing with {}", shop, resource, result.rootObjects(),
-                    filter == null ? "a full read" : filter);
+            continueAfterPartial(shop, resource, s, result);
         } else {
             finish(shop, resource);
         }
+    }
+
+    /** Keeps partial data and reads the rest: after the last root read if roots came in id order, else everything. */
+    private void continueAfterPartial(String shop, String resource, SyncState s, BulkIngest.Result result) {
+        long previousFloor = s.bulkFilter() != null && s.bulkFilter().startsWith(ID_FLOOR)
+                ? Long.parseLong(s.bulkFilter().substring(ID_FLOOR.length())) : Long.MIN_VALUE;
+        if (result.rootObjects() == 0 || !result.rootIdsAscending() || result.maxRootId() <= previousFloor) {
+            restart(shop, resource, s, "bulk operation failed without progress past " + s.bulkFilter());
+            return;
+        }
+        String filter = ID_FLOOR + result.maxRootId();
+        state.continueWith(shop, resource, filter, null);
+        LOG.info("{} {}: kept {} objects of partial data; continuing with {}", shop, resource, result.rootObjects(), filter);
     }
 
     /** The paged fallback: reads pages from the stored cursor, committing each page with its cursor. */
@@ -205,7 +219,7 @@ public class BulkImporter {
         long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
         while (System.nanoTime() < deadline) {
             int maxCost = (int) throttles.of(shop).maximum();
-            Pager.Page page = pager.page(creds, r, Pager.SortKey.ID, null, cursor, maxCost);
+            Pager.Page page = pager.page(creds, r, Pager.SortKey.ID, s.bulkFilter(), cursor, maxCost);
             String next = page.endCursor() == null ? cursor : page.endCursor();
             writer.writePage(shop, r.name(), page.rows(), next, page.roots());
             cursor = next;

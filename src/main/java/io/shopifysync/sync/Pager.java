@@ -8,6 +8,7 @@ import io.shopifysync.catalog.Resource;
 import io.shopifysync.catalog.Row;
 import io.shopifysync.catalog.RowMapper;
 import io.shopifysync.shopify.QueryCost;
+import io.shopifysync.shopify.ShopifyApiException;
 import io.shopifysync.shopify.ShopifyGraphql;
 import java.time.OffsetDateTime;
 import java.util.ArrayList;
@@ -33,7 +34,6 @@ public final class Pager {
     static final int MAX_QUERY_COST = 1000;
     private static final int[] PAGE_SIZES = {250, 200, 150, 100, 75, 50, 40, 30, 20, 10, 5, 2, 1};
     private static final int NESTED_FIRST = 10;
-    private static final int NESTED_MORE = 250;
 
     private final ShopifyGraphql graphql;
 
@@ -43,12 +43,24 @@ public final class Pager {
 
     public Page page(ShopCredentials shop, Resource r, SortKey sortKey, String filter, String after, int maxCost) {
         String query = rootQuery(r, sortKey);
-        int first = pageSize(query, Math.min(MAX_QUERY_COST, maxCost));
-        Map<String, Object> vars = new HashMap<>();
-        vars.put("first", first);
-        vars.put("after", after);
-        vars.put("query", filter);
-        JsonNode conn = graphql.execute(shop, query, vars).path(r.connection());
+        // our estimate can be below Shopify's count: aim at 80% of the limit, and halve the page if it is exceeded
+        int first = pageSize(query, (int) (Math.min(MAX_QUERY_COST, maxCost) * 0.8));
+        JsonNode conn;
+        while (true) {
+            Map<String, Object> vars = new HashMap<>();
+            vars.put("first", first);
+            vars.put("after", after);
+            vars.put("query", filter);
+            try {
+                conn = graphql.execute(shop, query, vars).path(r.connection());
+                break;
+            } catch (ShopifyApiException e) {
+                if (first == 1 || e.kind() != ShopifyApiException.Kind.QUERY_REJECTED || !isCostExceeded(e)) {
+                    throw e;
+                }
+                first = Math.max(1, first / 2);
+            }
+        }
         List<Row> rows = new ArrayList<>();
         OffsetDateTime maxUpdated = null;
         int roots = 0;
@@ -92,15 +104,21 @@ public final class Pager {
                 return rows;
             }
             if (query == null) {
-                query = "query More($id: ID!, $after: String) { node(id: $id) { ... on " + Gid.type(parentGid) + " { "
-                        + c.connection() + "(first: " + NESTED_MORE + ", after: $after) { edges { node { " + c.fields()
+                query = "query More($id: ID!, $first: Int!, $after: String) { node(id: $id) { ... on " + Gid.type(parentGid)
+                        + " { " + c.connection() + "(first: $first, after: $after) { edges { node { " + c.fields()
                         + " } } pageInfo { hasNextPage endCursor } } } } }";
             }
             Map<String, Object> vars = new HashMap<>();
             vars.put("id", parentGid);
+            vars.put("first", pageSize(query, (int) (MAX_QUERY_COST * 0.8)));
             vars.put("after", info.path("endCursor").asText());
             conn = graphql.execute(shop, query, vars).path("node").path(c.connection());
         }
+    }
+
+    private static boolean isCostExceeded(ShopifyApiException e) {
+        String m = e.getMessage();
+        return m != null && (m.contains("MAX_COST_EXCEEDED") || m.contains("max cost limit"));
     }
 
     static String rootQuery(Resource r, SortKey sortKey) {

@@ -133,11 +133,18 @@ class CliTest {
     }
 
     @ParameterizedTest
-    @ValueSource(strings = {"import --shop acme.myshopify.com", "demo", "dlq list", "dlq replay", "dlq discard"})
+    @ValueSource(strings = {"dlq list", "dlq replay", "dlq discard"})
     void laterCommandsSayPlainlyTheyAreNotAvailable(String args) {
         Result r = runInProcess(args.split(" "));
         assertThat(r.exitCode()).isEqualTo(2);
         assertThat(r.err()).contains("is not available yet");
+    }
+
+    @Test
+    void importOfAnUnregisteredShopIsRefused() throws Exception {
+        Result r = run(Map.of("HTTP_PORT", "0"), "import", "--shop", "nobody.myshopify.com", "--timeout", "20");
+        assertThat(r.exitCode()).isEqualTo(2);
+        assertThat(r.err()).contains("shop nobody.myshopify.com is not registered");
     }
 
     @Test

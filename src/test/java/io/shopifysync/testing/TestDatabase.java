@@ -40,9 +40,16 @@ public final class TestDatabase implements AutoCloseable {
     }
 
     public static TestDatabase create(Dialect dialect) {
+        return create(dialect, null);
+    }
+
+    /** With {@code h2Dir}, H2 is a file there that other processes can open too (AUTO_SERVER). */
+    public static TestDatabase create(Dialect dialect, Path h2Dir) {
         String name = "ss_" + UUID.randomUUID().toString().replace("-", "").substring(0, 16).toLowerCase(Locale.ROOT);
         if (dialect == Dialect.H2) {
-            return new TestDatabase(dialect, "jdbc:h2:mem:" + name + ";DB_CLOSE_DELAY=-1" + Database.H2_OPTIONS, "sa", "", null);
+            String url = h2Dir == null ? "jdbc:h2:mem:" + name + ";DB_CLOSE_DELAY=-1"
+                    : "jdbc:h2:file:" + h2Dir.toAbsolutePath().resolve(name) + ";AUTO_SERVER=TRUE";
+            return new TestDatabase(dialect, url + Database.H2_OPTIONS, "sa", "", null);
         }
         try (Connection c = adminConnection(); Statement s = c.createStatement()) {
             s.execute("CREATE DATABASE " + name);

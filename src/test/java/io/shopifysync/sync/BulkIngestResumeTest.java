@@ -1,0 +1,190 @@
+package io.shopifysync.sync;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.awaitility.Awaitility.await;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.shopifysync.accounts.Accounts;
+import io.shopifysync.accounts.MasterKey;
+import io.shopifysync.accounts.ShopDomain;
+import io.shopifysync.accounts.TokenCipher;
+import io.shopifysync.catalog.Catalog;
+import io.shopifysync.catalog.Resource;
+import io.shopifysync.db.Database;
+import io.shopifysync.db.Dialect;
+import io.shopifysync.db.Jdbc;
+import io.shopifysync.emulator.EmulatedShop;
+import io.shopifysync.emulator.ShopifyEmulator;
+import io.shopifysync.testing.BothDatabases;
+import io.shopifysync.testing.EmulatorControl;
+import io.shopifysync.testing.TestDatabase;
+import java.io.ByteArrayInputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.charset.StandardCharsets;
+import java.security.SecureRandom;
+import java.sql.Connection;
+import java.sql.ResultSet;
+import java.sql.Statement;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.Base64;
+import java.util.Map;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+
+/** A bulk result cut off mid-stream (a crash, a dropped connection) resumes at the last committed line. */
+class BulkIngestResumeTest {
+
+    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final String OP = "gid://shopify/BulkOperation/1";
+    private static ShopifyEmulator emulator;
+    private static EmulatedShop shop;
+    private static byte[] result;
+    private final Catalog catalog = Catalog.load();
+    private final Resource products = catalog.resource("products");
+
+    @BeforeAll
+    static void bulkResultFromTheEmulator() {
+        emulator = ShopifyEmulator.builder().port(0).shops(1).seed(7).orders(0).products(12).customers(0).plan("plus")
+                .timeScale(0.01).start();
+        shop = emulator.shops().get(0);
+        EmulatorControl control = new EmulatorControl(emulator);
+        String query = Catalog.load().resource("products").bulkQuery(null);
+        JsonNode started = control.graphql(shop.domain(), shop.accessToken(),
+                "mutation($q: String!) { bulkOperationRunQuery(query: $q) { bulkOperation { id } userErrors { message } } }",
+                "{\"q\":" + quote(query) + "}");
+        String id = started.path("data").path("bulkOperationRunQuery").path("bulkOperation").path("id").asText();
+        String[] url = new String[1];
+        await().atMost(Duration.ofSeconds(30)).until(() -> {
+            JsonNode op = control.graphql(shop.domain(), shop.accessToken(),
+                    "query($id: ID!) { bulkOperation(id: $id) { status url } }", "{\"id\":\"" + id + "\"}")
+                    .path("data").path("bulkOperation");
+            url[0] = op.path("url").asText(null);
+            return "COMPLETED".equals(op.path("status").asText());
+        });
+        result = control.download(url[0]);
+    }
+
+    @AfterAll
+    static void stop() {
+        emulator.close();
+    }
+
+    private static String quote(String s) {
+        try {
+            return JSON.writeValueAsString(s);
+        } catch (Exception e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    /** What a test needs around one database: the ingest with small batches, and a shop in BACKFILL. */
+    private record Fixture(Database db, BulkIngest ingest, SyncStateStore state, Digest digest) {
+    }
+
+    private Fixture fixture(Database db) {
+        Jdbc jdbc = new Jdbc(db);
+        SyncStateStore state = new SyncStateStore(jdbc, Clock.systemUTC());
+        byte[] key = new byte[32];
+        new SecureRandom().nextBytes(key);
+        new Accounts(db, new TokenCipher(MasterKey.fromBase64(Base64.getEncoder().encodeToString(key))))
+                .add(shop.domain(), shop.accessToken(), shop.adminUrl());
+        state.ensureRows("products");
+        state.bulkStarted(shop.domain(), "products", OP, state.now(), 12L);
+        BulkIngest ingest = new BulkIngest(new ResourceWriter(jdbc, new Upserts(catalog, db.dialect()), state),
+                new DeadLetters(jdbc, Clock.systemUTC()), 50);
+        return new Fixture(db, ingest, state, new Digest(db, catalog));
+    }
+
+    @BothDatabases
+    void aCutResultResumesFromTheCommittedOffsetWithoutDuplicatesOrGaps(Dialect dialect) throws Exception {
+        try (TestDatabase tdb = TestDatabase.create(dialect); Database db = tdb.open()) {
+            Fixture f = fixture(db);
+            int cut = result.length * 2 / 3;
+            assertThatThrownBy(() -> f.ingest().ingest(shop.domain(), products, OP, new Cut(result, cut), 0, 0))
+                    .isInstanceOf(IOException.class);
+            long committed = f.state().load(shop.domain(), "products").orElseThrow().bulkBytesDone();
+            assertThat(committed).isPositive().isLessThanOrEqualTo(cut);
+            assertThat(result[(int) committed - 1]).as("progress ends on a line boundary").isEqualTo((byte) '\n');
+
+            // the server honours Range: only the rest is read
+            f.ingest().ingest(shop.domain(), products, OP,
+                    new ByteArrayInputStream(result, (int) committed, result.length - (int) committed), committed, 0);
+            assertEqualsStore(f);
+        }
+    }
+
+    @BothDatabases
+    void aServerIgnoringRangeIsSkippedLocally(Dialect dialect) throws Exception {
+        try (TestDatabase tdb = TestDatabase.create(dialect); Database db = tdb.open()) {
+            Fixture f = fixture(db);
+            assertThatThrownBy(() -> f.ingest().ingest(shop.domain(), products, OP, new Cut(result, result.length / 2), 0, 0))
+                    .isInstanceOf(IOException.class);
+            long committed = f.state().load(shop.domain(), "products").orElseThrow().bulkBytesDone();
+            f.ingest().ingest(shop.domain(), products, OP, new ByteArrayInputStream(result), committed, committed);
+            assertEqualsStore(f);
+        }
+    }
+
+    @BothDatabases
+    void aBadLineIsDeadLetteredAndTheRestIsKept(Dialect dialect) throws Exception {
+        try (TestDatabase tdb = TestDatabase.create(dialect); Database db = tdb.open()) {
+            Fixture f = fixture(db);
+            byte[] withBadLine = ("{\"id\":\"gid://shopify/Product/5\"}\n{not json\n" + new String(result, StandardCharsets.UTF_8))
+                    .getBytes(StandardCharsets.UTF_8);
+            BulkIngest.Result r = f.ingest().ingest(shop.domain(), products, OP, new ByteArrayInputStream(withBadLine), 0, 0);
+            assertThat(r.deadLetters()).isEqualTo(2);
+            assertThat(count(db, "SELECT COUNT(*) FROM shopify.dead_letters WHERE source = 'bulk-ingest'")).isEqualTo(2);
+            assertThat(count(db, "SELECT COUNT(*) FROM shopify.dead_letters WHERE reason LIKE '%has no updatedAt%'")).isEqualTo(1);
+            assertThat(count(db, "SELECT COUNT(*) FROM shopify.dead_letters WHERE payload = '{not json'")).isEqualTo(1);
+            assertEqualsStore(f);
+        }
+    }
+
+    private void assertEqualsStore(Fixture f) throws Exception {
+        JsonNode ours = JSON.readTree(f.digest().computeJson(ShopDomain.parse(shop.domain())));
+        JsonNode theirs = JSON.readTree(emulator.digest(shop.domain()));
+        assertThat(ours.get("products")).isEqualTo(theirs.get("products"));
+        assertThat(ours.get("product_variants")).isEqualTo(theirs.get("product_variants"));
+        assertThat(f.state().load(shop.domain(), "products").orElseThrow().rowsDone()).as("roots counted once").isEqualTo(12);
+    }
+
+    private static long count(Database db, String sql) throws Exception {
+        try (Connection c = db.dataSource().getConnection(); Statement s = c.createStatement(); ResultSet rs = s.executeQuery(sql)) {
+            rs.next();
+            return rs.getLong(1);
+        }
+    }
+
+    /** A stream that fails after {@code limit} bytes, like a connection dropped or a process killed. */
+    private static final class Cut extends InputStream {
+        private final ByteArrayInputStream in;
+        private int left;
+
+        Cut(byte[] data, int limit) {
+            this.in = new ByteArrayInputStream(data);
+            this.left = limit;
+        }
+
+        @Override
+        public int read() throws IOException {
+            if (left-- <= 0) {
+                throw new IOException("connection reset");
+            }
+            return in.read();
+        }
+
+        @Override
+        public int read(byte[] b, int off, int len) throws IOException {
+            if (left <= 0) {
+                throw new IOException("connection reset");
+            }
+            int n = in.read(b, off, Math.min(len, Math.min(left, 1000)));
+            left -= Math.max(n, 0);
+            return n;
+        }
+    }
+}

@@ -1,0 +1,68 @@
+package io.shopifysync.sync;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import io.shopifysync.db.Dialect;
+import io.shopifysync.emulator.EmulatedShop;
+import io.shopifysync.emulator.ShopifyEmulator;
+import io.shopifysync.testing.BothDatabases;
+import io.shopifysync.testing.EmulatorControl;
+import io.shopifysync.testing.SyncHarness;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** The import converges through the faults a real store throws at it. */
+class ImportFaultsIntegrationTest {
+
+    @TempDir
+    Path dataDir;
+
+    @BothDatabases
+    void convergesThrough5xxThrottlePressureAndPartialBulkResults(Dialect dialect) throws Exception {
+        try (ShopifyEmulator emu = ShopifyEmulator.builder().port(0).shops(1).seed(11).orders(40).products(12).customers(30)
+                .plan("basic").timeScale(0.01).start();
+             SyncHarness sync = new SyncHarness(dialect, dataDir, Map.of())) {
+            EmulatedShop shop = emu.shops().get(0);
+            EmulatorControl control = new EmulatorControl(emu);
+            control.call("PUT", "/_emulator/shops/" + shop.domain() + "/faults",
+                    "{\"errorRate\":0.1,\"errorStatus\":503,\"bulkFailAfterObjects\":100}");
+            control.call("POST", "/_emulator/shops/" + shop.domain() + "/throttle/drain", "{\"available\":0}");
+            sync.start();
+            sync.register(shop);
+
+            await().atMost(Duration.ofSeconds(90)).until(() -> sync.allIncremental(shop.domain()));
+            assertThat(sync.databaseDigest(shop.domain())).isEqualTo(SyncHarness.emulatorDigest(emu, shop.domain()));
+            JsonAssert.bulkOperationsFailed(control, shop.domain());
+        }
+    }
+
+    @Test
+    void pagedImportEqualsTheStoreWhenBulkIsNotUsed() throws Exception {
+        try (ShopifyEmulator emu = ShopifyEmulator.builder().port(0).shops(1).seed(5).orders(30).products(12).customers(20)
+                .plan("plus").timeScale(0.01).start();
+             SyncHarness sync = new SyncHarness(Dialect.POSTGRESQL, dataDir, Map.of("import.paged-only", "true")).start()) {
+            EmulatedShop shop = emu.shops().get(0);
+            sync.register(shop);
+            await().atMost(Duration.ofSeconds(90)).until(() -> sync.allIncremental(shop.domain()));
+            assertThat(sync.databaseDigest(shop.domain())).isEqualTo(SyncHarness.emulatorDigest(emu, shop.domain()));
+            assertThat(new EmulatorControl(emu).call("GET", "/_emulator/shops/" + shop.domain() + "/bulk", null)
+                    .path("bulkOperations")).isEmpty();
+        }
+    }
+
+    /** Assertions on what the emulator saw. */
+    static final class JsonAssert {
+        static void bulkOperationsFailed(EmulatorControl control, String shop) {
+            var ops = control.call("GET", "/_emulator/shops/" + shop + "/bulk", null).path("bulkOperations");
+            long failed = 0;
+            for (var op : ops) {
+                failed += "FAILED".equals(op.path("status").asText()) ? 1 : 0;
+            }
+            assertThat(failed).as("the injected bulk failures happened").isPositive();
+        }
+    }
+}

@@ -1,0 +1,49 @@
+package io.shopifysync.testing;
+
+import java.io.File;
+import java.io.IOException;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+
+/** {@code shopify-sync run} in a JVM of its own, so a test can kill it with SIGKILL as an operator's kill -9 would. */
+public final class AppProcess implements AutoCloseable {
+
+    private final Process process;
+
+    private AppProcess(Process process) {
+        this.process = process;
+    }
+
+    public static AppProcess start(Map<String, String> env, Path log) throws IOException {
+        List<String> cmd = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "-Xmx512m", "-cp", System.getProperty("java.class.path"), "io.shopifysync.cli.ShopifySync", "run"));
+        ProcessBuilder pb = new ProcessBuilder(cmd).directory(ProjectHome.path().toFile());
+        pb.environment().keySet().removeIf(k -> k.startsWith("DB_") || k.startsWith("SHOPIFY_") || k.equals("ADMIN_TOKEN"));
+        pb.environment().putAll(env);
+        File out = log.toFile();
+        return new AppProcess(pb.redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.appendTo(out)).start());
+    }
+
+    /** SIGKILL: no shutdown hook, no graceful stop, nothing flushed. */
+    public void kill() throws InterruptedException {
+        process.destroyForcibly();
+        process.waitFor(10, TimeUnit.SECONDS);
+    }
+
+    public boolean isAlive() {
+        return process.isAlive();
+    }
+
+    @Override
+    public void close() throws InterruptedException {
+        if (process.isAlive()) {
+            process.destroy();
+            if (!process.waitFor(20, TimeUnit.SECONDS)) {
+                kill();
+            }
+        }
+    }
+}

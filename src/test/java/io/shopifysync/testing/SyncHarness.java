@@ -1,0 +1,119 @@
+package io.shopifysync.testing;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.shopifysync.accounts.Accounts;
+import io.shopifysync.accounts.MasterKey;
+import io.shopifysync.accounts.ShopDomain;
+import io.shopifysync.accounts.TokenCipher;
+import io.shopifysync.app.ShopifySyncApp;
+import io.shopifysync.catalog.Catalog;
+import io.shopifysync.config.AppConfig;
+import io.shopifysync.db.Database;
+import io.shopifysync.db.Dialect;
+import io.shopifysync.emulator.EmulatedShop;
+import io.shopifysync.emulator.ShopifyEmulator;
+import io.shopifysync.sync.Digest;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.ResultSet;
+import java.sql.Statement;
+import java.util.HashMap;
+import java.util.Map;
+
+/**
+ * The system as users run it, for end-to-end tests: a test database, the real application (routes from
+ * routes/) on a random port, and helpers to register emulated shops and compare digests.
+ */
+public final class SyncHarness implements AutoCloseable {
+
+    private static final ObjectMapper JSON = new ObjectMapper();
+    private final TestDatabase tdb;
+    private final AppConfig config;
+    private final Database db;
+    private ShopifySyncApp app;
+
+    public SyncHarness(Dialect dialect, Path dataDir, Map<String, String> settings) {
+        this(TestDatabase.create(dialect), dataDir, settings);
+    }
+
+    public SyncHarness(TestDatabase tdb, Path dataDir, Map<String, String> settings) {
+        this.tdb = tdb;
+        Map<String, String> all = new HashMap<>();
+        all.put("http.port", Integer.toString(FreePort.find()));
+        all.put("import.interval.ms", "200");
+        all.put("admin.token", "test-admin-token");
+        all.putAll(settings);
+        this.config = tdb.config(dataDir, all);
+        this.db = tdb.open();
+    }
+
+    public SyncHarness start() throws Exception {
+        app = ShopifySyncApp.start(config);
+        return this;
+    }
+
+    /** Stops the application as a crash would leave things: whatever was committed stays. */
+    public void stop() throws Exception {
+        if (app != null) {
+            app.close();
+            app = null;
+        }
+    }
+
+    public ShopifySyncApp app() {
+        return app;
+    }
+
+    /** The JDBC URL another process uses to reach the same database. */
+    public String databaseUrl() {
+        return tdb.url();
+    }
+
+    public Database db() {
+        return db;
+    }
+
+    public void register(EmulatedShop shop) {
+        new Accounts(db, new TokenCipher(MasterKey.load(config))).add(shop.domain(), shop.accessToken(), shop.adminUrl());
+    }
+
+    /** Rows of sync_state still in BACKFILL (or missing) for the catalog's resources of this shop. */
+    public boolean allIncremental(String shop) throws Exception {
+        int expected = Catalog.load().resources().size();
+        try (Connection c = db.dataSource().getConnection(); Statement s = c.createStatement();
+             ResultSet rs = s.executeQuery("SELECT COUNT(*) FROM shopify.sync_state WHERE phase = 'INCREMENTAL' AND shop_domain = '"
+                     + ShopDomain.parse(shop).value() + "'")) {
+            rs.next();
+            return rs.getInt(1) == expected;
+        }
+    }
+
+    public JsonNode databaseDigest(String shop) throws Exception {
+        return JSON.readTree(new Digest(db, Catalog.load()).computeJson(ShopDomain.parse(shop)));
+    }
+
+    public static JsonNode emulatorDigest(ShopifyEmulator emulator, String shop) throws Exception {
+        return JSON.readTree(emulator.digest(shop));
+    }
+
+    public void execute(String sql) throws Exception {
+        try (Connection c = db.dataSource().getConnection(); Statement s = c.createStatement()) {
+            s.execute(sql);
+        }
+    }
+
+    public long count(String sql) throws Exception {
+        try (Connection c = db.dataSource().getConnection(); Statement s = c.createStatement(); ResultSet rs = s.executeQuery(sql)) {
+            rs.next();
+            return rs.getLong(1);
+        }
+    }
+
+    @Override
+    public void close() throws Exception {
+        stop();
+        db.close();
+        tdb.close();
+    }
+}

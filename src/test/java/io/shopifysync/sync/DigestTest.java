@@ -40,7 +40,8 @@ class DigestTest {
 
             Map<String, Digest.Entry> d = new Digest(db, Catalog.load()).compute(ShopDomain.parse(SHOP));
 
-            assertThat(d.keySet()).containsExactly("orders", "products", "customers", "order_line_items", "product_variants");
+            assertThat(d.keySet()).containsExactly("orders", "products", "customers", "order_line_items", "product_variants",
+                    "order_transactions");
             assertThat(d.get("orders")).isEqualTo(new Digest.Entry(3, sha256(
                     "2 2024-03-01T08:00:00Z\n10 2024-03-01T08:00:00Z\n9007199254740993 2024-03-02T00:00:00Z\n")));
             assertThat(d.get("products")).isEqualTo(new Digest.Entry(1, sha256("100 2024-01-01T00:00:00Z\n")));

@@ -1,0 +1,35 @@
+#!/usr/bin/env bash
+# Import benchmarks into PostgreSQL (127.0.0.1:5432, a fresh database per run; BENCH_PG_URL to change it):
+#   bench/import.sh e2e [orders products customers]   register -> every resource INCREMENTAL, digest checked
+#   bench/import.sh ingest [orders]                   ~1M-object bulk result through BulkIngest at -Xmx256m,
+#                                                     then the same rows with plain JDBC batches (the ratio)
+# Numbers go to stdout and bench/results/import-<mode>-<timestamp>.txt.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+ROOT=$(pwd)
+BUILD_DIR=${BENCH_BUILD_DIR:-target}
+MODE=${1:-e2e}
+shift || true
+
+if [[ ! -f "$BUILD_DIR/shopify-sync.jar" || ! -d "$BUILD_DIR/lib" || -n "${BENCH_REBUILD:-}" ]]; then
+  echo "# building the app jar ($BUILD_DIR/shopify-sync.jar)" >&2
+  mvn -B -q package -DskipTests -Dbuild.dir="$ROOT/$BUILD_DIR"
+fi
+CP="$BUILD_DIR/shopify-sync.jar:$BUILD_DIR/lib/*"
+mkdir -p bench/classes bench/results
+javac -d bench/classes -cp "$CP" $(find bench/src -name '*.java')
+OUT="bench/results/import-$MODE-$(date +%Y%m%d-%H%M%S).txt"
+export SHOPIFY_SYNC_HOME="$ROOT" LOG_LEVEL=WARN
+
+case "$MODE" in
+  e2e)
+    java -Xmx1g -cp "bench/classes:$CP" io.shopifysync.bench.ImportBench e2e "$@" 2>bench/results/stderr.log | tee "$OUT" ;;
+  ingest)
+    FILE=bench/results/orders-bulk.jsonl
+    if [[ ! -f "$FILE" ]]; then
+      java -Xmx1g -cp "bench/classes:$CP" io.shopifysync.bench.ImportBench generate "$FILE" "${1:-360000}" 2>bench/results/stderr.log | tee "$OUT"
+    fi
+    java -Xmx256m -cp "bench/classes:$CP" io.shopifysync.bench.ImportBench ingest "$FILE" 2>>bench/results/stderr.log | tee -a "$OUT" ;;
+  *) echo "usage: bench/import.sh e2e|ingest" >&2; exit 2 ;;
+esac
+echo "# results in $OUT"

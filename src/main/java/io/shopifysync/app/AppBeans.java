@@ -17,6 +17,8 @@ import io.shopifysync.sync.BulkImporter;
 import io.shopifysync.sync.BulkIngest;
 import io.shopifysync.sync.DeadLetters;
 import io.shopifysync.sync.Pager;
+import io.shopifysync.sync.Poller;
+import io.shopifysync.sync.Tombstones;
 import io.shopifysync.sync.ResourceWriter;
 import io.shopifysync.sync.ShopHealth;
 import io.shopifysync.sync.SyncStateStore;
@@ -44,10 +46,13 @@ public final class AppBeans implements CamelConfiguration {
         Catalog catalog = Catalog.load();
         ExecutorService importPool = context.getExecutorServiceManager()
                 .newFixedThreadPool(this, "import", config.getInt("import.threads", 4));
+        ExecutorService syncPool = context.getExecutorServiceManager()
+                .newFixedThreadPool(this, "poll", config.getInt("poll.threads", 4));
         context.addService(new ServiceSupport() {
             @Override
             protected void doStop() {
                 context.getExecutorServiceManager().shutdown(importPool);
+                context.getExecutorServiceManager().shutdown(syncPool);
                 db.close();
             }
         });
@@ -66,6 +71,14 @@ public final class AppBeans implements CamelConfiguration {
                 Boolean.parseBoolean(config.get("import.paged-only").orElse("false")),
                 config.get("import.only-shop").orElse(null));
 
+        Pager pager = new Pager(graphql);
+        Poller poller = new Poller(catalog, accounts, state, graphql, pager, writer, throttles,
+                new ShopHealth(jdbc, deadLetters, clock),
+                new Poller.Settings(Duration.ofSeconds(config.getInt("sync.overlap.seconds", 120)),
+                        config.getInt("poll.catch-up.threshold", 10_000),
+                        Duration.ofMillis(config.getInt("reconcile.interval.ms", 21_600_000)),
+                        Duration.ofSeconds(config.getInt("poll.budget.seconds", 50))));
+
         var registry = context.getRegistry();
         registry.bind("dataSource", db.dataSource());
         registry.bind("database", db);
@@ -79,5 +92,9 @@ public final class AppBeans implements CamelConfiguration {
         registry.bind("shopifyGraphql", graphql);
         registry.bind("importer", importer);
         registry.bind("importPool", importPool);
+        registry.bind("poller", poller);
+        registry.bind("syncPool", syncPool);
+        registry.bind("tombstones", new Tombstones(jdbc, catalog, clock,
+                Duration.ofDays(config.getInt("purge.after.days", 30))));
     }
 }

@@ -10,7 +10,7 @@ import org.apache.camel.builder.TemplatedRouteBuilder;
 public final class CatalogRoutes {
 
     /** Template id → the route id prefix of its instances. */
-    private static final String[][] TEMPLATES = {{"import-resource", "import"}};
+    private static final String[][] TEMPLATES = {{"import-resource", "import"}, {"poll-resource", "poll"}};
 
     private CatalogRoutes() {
     }

@@ -6,11 +6,16 @@ import java.util.Optional;
 /** One catalog entry: where a resource is read from and where its rows go. */
 public record Resource(String name, String connection, String count, String fields, String table,
                        List<Column> columns, List<Child> children, List<String> upsertTopics,
-                       List<String> deleteTopics, String deletions) {
+                       List<String> deleteTopics, String deletions, String eventSubject) {
 
     /** Whether root nodes are stored (false when they only carry this entry's children). */
     public boolean storesRoots() {
         return table != null;
+    }
+
+    /** The id-only bulk query of a reconciliation: which objects exist in the store right now. */
+    public String idsQuery() {
+        return "{ " + connection + " { edges { node { id } } } }";
     }
 
     public Optional<Child> childOfType(String graphqlType) {

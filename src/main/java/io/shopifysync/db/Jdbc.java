@@ -56,8 +56,14 @@ public final class Jdbc {
     }
 
     public <T> List<T> query(String statement, RowReader<T> reader, Object... params) {
+        return queryRaw(sql.get(statement), reader, params);
+    }
+
+    /** Like {@link #query} for SQL already taken from {@link #sql()} and filled in (a table name). */
+    public <T> List<T> queryRaw(String statementText, RowReader<T> reader, Object... params) {
+        String statement = statementText;
         try (Connection c = dataSource.getConnection();
-             PreparedStatement ps = c.prepareStatement(sql.get(statement))) {
+             PreparedStatement ps = c.prepareStatement(statementText)) {
             bind(ps, params);
             try (ResultSet rs = ps.executeQuery()) {
                 List<T> out = new ArrayList<>();

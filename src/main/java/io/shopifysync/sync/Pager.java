@@ -28,7 +28,10 @@ public final class Pager {
     public enum SortKey { ID, UPDATED_AT }
 
     /** One page: its rows, how many roots, where to continue and the newest updatedAt seen. */
-    public record Page(List<Row> rows, int roots, String endCursor, boolean hasNextPage, OffsetDateTime maxUpdatedAt) {
+    public record Page(List<Row> rows, List<Long> rootIds, String endCursor, boolean hasNextPage, OffsetDateTime maxUpdatedAt) {
+        public int roots() {
+            return rootIds.size();
+        }
     }
 
     static final int MAX_QUERY_COST = 1000;
@@ -63,11 +66,11 @@ public final class Pager {
         }
         List<Row> rows = new ArrayList<>();
         OffsetDateTime maxUpdated = null;
-        int roots = 0;
+        List<Long> roots = new ArrayList<>();
         for (JsonNode edge : conn.path("edges")) {
             JsonNode node = edge.path("node");
             long id = Gid.numericId(node.path("id").asText());
-            roots++;
+            roots.add(id);
             if (r.storesRoots()) {
                 Row root = RowMapper.root(r, node);
                 rows.add(root);

@@ -2,6 +2,10 @@ package io.shopifysync.sync;
 
 import io.shopifysync.catalog.Row;
 import io.shopifysync.db.Jdbc;
+import io.shopifysync.catalog.Child;
+import io.shopifysync.catalog.Resource;
+import java.sql.PreparedStatement;
+import java.time.OffsetDateTime;
 import java.util.List;
 
 /** Writes rows and the progress they represent in one transaction: the unit that makes kill -9 routine. */
@@ -23,6 +27,57 @@ public final class ResourceWriter {
             upserts.write(c, shop, rows, state.now());
             state.ingestProgress(c, shop, resource, operationId, offset, roots);
             return null;
+        });
+    }
+
+    /**
+     * A polled page: each parent's children are replaced by the complete list the page carries (so a
+     * removed line item or variant is tombstoned), and the high-water mark moves to the page's newest
+     * {@code updatedAt}, all in one transaction.
+     */
+    public void writePolledPage(String shop, Resource r, Pager.Page page) {
+        jdbc.inTransaction(c -> {
+            OffsetDateTime now = state.now();
+            for (Child child : r.children()) {
+                String sql = jdbc.sql().get("tombstone-children-of").replace("${table}", child.table())
+                        .replace("${parent_column}", child.parentColumn());
+                try (PreparedStatement ps = c.prepareStatement(sql)) {
+                    for (long parent : page.rootIds()) {
+                        ps.setObject(1, now);
+                        ps.setString(2, shop);
+                        ps.setLong(3, parent);
+                        ps.addBatch();
+                    }
+                    ps.executeBatch();
+                }
+            }
+            upserts.write(c, shop, page.rows(), now);
+            if (page.maxUpdatedAt() != null) {
+                state.pollProgress(c, shop, r.name(), page.maxUpdatedAt(), page.roots());
+            }
+            return null;
+        });
+    }
+
+    /** Tombstones rows that the store no longer has. */
+    public int tombstone(String shop, String table, List<Long> ids, OffsetDateTime deletedAt) {
+        if (ids.isEmpty()) {
+            return 0;
+        }
+        return jdbc.inTransaction(c -> {
+            int n = 0;
+            try (PreparedStatement ps = c.prepareStatement(jdbc.sql().get("tombstone-row").replace("${table}", table))) {
+                for (long id : ids) {
+                    ps.setObject(1, deletedAt);
+                    ps.setString(2, shop);
+                    ps.setLong(3, id);
+                    ps.addBatch();
+                }
+                for (int k : ps.executeBatch()) {
+                    n += Math.max(k, 0);
+                }
+            }
+            return n;
         });
     }
 

@@ -69,6 +69,53 @@ public final class SyncStateStore {
         jdbc.update(c, "update-sync-state-page-progress", cursor, rows, now(), shop, resource);
     }
 
+    /** Called inside the transaction of a polled page: the mark only moves forward. */
+    public void pollProgress(Connection c, String shop, String resource, OffsetDateTime maxUpdatedAt, long rows)
+            throws SQLException {
+        OffsetDateTime now = now();
+        jdbc.update(c, "update-sync-state-poll-progress", maxUpdatedAt, maxUpdatedAt, rows, now, now, now, shop, resource);
+    }
+
+    public void polled(String shop, String resource) {
+        OffsetDateTime now = now();
+        jdbc.update("update-sync-state-polled", now, now, now, shop, resource);
+    }
+
+    /** Hands a large catch-up to the import route: BACKFILL with a filtered bulk operation. */
+    public void catchUpByBulk(String shop, String resource, String filter, long changed) {
+        jdbc.update("update-sync-state-catch-up-by-bulk", filter, changed, now(), shop, resource);
+    }
+
+    public void deletionsChecked(String shop, String resource, OffsetDateTime upTo) {
+        jdbc.update("update-sync-state-deletions-checked", upTo, now(), shop, resource);
+    }
+
+    public void reconcileStarted(String shop, String resource, String operationId, OffsetDateTime startedAt) {
+        jdbc.update("update-sync-state-reconcile", operationId, startedAt, now(), shop, resource);
+    }
+
+    public void reconciled(String shop, String resource) {
+        OffsetDateTime now = now();
+        jdbc.update("update-sync-state-reconciled", now, now, shop, resource);
+    }
+
+    /** The polling part of a shop and resource's state. */
+    public record PollState(OffsetDateTime highWaterMark, OffsetDateTime deletionsCheckedAt, String reconcileOperationId,
+                            OffsetDateTime reconcileStartedAt, OffsetDateTime reconciledAt) {
+    }
+
+    public Optional<PollState> pollState(String shop, String resource) {
+        return jdbc.queryOne("select-poll-state", rs -> new PollState(rs.getObject(1, OffsetDateTime.class),
+                rs.getObject(2, OffsetDateTime.class), rs.getString(3), rs.getObject(4, OffsetDateTime.class),
+                rs.getObject(5, OffsetDateTime.class)), shop, resource);
+    }
+
+    /** Ids of live rows last changed before {@code before}, ascending: the candidates of a reconciliation. */
+    public List<Long> liveIdsBefore(String shop, String table, OffsetDateTime before) {
+        return jdbc.queryRaw(jdbc.sql().get("select-live-ids-before").replace("${table}", table), rs -> rs.getLong(1),
+                shop, before);
+    }
+
     /** Drops the finished operation; the next bulk query reads only what {@code filter} selects. */
     public void continueWith(String shop, String resource, String filter, OffsetDateTime startedAt) {
         jdbc.update("update-sync-state-continue-bulk", filter, startedAt, now(), shop, resource);

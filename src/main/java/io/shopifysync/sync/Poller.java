@@ -1,0 +1,279 @@
+package io.shopifysync.sync;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.shopifysync.accounts.Accounts;
+import io.shopifysync.accounts.ShopCredentials;
+import io.shopifysync.catalog.Catalog;
+import io.shopifysync.catalog.Gid;
+import io.shopifysync.catalog.Resource;
+import io.shopifysync.shopify.ShopifyApiException;
+import io.shopifysync.shopify.ShopifyGraphql;
+import io.shopifysync.shopify.ShopifyHttp;
+import io.shopifysync.shopify.Throttles;
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.InputStreamReader;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.time.OffsetDateTime;
+import java.time.ZoneOffset;
+import java.time.format.DateTimeFormatter;
+import java.time.temporal.ChronoUnit;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import org.apache.camel.Exchange;
+import org.apache.camel.ExchangeProperty;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Keeps INCREMENTAL resources fresh: pages through {@code updated_at >= high-water mark − overlap} sorted
+ * by UPDATED_AT, committing each page with the mark; hands large catch-ups to a filtered bulk operation;
+ * finds deletions through destroy events or by reconciling the id sets with the store.
+ */
+public class Poller {
+
+    private static final Logger LOG = LoggerFactory.getLogger(Poller.class);
+    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final DateTimeFormatter SEARCH_TIME = DateTimeFormatter.ofPattern("yyyy-MM-dd'T'HH:mm:ss'Z'");
+    private static final String RUN_BULK = "mutation RunBulk($query: String!) { bulkOperationRunQuery(query: $query) "
+            + "{ bulkOperation { id status createdAt } userErrors { field message code } } }";
+    private static final String CHECK_BULK = "query Bulk($id: ID!) { bulkOperation(id: $id) { id status errorCode objectCount url } }";
+    private static final String EXPECTED_IDS = "reconcileObjectCount";
+    private static final String EVENTS = "query Events($first: Int!, $after: String, $query: String) { events(first: $first, "
+            + "after: $after, query: $query, sortKey: CREATED_AT) { edges { node { id action createdAt ... on BasicEvent "
+            + "{ subjectId subjectType } } } pageInfo { hasNextPage endCursor } } }";
+
+    /** The knobs of polling, from application.properties. */
+    public record Settings(Duration overlap, long catchUpThreshold, Duration reconcileEvery, Duration pollBudget) {
+    }
+
+    private final Catalog catalog;
+    private final Accounts accounts;
+    private final SyncStateStore state;
+    private final ShopifyGraphql graphql;
+    private final Pager pager;
+    private final ResourceWriter writer;
+    private final Throttles throttles;
+    private final ShopHealth shopHealth;
+    private final Settings settings;
+
+    public Poller(Catalog catalog, Accounts accounts, SyncStateStore state, ShopifyGraphql graphql, Pager pager,
+                  ResourceWriter writer, Throttles throttles, ShopHealth shopHealth, Settings settings) {
+        this.catalog = catalog;
+        this.accounts = accounts;
+        this.state = state;
+        this.graphql = graphql;
+        this.pager = pager;
+        this.writer = writer;
+        this.throttles = throttles;
+        this.shopHealth = shopHealth;
+        this.settings = settings;
+    }
+
+    /** Installed shops whose resource is INCREMENTAL (resources in BACKFILL are the import route's). */
+    public List<String> shopsToPoll(@ExchangeProperty("resource") String resource) {
+        catalog.resource(resource);
+        return state.shopsIn(resource, SyncState.INCREMENTAL);
+    }
+
+    /** Reads what changed since the high-water mark, page by page, each page committed with the mark. */
+    public void poll(@ExchangeProperty("shop") String shop, @ExchangeProperty("resource") String resource) {
+        Resource r = catalog.resource(resource);
+        ShopCredentials creds = credentials(shop);
+        SyncStateStore.PollState ps = state.pollState(shop, resource).orElseThrow();
+        OffsetDateTime from = ps.highWaterMark() == null ? OffsetDateTime.parse("1970-01-01T00:00:00Z")
+                : ps.highWaterMark().minus(settings.overlap());
+        String filter = "updated_at:>='" + searchTime(from) + "'";
+        if (settings.catchUpThreshold() > 0) {
+            long changed = graphql.execute(creds, r.countQuery(filter), Map.of()).path(r.count()).path("count").asLong();
+            if (changed > settings.catchUpThreshold()) {
+                LOG.info("{} {}: {} objects changed since {}; catching up with a bulk operation", shop, resource, changed, from);
+                state.catchUpByBulk(shop, resource, filter, changed);
+                return;
+            }
+        }
+        String cursor = null;
+        long rows = 0;
+        long deadline = System.nanoTime() + settings.pollBudget().toNanos();
+        do {
+            Pager.Page page = pager.page(creds, r, Pager.SortKey.UPDATED_AT, filter, cursor, (int) throttles.of(shop).maximum());
+            writer.writePolledPage(shop, r, page);
+            rows += page.roots();
+            if (!page.hasNextPage()) {
+                break;
+            }
+            cursor = page.endCursor();
+        } while (System.nanoTime() < deadline); // the rest is read next time, from the mark committed so far
+        state.polled(shop, resource);
+        if (rows > 0) {
+            LOG.info("{} {}: polled {} changed objects since {}", shop, resource, rows, from);
+        }
+    }
+
+    /** Destroy events since the last check tombstone their rows (resources whose deletions are logged as events). */
+    public void deletionsFromEvents(@ExchangeProperty("shop") String shop, @ExchangeProperty("resource") String resource) {
+        Resource r = catalog.resource(resource);
+        if (!"events".equals(r.deletions())) {
+            return;
+        }
+        SyncStateStore.PollState ps = state.pollState(shop, resource).orElseThrow();
+        OffsetDateTime checkStart = state.now();
+        OffsetDateTime since = (ps.deletionsCheckedAt() != null ? ps.deletionsCheckedAt() : ps.highWaterMark() == null
+                ? checkStart : ps.highWaterMark()).minus(settings.overlap());
+        ShopCredentials creds = credentials(shop);
+        String query = "subject_type:" + r.eventSubject() + " action:destroy created_at:>='" + searchTime(since) + "'";
+        String after = null;
+        List<Long> deleted = new ArrayList<>();
+        OffsetDateTime latest = null;
+        do {
+            Map<String, Object> vars = new HashMap<>();
+            vars.put("first", 250);
+            vars.put("after", after);
+            vars.put("query", query);
+            JsonNode conn = graphql.execute(creds, EVENTS, vars).path("events");
+            for (JsonNode edge : conn.path("edges")) {
+                JsonNode e = edge.path("node");
+                if ("destroy".equals(e.path("action").asText()) && e.hasNonNull("subjectId")) {
+                    deleted.add(Gid.numericId(e.get("subjectId").asText()));
+                    OffsetDateTime at = OffsetDateTime.parse(e.path("createdAt").asText());
+                    latest = latest == null || at.isAfter(latest) ? at : latest;
+                }
+            }
+            after = conn.path("pageInfo").path("hasNextPage").asBoolean(false) ? conn.path("pageInfo").path("endCursor").asText() : null;
+        } while (after != null);
+        int n = writer.tombstone(shop, r.table(), deleted, latest == null ? checkStart : latest);
+        state.deletionsChecked(shop, resource, checkStart);
+        if (n > 0) {
+            LOG.info("{} {}: {} deleted in the store (destroy events); tombstoned", shop, resource, n);
+        }
+    }
+
+    /**
+     * Reconciliation for resources without destroy events: an id-only bulk query lists what exists. One
+     * step per call: start the operation, or, once COMPLETED, set {@link ShopifyHttp#URL} so the route
+     * downloads the id list for {@link #reconcileIds}.
+     */
+    public void reconcile(Exchange exchange) {
+        String shop = exchange.getProperty("shop", String.class);
+        String resource = exchange.getProperty("resource", String.class);
+        exchange.removeProperty(ShopifyHttp.URL);
+        Resource r = catalog.resource(resource);
+        if (!"reconcile".equals(r.deletions()) || !r.storesRoots()) {
+            return;
+        }
+        SyncStateStore.PollState ps = state.pollState(shop, resource).orElseThrow();
+        ShopCredentials creds = credentials(shop);
+        if (ps.reconcileOperationId() == null) {
+            if (ps.reconciledAt() != null && ps.reconciledAt().plus(settings.reconcileEvery()).isAfter(state.now())) {
+                return;
+            }
+            JsonNode result = graphql.execute(creds, RUN_BULK, Map.of("query", r.idsQuery())).path("bulkOperationRunQuery");
+            if (result.path("userErrors").size() > 0) {
+                LOG.debug("{} {}: reconciliation waits: {}", shop, resource, result.path("userErrors"));
+                return;
+            }
+            JsonNode op = result.path("bulkOperation");
+            OffsetDateTime started = op.hasNonNull("createdAt") ? OffsetDateTime.parse(op.get("createdAt").asText()) : state.now();
+            state.reconcileStarted(shop, resource, op.path("id").asText(), started);
+            ps = state.pollState(shop, resource).orElseThrow(); // a small id list is often ready at once: look now
+        }
+        JsonNode op = graphql.execute(creds, CHECK_BULK, Map.of("id", ps.reconcileOperationId())).path("bulkOperation");
+        String status = op.path("status").asText("MISSING");
+        if (status.equals("CREATED") || status.equals("RUNNING")) {
+            return;
+        }
+        if (!status.equals("COMPLETED")) {
+            LOG.warn("{} {}: reconciliation operation {} ended {}; trying again later", shop, resource, ps.reconcileOperationId(), status);
+            state.reconcileStarted(shop, resource, null, null);
+            return;
+        }
+        if (op.hasNonNull("url")) {
+            exchange.setProperty(ShopifyHttp.URL, op.get("url").asText());
+            exchange.setProperty(ShopifyHttp.RANGE_START, 0L);
+            exchange.setProperty(EXPECTED_IDS, op.path("objectCount").asLong(-1));
+        } else {
+            finishReconcile(shop, r, ps, new long[0]); // the store has none left
+        }
+    }
+
+    /** Compares the downloaded id list with the table: live rows changed before the snapshot and absent from it are tombstoned. */
+    public void reconcileIds(Exchange exchange) throws IOException {
+        String shop = exchange.getProperty("shop", String.class);
+        Resource r = catalog.resource(exchange.getProperty("resource", String.class));
+        SyncStateStore.PollState ps = state.pollState(shop, r.name()).orElseThrow();
+        long[] ids;
+        try (InputStream in = exchange.getMessage().getBody(InputStream.class)) {
+            ids = storeIds(in);
+        }
+        long expected = exchange.getProperty(EXPECTED_IDS, -1L, Long.class);
+        if (expected >= 0 && ids.length != expected) {
+            // a truncated list would tombstone live rows: never act on it
+            throw new ShopifyApiException(ShopifyApiException.Kind.TRANSIENT, 200, "reconciliation read " + ids.length
+                    + " ids but the operation reported " + expected);
+        }
+        finishReconcile(shop, r, ps, ids);
+    }
+
+    private void finishReconcile(String shop, Resource r, SyncStateStore.PollState ps, long[] existing) {
+        List<Long> gone = new ArrayList<>();
+        for (long id : state.liveIdsBefore(shop, r.table(), ps.reconcileStartedAt())) {
+            if (Arrays.binarySearch(existing, id) < 0) {
+                gone.add(id);
+            }
+        }
+        int n = writer.tombstone(shop, r.table(), gone, ps.reconcileStartedAt());
+        state.reconciled(shop, r.name());
+        LOG.info("{} {}: reconciled {} ids with the store; {} deleted there, tombstoned", shop, r.name(), existing.length, n);
+    }
+
+    /** The ids of an id-only bulk result, sorted; 8 bytes per object. */
+    static long[] storeIds(InputStream in) throws IOException {
+        long[] ids = new long[1024];
+        int n = 0;
+        BufferedReader lines = new BufferedReader(new InputStreamReader(in, StandardCharsets.UTF_8));
+        String line;
+        while ((line = lines.readLine()) != null) {
+            if (line.isBlank()) {
+                continue;
+            }
+            JsonNode node = JSON.readTree(line); // Shopify may escape slashes: gid:\/\/shopify\/Order\/1
+            if (n == ids.length) {
+                ids = Arrays.copyOf(ids, n * 2);
+            }
+            ids[n++] = Gid.numericId(node.path("id").asText());
+        }
+        long[] out = Arrays.copyOf(ids, n);
+        Arrays.sort(out);
+        return out;
+    }
+
+    /** The poll route's error handler: classify, record, back off. */
+    public void failed(Exchange exchange) {
+        String shop = exchange.getProperty("shop", String.class);
+        String resource = exchange.getProperty("resource", String.class);
+        Throwable e = exchange.getProperty(Exchange.EXCEPTION_CAUGHT, Throwable.class);
+        String message = e == null ? "unknown failure" : e.getMessage();
+        if (e instanceof ShopifyApiException api && !api.isTransient()) {
+            shopHealth.permanentFailure(shop, resource, api, "poll-" + resource);
+            state.failed(shop, resource, message, Duration.ofMinutes(5));
+            return;
+        }
+        int attempts = state.load(shop, resource).map(SyncState::attempts).orElse(0);
+        LOG.warn("{} {}: poll failed (attempt {}): {}", shop, resource, attempts + 1, message);
+        state.failed(shop, resource, message, BulkImporter.backoff(attempts));
+    }
+
+    static String searchTime(OffsetDateTime t) {
+        return t.withOffsetSameInstant(ZoneOffset.UTC).truncatedTo(ChronoUnit.SECONDS).format(SEARCH_TIME);
+    }
+
+    private ShopCredentials credentials(String shop) {
+        return accounts.credentials(shop).orElseThrow(() -> new IllegalStateException("shop " + shop + " is not registered"));
+    }
+}

@@ -1,0 +1,1 @@
+DELETE FROM shopify.${table} WHERE deleted_at IS NOT NULL AND deleted_at < ?

@@ -1,0 +1,2 @@
+SELECT high_water_mark, deletions_checked_at, reconcile_operation_id, reconcile_started_at, reconciled_at, attempts
+FROM shopify.sync_state WHERE shop_domain = ? AND resource = ?

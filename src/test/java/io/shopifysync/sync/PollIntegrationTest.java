@@ -1,0 +1,59 @@
+package io.shopifysync.sync;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import io.shopifysync.db.Dialect;
+import io.shopifysync.emulator.EmulatedShop;
+import io.shopifysync.emulator.ShopifyEmulator;
+import io.shopifysync.testing.BothDatabases;
+import io.shopifysync.testing.EmulatorControl;
+import io.shopifysync.testing.SyncHarness;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Map;
+import org.junit.jupiter.api.io.TempDir;
+
+/** Polling makes the database converge on the store while it changes under 10% faults, with no webhooks at all. */
+class PollIntegrationTest {
+
+    private static final int POLL_MS = 2000;
+
+    @TempDir
+    Path dataDir;
+
+    @BothDatabases
+    void convergesWithinTwoPollIntervalsAfterChurnStops(Dialect dialect) throws Exception {
+        try (ShopifyEmulator emu = ShopifyEmulator.builder().port(0).shops(1).seed(21).orders(30).products(12).customers(20)
+                .plan("plus").timeScale(0.01).start();
+             SyncHarness sync = new SyncHarness(dialect, dataDir, Map.of("poll.interval.ms", Integer.toString(POLL_MS),
+                     "reconcile.interval.ms", "0", "sync.overlap.seconds", "5")).start()) {
+            EmulatedShop shop = emu.shops().get(0);
+            EmulatorControl control = new EmulatorControl(emu);
+            String base = "/_emulator/shops/" + shop.domain();
+            sync.register(shop);
+            await().atMost(Duration.ofSeconds(60)).until(() -> sync.allIncremental(shop.domain()));
+
+            control.call("PUT", base + "/faults", "{\"errorRate\":0.1,\"errorStatus\":503}");
+            for (String resource : new String[] {"orders", "products", "customers"}) {
+                control.call("POST", base + "/" + resource + "/churn",
+                        "{\"createPerSecond\":1,\"updatePerSecond\":3,\"deletePerSecond\":0.5}");
+            }
+            // the poller keeps up while the store changes: rows changed after the import arrive
+            long importedOrders = sync.count("SELECT COUNT(*) FROM shopify.orders");
+            await().atMost(Duration.ofSeconds(60)).until(() ->
+                    sync.count("SELECT COUNT(*) FROM shopify.orders") >= importedOrders + 3
+                            && sync.count("SELECT COUNT(*) FROM shopify.products WHERE deleted_at IS NOT NULL") >= 1
+                            && sync.count("SELECT COUNT(*) FROM shopify.customers WHERE deleted_at IS NOT NULL") >= 1);
+            for (String resource : new String[] {"orders", "products", "customers"}) {
+                control.call("DELETE", base + "/" + resource + "/churn", null);
+            }
+            long stopped = System.nanoTime();
+            await().atMost(Duration.ofMillis(2L * POLL_MS)).pollInterval(Duration.ofMillis(100))
+                    .until(() -> sync.databaseDigest(shop.domain()).equals(SyncHarness.emulatorDigest(emu, shop.domain())));
+            System.out.printf("converged %.1f s after the mutations stopped (poll interval %d ms)%n",
+                    (System.nanoTime() - stopped) / 1e9, POLL_MS);
+            assertThat(sync.databaseDigest(shop.domain())).isEqualTo(SyncHarness.emulatorDigest(emu, shop.domain()));
+        }
+    }
+}

@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.shopifysync.accounts.ShopCredentials;
 import java.util.Map;
+import java.util.concurrent.ThreadLocalRandom;
 import org.apache.camel.Exchange;
 import org.apache.camel.ProducerTemplate;
 import org.slf4j.Logger;
@@ -20,6 +21,8 @@ public class ShopifyGraphql {
     private static final Logger LOG = LoggerFactory.getLogger(ShopifyGraphql.class);
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final int MAX_THROTTLED_RETRIES = 8;
+    /** Transient failures (5xx, resets) are retried here a few times, 100 ms × 2^n with jitter, before the route backs off. */
+    private static final int MAX_TRANSIENT_RETRIES = 3;
 
     private final ProducerTemplate producer;
     private final Throttles throttles;
@@ -40,6 +43,7 @@ public class ShopifyGraphql {
         ShopThrottle throttle = throttles.of(shop.shop().value());
         int estimate = QueryCost.estimate(query, variables);
         String body = requestBody(query, variables);
+        int transientFailures = 0;
         for (int attempt = 0; ; attempt++) {
             pause(throttle.reserve(estimate));
             JsonNode response;
@@ -50,6 +54,13 @@ public class ShopifyGraphql {
                     throw e;
                 }
                 pause(e.waitMillis());
+                continue;
+            } catch (ShopifyApiException e) {
+                if (!e.isTransient() || transientFailures >= MAX_TRANSIENT_RETRIES) {
+                    throw e;
+                }
+                long base = 100L << transientFailures++;
+                pause(base + ThreadLocalRandom.current().nextLong(base));
                 continue;
             }
             JsonNode status = response.path("extensions").path("cost").path("throttleStatus");

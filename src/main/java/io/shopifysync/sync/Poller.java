@@ -183,8 +183,16 @@ public class Poller {
             state.reconcileStarted(shop, resource, op.path("id").asText(), started);
             ps = state.pollState(shop, resource).orElseThrow(); // a small id list is often ready at once: look now
         }
-        JsonNode op = graphql.execute(creds, CHECK_BULK, Map.of("id", ps.reconcileOperationId())).path("bulkOperation");
-        String status = op.path("status").asText("MISSING");
+        // an id list is quick to produce: give it up to ~1.5 s (50 ms doubling) before leaving it to the next tick
+        JsonNode op = null;
+        String status = "RUNNING";
+        for (long wait = 50; wait <= 800 && (status.equals("CREATED") || status.equals("RUNNING")); wait *= 2) {
+            op = graphql.execute(creds, CHECK_BULK, Map.of("id", ps.reconcileOperationId())).path("bulkOperation");
+            status = op.path("status").asText("MISSING");
+            if (status.equals("CREATED") || status.equals("RUNNING")) {
+                pause(wait);
+            }
+        }
         if (status.equals("CREATED") || status.equals("RUNNING")) {
             return;
         }
@@ -267,6 +275,15 @@ public class Poller {
         int attempts = state.load(shop, resource).map(SyncState::attempts).orElse(0);
         LOG.warn("{} {}: poll failed (attempt {}): {}", shop, resource, attempts + 1, message);
         state.failed(shop, resource, message, BulkImporter.backoff(attempts));
+    }
+
+    private static void pause(long millis) {
+        try {
+            Thread.sleep(millis);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new ShopifyApiException(ShopifyApiException.Kind.TRANSIENT, "interrupted", e);
+        }
     }
 
     static String searchTime(OffsetDateTime t) {

@@ -56,4 +56,26 @@ class PollIntegrationTest {
             assertThat(sync.databaseDigest(shop.domain())).isEqualTo(SyncHarness.emulatorDigest(emu, shop.domain()));
         }
     }
+
+    @BothDatabases
+    void aLargeCatchUpUsesAFilteredBulkOperation(Dialect dialect) throws Exception {
+        try (ShopifyEmulator emu = ShopifyEmulator.builder().port(0).shops(1).seed(22).orders(10).products(3).customers(10)
+                .plan("plus").timeScale(0.01).start();
+             SyncHarness sync = new SyncHarness(dialect, dataDir, Map.of("poll.interval.ms", "500",
+                     "poll.catch-up.threshold", "20", "sync.overlap.seconds", "1")).start()) {
+            EmulatedShop shop = emu.shops().get(0);
+            EmulatorControl control = new EmulatorControl(emu);
+            sync.register(shop);
+            await().atMost(Duration.ofSeconds(60)).until(() -> sync.allIncremental(shop.domain()));
+            control.call("POST", "/_emulator/shops/" + shop.domain() + "/customers/create", "{\"count\":50}");
+
+            await().atMost(Duration.ofSeconds(30)).until(() ->
+                    sync.databaseDigest(shop.domain()).equals(SyncHarness.emulatorDigest(emu, shop.domain())));
+            long filteredBulk = 0;
+            for (var op : control.call("GET", "/_emulator/shops/" + shop.domain() + "/bulk", null).path("bulkOperations")) {
+                filteredBulk += op.path("query").asText().contains("customers(query: \"updated_at:>=") ? 1 : 0;
+            }
+            assertThat(filteredBulk).as("the 50 new customers came through one filtered bulk operation").isEqualTo(1);
+        }
+    }
 }

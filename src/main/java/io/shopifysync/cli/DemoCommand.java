@@ -13,6 +13,10 @@ import io.shopifysync.emulator.EmulatedShop;
 import io.shopifysync.emulator.ShopifyEmulator;
 import io.shopifysync.sync.Digest;
 import java.io.PrintWriter;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import picocli.CommandLine;
@@ -21,12 +25,13 @@ import picocli.CommandLine.Option;
 
 /**
  * {@code demo}: the whole system on one machine with no configuration: a seeded emulated store,
- * registered, imported with progress bars, then the status table and the database digest next to the
- * store's.
+ * registered, imported with progress bars, kept fresh by polling while it changes, then the status table
+ * and the database digest next to the store's.
  */
 @Command(name = "demo", mixinStandardHelpOptions = true,
-        description = "Start the emulator with a seeded store, register it, import it with progress bars, then show the "
-                + "status table and the database digest next to the store's (on the embedded database unless DB_URL is set).")
+        description = "Start the emulator with a seeded store, register it, import it with progress bars, keep it fresh by "
+                + "polling while the store changes, then show the status table and the database digest next to the store's "
+                + "(on the embedded database unless DB_URL is set).")
 final class DemoCommand implements Callable<Integer> {
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;
@@ -43,6 +48,19 @@ final class DemoCommand implements Callable<Integer> {
     @Option(names = "--seed", defaultValue = "42", description = "Seed of the store's data (default ${DEFAULT-VALUE}).")
     long seed;
 
+    @Option(names = "--churn-seconds", defaultValue = "10",
+            description = "How long the store changes while it is kept fresh (default ${DEFAULT-VALUE}).")
+    int churnSeconds;
+
+    private static void controlCall(String method, String url, String json) throws Exception {
+        HttpRequest.Builder b = HttpRequest.newBuilder(URI.create(url)).header("Content-Type", "application/json")
+                .method(method, json == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofString(json));
+        HttpResponse<String> r = HttpClient.newHttpClient().send(b.build(), HttpResponse.BodyHandlers.ofString());
+        if (r.statusCode() / 100 != 2) {
+            throw new IllegalStateException("emulator control " + method + " " + url + " answered " + r.statusCode());
+        }
+    }
+
     @Override
     public Integer call() throws Exception {
         PrintWriter out = spec.commandLine().getOut();
@@ -52,7 +70,9 @@ final class DemoCommand implements Callable<Integer> {
             EmulatedShop shop = emulator.shops().get(0);
             out.println("1. emulated store " + shop.domain() + " at " + shop.adminUrl() + " (" + orders + " orders, "
                     + products + " products, " + customers + " customers)");
-            AppConfig config = AppConfig.load().with(Map.of("http.port", "0", "import.only-shop", shop.domain()));
+            // the demo polls every 2 s and reconciles deletions on every poll, so changes show within seconds
+            AppConfig config = AppConfig.load().with(Map.of("http.port", "0", "import.only-shop", shop.domain(),
+                    "poll.interval.ms", "2000", "reconcile.interval.ms", "0", "sync.overlap.seconds", "10"));
             try (ShopifySyncApp app = ShopifySyncApp.start(config)) {
                 Database db = app.context().getRegistry().lookupByNameAndType("database", Database.class);
                 new Accounts(db, new TokenCipher(MasterKey.load(config))).add(shop.domain(), shop.accessToken(), shop.adminUrl());
@@ -63,17 +83,40 @@ final class DemoCommand implements Callable<Integer> {
                 if (imported != 0) {
                     return imported;
                 }
-                out.println("4. status:");
+                out.println("4. keeping it fresh by polling while the store changes for " + churnSeconds
+                        + " s (creates, updates, deletes of orders, products and customers):");
+                out.flush();
+                String control = emulator.baseUrl() + "/_emulator/shops/" + shop.domain();
+                for (String resource : new String[] {"orders", "products", "customers"}) {
+                    controlCall("POST", control + "/" + resource + "/churn",
+                            "{\"createPerSecond\":2,\"updatePerSecond\":5,\"deletePerSecond\":1}");
+                }
+                Thread.sleep(churnSeconds * 1000L);
+                for (String resource : new String[] {"orders", "products", "customers"}) {
+                    controlCall("DELETE", control + "/" + resource + "/churn", null);
+                }
+                ObjectMapper json = new ObjectMapper();
+                Digest digest = new Digest(db, Catalog.load());
+                long stopped = System.nanoTime();
+                boolean equal = false;
+                while (!equal && System.nanoTime() - stopped < 60_000_000_000L) {
+                    equal = json.readTree(digest.computeJson(ShopDomain.parse(shop.domain())))
+                            .equals(json.readTree(emulator.digest(shop.domain())));
+                    if (!equal) {
+                        Thread.sleep(250);
+                    }
+                }
+                out.printf("   the store stopped changing; the database %s %.1f s later%n",
+                        equal ? "matched it" : "still differed", (System.nanoTime() - stopped) / 1e9);
+                out.println("5. status:");
                 out.flush();
                 new StatusCommand().print(db, out);
-                ObjectMapper json = new ObjectMapper();
-                String ours = new Digest(db, Catalog.load()).computeJson(ShopDomain.parse(shop.domain()));
+                String ours = digest.computeJson(ShopDomain.parse(shop.domain()));
                 String theirs = emulator.digest(shop.domain());
-                boolean equal = json.readTree(ours).equals(json.readTree(theirs));
-                out.println("5. digest of the database: " + ours);
+                equal = json.readTree(ours).equals(json.readTree(theirs));
+                out.println("6. digest of the database: " + ours);
                 out.println("   digest of the store:    " + theirs);
                 out.println(equal ? "   EQUAL: the database holds exactly the store." : "   DIFFERENT: the database does not match the store.");
-                out.println("Keeping the data fresh (polling, webhooks) arrives with the next issues; see the README's roadmap.");
                 out.flush();
                 return equal ? 0 : ShopifySync.EXIT_FAILURE;
             }

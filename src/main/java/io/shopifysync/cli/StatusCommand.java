@@ -42,7 +42,9 @@ final class StatusCommand implements Callable<Integer> {
                 table.row(shop.shopDomain(), status, "-", "not started", "-", "-", "-", "-");
             }
             for (SyncStatus.ResourceStatus r : shop.resources()) {
-                String rows = r.rowsTotal() == null ? Long.toString(r.rowsDone()) : r.rowsDone() + "/" + r.rowsTotal();
+                // while importing: done/total from the Count query; afterwards: objects written so far
+                String rows = r.rowsTotal() == null || !"BACKFILL".equals(r.phase())
+                        ? Long.toString(r.rowsDone()) : r.rowsDone() + "/" + r.rowsTotal();
                 table.row(shop.shopDomain(), status, r.resource(), r.phase(), rows, Table.duration(r.lag()),
                         Table.instant(r.lastSuccessAt()), r.lastError());
             }

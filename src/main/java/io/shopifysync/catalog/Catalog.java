@@ -124,7 +124,13 @@ public final class Catalog {
             if (v.isTextual()) {
                 out.add(new Column(e.getKey(), v.asText(), ColumnType.TEXT));
             } else if (v.isObject() && v.hasNonNull("path")) {
-                out.add(new Column(e.getKey(), v.get("path").asText(), ColumnType.parse(v.path("type").asText("text"))));
+                ColumnType type;
+                try {
+                    type = ColumnType.parse(v.path("type").asText("text"));
+                } catch (CatalogException ex) {
+                    throw new CatalogException(where + ": column '" + e.getKey() + "': " + ex.getMessage());
+                }
+                out.add(new Column(e.getKey(), v.get("path").asText(), type));
             } else {
                 throw new CatalogException(where + ": column '" + e.getKey() + "' needs a path or {path, type}");
             }

@@ -14,10 +14,13 @@ public final class Gid {
         }
         int end = gid.indexOf('?', slash);
         String digits = gid.substring(slash + 1, end < 0 ? gid.length() : end);
+        if (digits.isEmpty() || !digits.chars().allMatch(Character::isDigit)) {
+            throw new IllegalArgumentException("not a numeric Shopify gid: " + gid);
+        }
         try {
             return Long.parseLong(digits);
         } catch (NumberFormatException e) {
-            throw new IllegalArgumentException("not a numeric Shopify gid: " + gid);
+            throw new IllegalArgumentException("Shopify gid out of range: " + gid);
         }
     }
 

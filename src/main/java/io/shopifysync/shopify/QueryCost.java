@@ -27,7 +27,7 @@ public final class QueryCost {
         for (var def : doc.getDefinitions()) {
             if (def instanceof OperationDefinition op) {
                 if (op.getOperation() == OperationDefinition.Operation.MUTATION) {
-                    total += 10;
+                    total += 10 * Math.max(1, op.getSelectionSet().getSelections().size()); // 10 per mutation field
                 } else {
                     total += selectionCost(op.getSelectionSet(), variables);
                 }

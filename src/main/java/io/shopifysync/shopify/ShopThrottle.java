@@ -33,7 +33,7 @@ public final class ShopThrottle {
         if (deficit <= 0) {
             return 0;
         }
-        long wait = (long) Math.ceil(deficit / restoreRate * 1000);
+        long wait = (long) Math.ceil(deficit * 1000 / restoreRate);
         waits.incrementAndGet();
         waitedMillis.addAndGet(wait);
         return wait;
@@ -49,14 +49,16 @@ public final class ShopThrottle {
         observedAt = nanoClock.getAsLong();
     }
 
-    /** After a THROTTLED answer: how long until {@code requestedCost} points are back (never a busy retry). */
+    /**
+     * After a THROTTLED answer: how long until {@code requestedCost} points are back (never a busy retry).
+     * Nothing is taken from the bucket here: the retry reserves its points itself.
+     */
     public synchronized long throttled(int requestedCost, double maximumAvailable, double currentlyAvailable,
                                        double restoreRatePerSecond) {
         throttled.incrementAndGet();
         observe(maximumAvailable, currentlyAvailable, restoreRatePerSecond);
         double deficit = Math.min(requestedCost, maximum) - available;
-        available -= Math.min(requestedCost, maximum);
-        long wait = deficit <= 0 ? 0 : (long) Math.ceil(deficit / restoreRate * 1000);
+        long wait = deficit <= 0 ? 0 : (long) Math.ceil(deficit * 1000 / restoreRate);
         waits.incrementAndGet();
         waitedMillis.addAndGet(wait);
         return wait;

@@ -76,8 +76,10 @@ public final class ShopifyHttp {
             case 404 -> throw new ShopifyApiException(ShopifyApiException.Kind.SHOP_UNAVAILABLE, status, "shop or API version not found: " + detail);
             case 423 -> throw new ShopifyApiException(ShopifyApiException.Kind.SHOP_UNAVAILABLE, status, "shop locked: " + detail);
             case 429 -> throw new RateLimited(retryAfter);
-            default -> throw new ShopifyApiException(status >= 500 ? ShopifyApiException.Kind.TRANSIENT
-                    : ShopifyApiException.Kind.QUERY_REJECTED, status, "Shopify answered " + detail);
+            // no status (connection lost), request timeout and 5xx are worth another try; the rest is our request
+            default -> throw new ShopifyApiException(status >= 500 || status == 0 || status == 408
+                    ? ShopifyApiException.Kind.TRANSIENT : ShopifyApiException.Kind.QUERY_REJECTED, status,
+                    "Shopify answered " + detail);
         }
     }
 

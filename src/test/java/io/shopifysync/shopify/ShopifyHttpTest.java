@@ -1,0 +1,168 @@
+package io.shopifysync.shopify;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatCode;
+import static org.assertj.core.api.Assertions.catchThrowableOfType;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import org.junit.jupiter.api.Test;
+
+/** The static classification of {@link ShopifyHttp#failUnlessOk} and {@link ShopifyGraphql#isThrottled}. */
+class ShopifyHttpTest {
+
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    private static Path fixtures() {
+        String p = System.getProperty("shopify.sync.fixtures");
+        Path dir = p != null && !p.isBlank() ? Path.of(p) : Path.of("..", "shared", "fixtures", "shopify");
+        if (!Files.isDirectory(dir)) {
+            throw new AssertionError("fixtures directory not found: " + dir.toAbsolutePath());
+        }
+        return dir;
+    }
+
+    private static JsonNode fixture(String relative) throws IOException {
+        return JSON.readTree(fixtures().resolve(relative).toFile());
+    }
+
+    private static ShopifyApiException failure(int status, String retryAfter, String body) {
+        ShopifyApiException e = catchThrowableOfType(ShopifyApiException.class,
+                () -> ShopifyHttp.failUnlessOk(status, retryAfter, body));
+        assertThat(e).as("HTTP " + status + " must throw").isNotNull();
+        return e;
+    }
+
+    @Test
+    void ok200Passes() {
+        assertThatCode(() -> ShopifyHttp.failUnlessOk(200, null, "{\"data\":{}}")).doesNotThrowAnyException();
+        assertThatCode(() -> ShopifyHttp.failUnlessOk(200, "5", null)).doesNotThrowAnyException();
+    }
+
+    @Test
+    void unauthorizedAndForbiddenAreAuthFailed() {
+        String body = "{\"errors\":\"[API] Invalid API key or access token (unrecognized login or wrong password)\"}";
+        ShopifyApiException e401 = failure(401, null, body);
+        assertThat(e401.kind()).isEqualTo(ShopifyApiException.Kind.AUTH_FAILED);
+        assertThat(e401.httpStatus()).isEqualTo(401);
+        assertThat(e401.isTransient()).isFalse();
+        assertThat(e401.getMessage()).isEqualTo("access denied: HTTP 401: " + body);
+        assertThat(e401).isNotInstanceOf(ShopifyHttp.RateLimited.class);
+
+        ShopifyApiException e403 = failure(403, null, "");
+        assertThat(e403.kind()).isEqualTo(ShopifyApiException.Kind.AUTH_FAILED);
+        assertThat(e403.httpStatus()).isEqualTo(403);
+        assertThat(e403.getMessage()).isEqualTo("access denied: HTTP 403");
+    }
+
+    @Test
+    void frozenMissingAndLockedShopsAreUnavailableWithTheirStatus() {
+        ShopifyApiException e402 = failure(402, null, "{\"errors\":\"Unavailable Shop\"}");
+        assertThat(e402.kind()).isEqualTo(ShopifyApiException.Kind.SHOP_UNAVAILABLE);
+        assertThat(e402.httpStatus()).isEqualTo(402);
+        assertThat(e402.getMessage()).startsWith("shop frozen").contains("HTTP 402").contains("Unavailable Shop");
+
+        ShopifyApiException e404 = failure(404, null, "{\"errors\":\"Not Found\"}");
+        assertThat(e404.kind()).isEqualTo(ShopifyApiException.Kind.SHOP_UNAVAILABLE);
+        assertThat(e404.httpStatus()).isEqualTo(404);
+        assertThat(e404.getMessage()).contains("not found").contains("HTTP 404");
+
+        ShopifyApiException e423 = failure(423, null, null);
+        assertThat(e423.kind()).isEqualTo(ShopifyApiException.Kind.SHOP_UNAVAILABLE);
+        assertThat(e423.httpStatus()).isEqualTo(423);
+        assertThat(e423.getMessage()).isEqualTo("shop locked: HTTP 423");
+        assertThat(e423.isTransient()).isFalse();
+    }
+
+    @Test
+    void tooManyRequestsIsRateLimitedWithRetryAfter() {
+        ShopifyApiException e = failure(429, "2.5", "{\"errors\":\"Exceeded 2 calls per second for api client.\"}");
+        assertThat(e).isInstanceOf(ShopifyHttp.RateLimited.class);
+        assertThat(((ShopifyHttp.RateLimited) e).waitMillis()).isEqualTo(2500);
+        assertThat(e.kind()).isEqualTo(ShopifyApiException.Kind.TRANSIENT);
+        assertThat(e.httpStatus()).isEqualTo(429);
+        assertThat(e.isTransient()).isTrue();
+
+        assertThat(((ShopifyHttp.RateLimited) failure(429, "7", null)).waitMillis()).isEqualTo(7000);
+        assertThat(((ShopifyHttp.RateLimited) failure(429, " 1.0 ", null)).waitMillis()).isEqualTo(1000);
+        assertThat(((ShopifyHttp.RateLimited) failure(429, "0.25", null)).waitMillis()).isEqualTo(250);
+    }
+
+    @Test
+    void aMissingOrMalformedRetryAfterMeansOneSecond() {
+        assertThat(((ShopifyHttp.RateLimited) failure(429, "soon", null)).waitMillis()).isEqualTo(1000);
+        assertThat(((ShopifyHttp.RateLimited) failure(429, "Wed, 21 Oct 2015 07:28:00 GMT", null)).waitMillis())
+                .isEqualTo(1000);
+        assertThat(((ShopifyHttp.RateLimited) failure(429, "", null)).waitMillis()).isEqualTo(1000);
+        assertThat(((ShopifyHttp.RateLimited) failure(429, null, null)).waitMillis()).isEqualTo(1000);
+        // a negative header never means "wait a negative time"
+        assertThat(((ShopifyHttp.RateLimited) failure(429, "-3", null)).waitMillis()).isZero();
+    }
+
+    @Test
+    void serverErrorsAreTransient() {
+        for (int status : new int[] {500, 502, 503, 504}) {
+            ShopifyApiException e = failure(status, null, "<html>\n  <body>Service unavailable</body>\n</html>");
+            assertThat(e.kind()).as("HTTP " + status).isEqualTo(ShopifyApiException.Kind.TRANSIENT);
+            assertThat(e.httpStatus()).isEqualTo(status);
+            assertThat(e.isTransient()).isTrue();
+            assertThat(e).isNotInstanceOf(ShopifyHttp.RateLimited.class);
+            // whitespace of the body is folded onto one line
+            assertThat(e.getMessage()).isEqualTo("Shopify answered HTTP " + status
+                    + ": <html> <body>Service unavailable</body> </html>");
+        }
+    }
+
+    @Test
+    void badRequestIsQueryRejected() {
+        ShopifyApiException e = failure(400, null, "{\"errors\":{\"query\":\"Required parameter missing or invalid\"}}");
+        assertThat(e.kind()).isEqualTo(ShopifyApiException.Kind.QUERY_REJECTED);
+        assertThat(e.httpStatus()).isEqualTo(400);
+        assertThat(e.isTransient()).isFalse();
+        assertThat(e.getMessage()).isEqualTo("Shopify answered HTTP 400: {\"errors\":{\"query\":\"Required parameter missing or invalid\"}}");
+    }
+
+    @Test
+    void messagesKeepAtMostThreeHundredCharactersOfTheBody() {
+        String head = "x".repeat(300);
+        String body = head + "SECRET-TAIL" + "y".repeat(5000);
+        for (int status : new int[] {400, 401, 402, 404, 423, 500}) {
+            ShopifyApiException e = failure(status, null, body);
+            String m = e.getMessage();
+            assertThat(m).as("HTTP " + status).contains(head).doesNotContain("SECRET").doesNotContain("yy");
+            assertThat(m).endsWith(head + "…");
+            // the fixed prefix ("shop or API version not found: HTTP 404: " is the longest) plus 300 + ellipsis
+            assertThat(m.length()).isLessThanOrEqualTo(60 + 301);
+        }
+        // exactly 300 characters are kept whole, without an ellipsis
+        assertThat(failure(400, null, head).getMessage()).isEqualTo("Shopify answered HTTP 400: " + head);
+    }
+
+    @Test
+    void theThrottledFixtureIsThrottled() throws IOException {
+        assertThat(ShopifyGraphql.isThrottled(fixture("graphql/throttled.json"))).isTrue();
+    }
+
+    @Test
+    void anInternalServerErrorIsNotThrottled() throws IOException {
+        JsonNode ise = fixture("graphql/internal-server-error.json");
+        assertThat(ise.path("errors")).hasSize(1); // the fixture does have an error, just not THROTTLED
+        assertThat(ShopifyGraphql.isThrottled(ise)).isFalse();
+    }
+
+    @Test
+    void otherAnswersAreNotThrottled() throws IOException {
+        assertThat(ShopifyGraphql.isThrottled(fixture("graphql/orders-page.json"))).isFalse();
+        assertThat(ShopifyGraphql.isThrottled(fixture("graphql/invalid-variables-error.json"))).isFalse();
+        assertThat(ShopifyGraphql.isThrottled(JSON.readTree("{}"))).isFalse();
+        // THROTTLED among other errors still counts
+        assertThat(ShopifyGraphql.isThrottled(JSON.readTree(
+                "{\"errors\":[{\"message\":\"x\"},{\"message\":\"Throttled\",\"extensions\":{\"code\":\"THROTTLED\"}}]}")))
+                .isTrue();
+        // the word in a message is not the code
+        assertThat(ShopifyGraphql.isThrottled(JSON.readTree("{\"errors\":[{\"message\":\"THROTTLED\"}]}"))).isFalse();
+    }
+}

@@ -23,6 +23,10 @@ import io.shopifysync.sync.ResourceWriter;
 import io.shopifysync.sync.ShopHealth;
 import io.shopifysync.sync.SyncStateStore;
 import io.shopifysync.sync.Upserts;
+import io.shopifysync.webhooks.WebhookIntake;
+import io.shopifysync.webhooks.WebhookProcessor;
+import io.shopifysync.webhooks.WebhookSignature;
+import org.apache.camel.processor.idempotent.jdbc.JdbcMessageIdRepository;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.concurrent.ExecutorService;
@@ -48,11 +52,14 @@ public final class AppBeans implements CamelConfiguration {
                 .newFixedThreadPool(this, "import", config.getInt("import.threads", 4));
         ExecutorService syncPool = context.getExecutorServiceManager()
                 .newFixedThreadPool(this, "poll", config.getInt("poll.threads", 4));
+        ExecutorService webhookPool = context.getExecutorServiceManager()
+                .newFixedThreadPool(this, "webhook", config.getInt("webhook.process.threads", 4));
         context.addService(new ServiceSupport() {
             @Override
             protected void doStop() {
                 context.getExecutorServiceManager().shutdown(importPool);
                 context.getExecutorServiceManager().shutdown(syncPool);
+                context.getExecutorServiceManager().shutdown(webhookPool);
                 db.close();
             }
         });
@@ -94,7 +101,28 @@ public final class AppBeans implements CamelConfiguration {
         registry.bind("importPool", importPool);
         registry.bind("poller", poller);
         registry.bind("syncPool", syncPool);
+        registry.bind("webhookIntake", new WebhookIntake(jdbc, new WebhookSignature(
+                config.get("shopify.client.secret").orElse(null), config.get("shopify.client.secret.previous").orElse(null)),
+                config.getInt("webhook.max.body.bytes", 5 * 1024 * 1024), clock));
+        registry.bind("webhookIdempotency", idempotentRepository(db));
+        registry.bind("webhookProcessor", new WebhookProcessor(jdbc, catalog, accounts, pager, writer, clock,
+                config.getInt("webhook.process.batch", 200), config.getInt("webhook.process.max.attempts", 5)));
+        registry.bind("webhookPool", webhookPool);
         registry.bind("tombstones", new Tombstones(jdbc, catalog, clock,
                 Duration.ofDays(config.getInt("purge.after.days", 30))));
+    }
+
+    /** camel-sql's JDBC idempotent repository on the Flyway-created table in schema shopify. */
+    private static JdbcMessageIdRepository idempotentRepository(Database db) {
+        JdbcMessageIdRepository repo = new JdbcMessageIdRepository(db.dataSource(), "webhook-intake");
+        String table = "shopify.camel_messageprocessed";
+        repo.setCreateTableIfNotExists(false);
+        repo.setTableName(table);
+        repo.setTableExistsString("SELECT 1 FROM " + table + " WHERE 1 = 0");
+        repo.setQueryString("SELECT COUNT(*) FROM " + table + " WHERE processorName = ? AND messageId = ?");
+        repo.setInsertString("INSERT INTO " + table + " (processorName, messageId, createdAt) VALUES (?, ?, ?)");
+        repo.setDeleteString("DELETE FROM " + table + " WHERE processorName = ? AND messageId = ?");
+        repo.setClearString("DELETE FROM " + table + " WHERE processorName = ?");
+        return repo;
     }
 }

@@ -20,7 +20,7 @@ public final class Catalog {
 
     public static final String RESOURCE = "catalog.yaml";
     private static final Pattern IDENTIFIER = Pattern.compile("^[a-z][a-z0-9_]*$");
-    private static final Set<String> RESOURCE_KEYS = Set.of("name", "connection", "count", "fields", "table", "columns",
+    private static final Set<String> RESOURCE_KEYS = Set.of("name", "type", "connection", "count", "fields", "table", "columns",
             "children", "webhooks", "deletions", "eventSubject");
     private static final Set<String> CHILD_KEYS = Set.of("name", "type", "connection", "list", "fields", "table",
             "parentColumn", "columns");
@@ -92,7 +92,7 @@ public final class Catalog {
         if (deletions.equals("events") && eventSubject == null) {
             throw new CatalogException(where + ": deletions by events needs eventSubject (e.g. PRODUCT)");
         }
-        return new Resource(name, required(r, "connection", where), required(r, "count", where),
+        return new Resource(name, required(r, "type", where), required(r, "connection", where), required(r, "count", where),
                 required(r, "fields", where).trim(), table, columns(r.get("columns"), where), List.copyOf(children),
                 strings(webhooks.get("upsert")), strings(webhooks.get("delete")), deletions, eventSubject);
     }

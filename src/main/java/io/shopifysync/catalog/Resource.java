@@ -4,7 +4,7 @@ import java.util.List;
 import java.util.Optional;
 
 /** One catalog entry: where a resource is read from and where its rows go. */
-public record Resource(String name, String connection, String count, String fields, String table,
+public record Resource(String name, String type, String connection, String count, String fields, String table,
                        List<Column> columns, List<Child> children, List<String> upsertTopics,
                        List<String> deleteTopics, String deletions, String eventSubject) {
 

@@ -64,11 +64,31 @@ public final class Pager {
                 first = Math.max(1, first / 2);
             }
         }
+        List<JsonNode> nodes = new ArrayList<>();
+        conn.path("edges").forEach(edge -> nodes.add(edge.path("node")));
+        JsonNode info = conn.path("pageInfo");
+        return rows(shop, r, nodes, info.path("endCursor").isNull() ? null : info.path("endCursor").asText(null),
+                info.path("hasNextPage").asBoolean(false));
+    }
+
+    /** The current state of some root objects by gid (webhook processing); a gid Shopify no longer has is absent. */
+    public Page byIds(ShopCredentials shop, Resource r, List<String> gids) {
+        String query = "query Nodes($ids: [ID!]!) { nodes(ids: $ids) { ... on " + r.type() + " { " + nodeSelection(r) + " } } }";
+        JsonNode data = graphql.execute(shop, query, Map.of("ids", gids));
+        List<JsonNode> nodes = new ArrayList<>();
+        data.path("nodes").forEach(n -> {
+            if (n != null && !n.isNull() && n.hasNonNull("id")) {
+                nodes.add(n);
+            }
+        });
+        return rows(shop, r, nodes, null, false);
+    }
+
+    private Page rows(ShopCredentials shop, Resource r, List<JsonNode> nodes, String endCursor, boolean hasNext) {
         List<Row> rows = new ArrayList<>();
         OffsetDateTime maxUpdated = null;
         List<Long> roots = new ArrayList<>();
-        for (JsonNode edge : conn.path("edges")) {
-            JsonNode node = edge.path("node");
+        for (JsonNode node : nodes) {
             long id = Gid.numericId(node.path("id").asText());
             roots.add(id);
             if (r.storesRoots()) {
@@ -87,9 +107,7 @@ public final class Pager {
                 }
             }
         }
-        JsonNode info = conn.path("pageInfo");
-        return new Page(rows, roots, info.path("endCursor").isNull() ? null : info.path("endCursor").asText(null),
-                info.path("hasNextPage").asBoolean(false), maxUpdated);
+        return new Page(rows, roots, endCursor, hasNext, maxUpdated);
     }
 
     /** The rows of a nested connection: the first page came with the root, the rest is fetched by node(id:). */
@@ -124,7 +142,8 @@ public final class Pager {
         return m != null && (m.contains("MAX_COST_EXCEEDED") || m.contains("max cost limit"));
     }
 
-    static String rootQuery(Resource r, SortKey sortKey) {
+    /** A root node's fields with the first page of each nested connection and every inline list. */
+    public static String nodeSelection(Resource r) {
         StringBuilder node = new StringBuilder(r.fields());
         for (Child c : r.children()) {
             node.append(' ').append(c.field()).append(' ');
@@ -132,8 +151,12 @@ public final class Pager {
                     ? "(first: " + NESTED_FIRST + ") { edges { node { " + c.fields() + " } } pageInfo { hasNextPage endCursor } }"
                     : "{ " + c.fields() + " }");
         }
+        return node.toString();
+    }
+
+    static String rootQuery(Resource r, SortKey sortKey) {
         return "query Page($first: Int!, $after: String, $query: String) { " + r.connection()
-                + "(first: $first, after: $after, sortKey: " + sortKey + ", query: $query) { edges { node { " + node
+                + "(first: $first, after: $after, sortKey: " + sortKey + ", query: $query) { edges { node { " + nodeSelection(r)
                 + " } } pageInfo { hasNextPage endCursor } } }";
     }
 

@@ -36,6 +36,14 @@ public final class ResourceWriter {
      * {@code updatedAt}, all in one transaction.
      */
     public void writePolledPage(String shop, Resource r, Pager.Page page) {
+        writeCurrent(shop, r, page, true);
+    }
+
+    /**
+     * Current objects read from the store (a polled page, or nodes fetched for webhooks): children
+     * replaced per parent; the high-water mark moves only for a poll.
+     */
+    public void writeCurrent(String shop, Resource r, Pager.Page page, boolean advanceMark) {
         jdbc.inTransaction(c -> {
             OffsetDateTime now = state.now();
             for (Child child : r.children()) {
@@ -52,7 +60,7 @@ public final class ResourceWriter {
                 }
             }
             upserts.write(c, shop, page.rows(), now);
-            if (page.maxUpdatedAt() != null) {
+            if (advanceMark && page.maxUpdatedAt() != null) {
                 state.pollProgress(c, shop, r.name(), page.maxUpdatedAt(), page.roots());
             }
             return null;

@@ -148,6 +148,7 @@ class CatalogTest {
         Catalog c = parse("""
                 resources:
                   - name: refunds
+                    type: Root
                     connection: orders
                     count: ordersCount
                     fields: id
@@ -226,6 +227,7 @@ class CatalogTest {
 
     private static final String ORDERS_OK = """
               - name: orders
+                type: Root
                 connection: orders
                 count: ordersCount
                 fields: id updatedAt
@@ -257,6 +259,7 @@ class CatalogTest {
         rejects("""
                 resources:
                   - connection: orders
+                    type: Root
                     count: ordersCount
                     fields: id updatedAt
                     table: orders
@@ -268,6 +271,7 @@ class CatalogTest {
         rejects("""
                 resources:
                   - name: Orders
+                    type: Root
                     connection: orders
                     count: ordersCount
                     fields: id
@@ -280,6 +284,7 @@ class CatalogTest {
         rejects("""
                 resources:
                   - name: orders
+                    type: Order
                     count: ordersCount
                     fields: id updatedAt
                     table: orders
@@ -290,6 +295,7 @@ class CatalogTest {
     void duplicateResource() {
         rejects("resources:\n" + ORDERS_OK + """
                   - name: orders
+                    type: Root
                     connection: orders
                     count: ordersCount
                     fields: id
@@ -301,6 +307,7 @@ class CatalogTest {
     void tableWrittenTwice() {
         rejects("resources:\n" + ORDERS_OK + """
                   - name: drafts
+                    type: Root
                     connection: draftOrders
                     count: draftOrdersCount
                     fields: id updatedAt
@@ -312,6 +319,7 @@ class CatalogTest {
     void childTableWrittenTwice() {
         rejects("resources:\n" + ORDERS_OK + """
                   - name: order_transactions
+                    type: Root
                     connection: orders
                     count: ordersCount
                     fields: id updatedAt
@@ -405,6 +413,7 @@ class CatalogTest {
         rejects("""
                 resources:
                   - name: orders
+                    type: Root
                     connection: orders
                     count: ordersCount
                     fields: id updatedAt

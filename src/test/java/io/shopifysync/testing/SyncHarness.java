@@ -65,6 +65,11 @@ public final class SyncHarness implements AutoCloseable {
         return app;
     }
 
+    /** Where the application's HTTP server (webhooks, admin API) listens. */
+    public String httpBase() {
+        return "http://127.0.0.1:" + config.get("http.port").orElseThrow();
+    }
+
     /** The JDBC URL another process uses to reach the same database. */
     public String databaseUrl() {
         return tdb.url();
@@ -97,6 +102,12 @@ public final class SyncHarness implements AutoCloseable {
         return JSON.readTree(emulator.digest(shop));
     }
 
+    /** PostgreSQL only: the database disappears under the running application. */
+    public void stopDatabase() {
+        db.close();
+        tdb.dropNow();
+    }
+
     public void execute(String sql) throws Exception {
         try (Connection c = db.dataSource().getConnection(); Statement s = c.createStatement()) {
             s.execute(sql);
@@ -116,4 +127,5 @@ public final class SyncHarness implements AutoCloseable {
         db.close();
         tdb.close();
     }
+
 }

@@ -1,0 +1,350 @@
+package io.shopifysync.webhooks;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.shopifysync.accounts.Accounts;
+import io.shopifysync.accounts.ShopCredentials;
+import io.shopifysync.catalog.Catalog;
+import io.shopifysync.catalog.Child;
+import io.shopifysync.catalog.Gid;
+import io.shopifysync.catalog.Resource;
+import io.shopifysync.db.Jdbc;
+import io.shopifysync.shopify.QueryCost;
+import io.shopifysync.shopify.ShopifyApiException;
+import io.shopifysync.sync.Pager;
+import io.shopifysync.sync.ResourceWriter;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.OffsetDateTime;
+import java.time.ZoneOffset;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import org.apache.camel.Body;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Applies stored deliveries, shop by shop. A resource topic is a signal: the object is read again from
+ * the store (in batches with {@code nodes(ids:)}) and written with the same newer-wins upserts as poll
+ * and import, so neither a stale retry nor a reordered delivery can overwrite newer data; a payload
+ * older than the stored row is not even fetched. Delete topics tombstone. Compliance and lifecycle
+ * topics act on the shop's data. Failures retry, then go to {@code dead_letters}.
+ */
+public final class WebhookProcessor {
+
+    private static final Logger LOG = LoggerFactory.getLogger(WebhookProcessor.class);
+    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final Duration CLAIM_TIMEOUT = Duration.ofMinutes(2);
+
+    /** One claimed inbox row. */
+    record Delivery(long id, String topic, Long objectId, OffsetDateTime objectUpdatedAt, String body, int attempts) {
+    }
+
+    private final Jdbc jdbc;
+    private final Catalog catalog;
+    private final Accounts accounts;
+    private final Pager pager;
+    private final ResourceWriter writer;
+    private final Clock clock;
+    private final int batch;
+    private final int maxAttempts;
+
+    public WebhookProcessor(Jdbc jdbc, Catalog catalog, Accounts accounts, Pager pager, ResourceWriter writer, Clock clock,
+                            int batch, int maxAttempts) {
+        this.jdbc = jdbc;
+        this.catalog = catalog;
+        this.accounts = accounts;
+        this.pager = pager;
+        this.writer = writer;
+        this.clock = clock;
+        this.batch = batch;
+        this.maxAttempts = maxAttempts;
+    }
+
+    private OffsetDateTime now() {
+        return OffsetDateTime.now(clock).withOffsetSameInstant(ZoneOffset.UTC);
+    }
+
+    public List<String> shopsWithWork() {
+        return jdbc.query("select-inbox-shops", rs -> rs.getString(1), now().minus(CLAIM_TIMEOUT));
+    }
+
+    /** Claims up to {@code batch} of the shop's deliveries (rows other instances hold are skipped) and applies them. */
+    public void processShop(@Body String shop) {
+        List<Delivery> claimed = claim(shop);
+        if (claimed.isEmpty()) {
+            return;
+        }
+        Map<Resource, List<Delivery>> upserts = new LinkedHashMap<>();
+        for (Delivery d : claimed) {
+            try {
+                Optional<Resource> upsertOf = resourceFor(d.topic(), true);
+                Optional<Resource> deleteOf = resourceFor(d.topic(), false);
+                if (upsertOf.isPresent()) {
+                    requireObjectId(d);
+                    upserts.computeIfAbsent(upsertOf.get(), r -> new ArrayList<>()).add(d);
+                } else if (deleteOf.isPresent()) {
+                    requireObjectId(d);
+                    writer.tombstone(shop, deleteOf.get().table(), List.of(d.objectId()), now());
+                    done(d);
+                } else {
+                    applyShopTopic(shop, d);
+                    done(d);
+                }
+            } catch (RuntimeException e) {
+                failed(shop, d, e);
+            }
+        }
+        upserts.forEach((r, deliveries) -> applyUpserts(shop, r, deliveries));
+    }
+
+    /** The topic's resource and every other catalog resource read from the same connection (orders → transactions). */
+    private List<Resource> refreshedBy(Resource r) {
+        List<Resource> out = new ArrayList<>(List.of(r));
+        catalog.resources().stream().filter(o -> o != r && o.connection().equals(r.connection())).forEach(out::add);
+        return out;
+    }
+
+    private List<Delivery> claim(String shop) {
+        return jdbc.inTransaction(c -> {
+            List<Delivery> out = new ArrayList<>();
+            try (PreparedStatement ps = c.prepareStatement(jdbc.sql().get("claim-inbox"))) {
+                ps.setString(1, shop);
+                ps.setObject(2, now().minus(CLAIM_TIMEOUT));
+                ps.setInt(3, batch);
+                try (ResultSet rs = ps.executeQuery()) {
+                    while (rs.next()) {
+                        long objectId = rs.getLong(3);
+                        Long obj = rs.wasNull() ? null : objectId;
+                        out.add(new Delivery(rs.getLong(1), rs.getString(2), obj, rs.getObject(4, OffsetDateTime.class),
+                                rs.getString(5), rs.getInt(6)));
+                    }
+                }
+            }
+            OffsetDateTime now = now();
+            for (Delivery d : out) {
+                jdbc.update(c, "mark-inbox-claimed", now, d.id());
+            }
+            return out;
+        });
+    }
+
+    private Optional<Resource> resourceFor(String topic, boolean upsert) {
+        return catalog.resources().stream().filter(Resource::storesRoots)
+                .filter(r -> (upsert ? r.upsertTopics() : r.deleteTopics()).contains(topic)).findFirst();
+    }
+
+    private static void requireObjectId(Delivery d) {
+        if (d.objectId() == null) {
+            throw new PoisonDelivery("a " + d.topic() + " delivery without a numeric id (malformed body?)");
+        }
+    }
+
+    /** Fetches what is newer than the stored rows and writes it; objects Shopify no longer has are tombstoned. */
+    private void applyUpserts(String shop, Resource r, List<Delivery> deliveries) {
+        try {
+            Set<Long> toFetch = new HashSet<>();
+            for (Delivery d : deliveries) {
+                if (!isStale(shop, r, d)) {
+                    toFetch.add(d.objectId());
+                }
+            }
+            if (!toFetch.isEmpty()) {
+                ShopCredentials creds = accounts.credentials(shop)
+                        .orElseThrow(() -> new IllegalStateException("shop " + shop + " is not registered"));
+                List<Long> ids = new ArrayList<>(toFetch);
+                for (Resource each : refreshedBy(r)) {
+                    int size = idsPerQuery(each);
+                    for (int from = 0; from < ids.size(); from += size) {
+                        List<Long> part = ids.subList(from, Math.min(ids.size(), from + size));
+                        Pager.Page page = pager.byIds(creds, each, part.stream().map(id -> Gid.of(each.type(), id)).toList());
+                        writer.writeCurrent(shop, each, page, false);
+                        if (each.storesRoots()) {
+                            List<Long> gone = new ArrayList<>(part);
+                            gone.removeAll(page.rootIds());
+                            writer.tombstone(shop, each.table(), gone, now()); // deleted in the store since the event
+                        }
+                    }
+                }
+            }
+            deliveries.forEach(this::done);
+        } catch (RuntimeException e) {
+            deliveries.forEach(d -> failed(shop, d, e));
+        }
+    }
+
+    /** Whether the stored row is already as new as the delivery says (a retry or a reordered older event). */
+    private boolean isStale(String shop, Resource r, Delivery d) {
+        if (d.objectUpdatedAt() == null) {
+            return false;
+        }
+        String sql = jdbc.sql().get("select-updated-at").replace("${table}", r.table());
+        List<OffsetDateTime> stored = jdbc.queryRaw(sql, rs -> rs.getObject(1, OffsetDateTime.class), shop, d.objectId());
+        return !stored.isEmpty() && stored.get(0) != null && !stored.get(0).isBefore(d.objectUpdatedAt());
+    }
+
+    private int idsPerQuery(Resource r) {
+        int perNode = QueryCost.estimate("{ node(id: \"x\") { ... on " + r.type() + " { " + Pager.nodeSelection(r) + " } } }",
+                Map.of());
+        return Math.max(1, Math.min(100, 800 / Math.max(1, perNode)));
+    }
+
+    private void applyShopTopic(String shop, Delivery d) {
+        JsonNode body = parse(d);
+        switch (d.topic()) {
+            case "app/uninstalled" -> {
+                OffsetDateTime now = now();
+                jdbc.update("mark-shop-uninstalled", now, now, shop);
+                LOG.info("{}: app uninstalled; polling and imports stop for it", shop);
+            }
+            case "shop/redact" -> redactShop(shop);
+            case "customers/redact" -> redactCustomer(shop, body);
+            case "customers/data_request" -> exportCustomer(shop, body);
+            case "bulk_operations/finish" -> LOG.debug("{}: bulk operation finished: {}", shop, body.path("admin_graphql_api_id"));
+            default -> throw new PoisonDelivery("no handler for topic " + d.topic());
+        }
+    }
+
+    private void redactShop(String shop) {
+        jdbc.inTransaction(c -> {
+            for (String table : tables()) {
+                try (PreparedStatement ps = c.prepareStatement(jdbc.sql().get("delete-shop-rows").replace("${table}", table))) {
+                    ps.setString(1, shop);
+                    ps.executeUpdate();
+                }
+            }
+            try (PreparedStatement ps = c.prepareStatement(jdbc.sql().get("delete-shop-rows").replace("${table}", "sync_state"))) {
+                ps.setString(1, shop);
+                ps.executeUpdate();
+            }
+            return null;
+        });
+        LOG.info("{}: shop/redact: every synced row of the shop deleted", shop);
+    }
+
+    private void redactCustomer(String shop, JsonNode body) {
+        long customer = body.path("customer").path("id").asLong(-1);
+        if (customer < 0) {
+            throw new PoisonDelivery("customers/redact without customer.id");
+        }
+        jdbc.inTransaction(c -> {
+            jdbc.update(c, "delete-customer-row", shop, customer);
+            for (JsonNode order : body.path("orders_to_redact")) {
+                for (String child : orderChildTables()) {
+                    try (PreparedStatement ps = c.prepareStatement(jdbc.sql().get("delete-order-children").replace("${table}", child))) {
+                        ps.setString(1, shop);
+                        ps.setLong(2, order.asLong());
+                        ps.executeUpdate();
+                    }
+                }
+                jdbc.update(c, "delete-order-row", shop, order.asLong());
+            }
+            return null;
+        });
+        LOG.info("{}: customers/redact: customer {} and {} orders deleted", shop, customer, body.path("orders_to_redact").size());
+    }
+
+    private void exportCustomer(String shop, JsonNode body) {
+        long customer = body.path("customer").path("id").asLong(-1);
+        if (customer < 0) {
+            throw new PoisonDelivery("customers/data_request without customer.id");
+        }
+        ObjectNode export = JSON.createObjectNode();
+        export.put("shop", shop);
+        export.put("customerId", customer);
+        jdbc.query("select-customer-export", rs -> rs.getString(1), shop, customer).stream().findFirst()
+                .ifPresent(d -> export.set("customer", read(d)));
+        ArrayNode orders = export.putArray("orders");
+        jdbc.query("select-customer-orders-export", rs -> rs.getString(1), shop, customer).forEach(d -> orders.add(read(d)));
+        long request = body.path("data_request").path("id").asLong(-1);
+        jdbc.update("insert-data-request", shop, customer, request < 0 ? null : request, export.toString(), now());
+        LOG.info("{}: customers/data_request: export of customer {} written to shopify.data_requests", shop, customer);
+    }
+
+    private List<String> tables() {
+        List<String> out = new ArrayList<>();
+        for (Resource r : catalog.resources()) {
+            if (r.storesRoots()) {
+                out.add(r.table());
+            }
+            r.children().stream().map(Child::table).forEach(out::add);
+        }
+        return out;
+    }
+
+    private List<String> orderChildTables() {
+        List<String> out = new ArrayList<>();
+        for (Resource r : catalog.resources()) {
+            if (catalog.parentTableOf(r).equals("orders")) {
+                r.children().stream().map(Child::table).forEach(out::add);
+            }
+        }
+        return out;
+    }
+
+    private static JsonNode read(String json) {
+        try {
+            return JSON.readTree(json);
+        } catch (Exception e) {
+            return JSON.getNodeFactory().textNode(json);
+        }
+    }
+
+    private static JsonNode parse(Delivery d) {
+        try {
+            JsonNode n = JSON.readTree(d.body());
+            if (n == null || !n.isObject()) {
+                throw new PoisonDelivery("body is not a JSON object");
+            }
+            return n;
+        } catch (PoisonDelivery e) {
+            throw e;
+        } catch (Exception e) {
+            throw new PoisonDelivery("malformed JSON body");
+        }
+    }
+
+    private void done(Delivery d) {
+        jdbc.update("mark-inbox-done", now(), d.id());
+    }
+
+    /** Transient failures go back to NEW (retried on a later round); poison or too many attempts: DEAD and dead-lettered. */
+    private void failed(String shop, Delivery d, RuntimeException e) {
+        boolean poison = e instanceof PoisonDelivery
+                || e instanceof ShopifyApiException api && api.kind() == ShopifyApiException.Kind.QUERY_REJECTED;
+        String reason = d.topic() + ": " + e.getMessage();
+        if (poison || d.attempts() >= maxAttempts) {
+            jdbc.inTransaction(c -> {
+                jdbc.update(c, "mark-inbox-failed", "DEAD", truncate(reason), null, d.id());
+                jdbc.update(c, "insert-webhook-dead-letter", shop, "webhook-process", resourceFor(d.topic(), true)
+                        .or(() -> resourceFor(d.topic(), false)).map(Resource::name).orElse(null), truncate(reason), d.body(),
+                        now(), d.id());
+                return null;
+            });
+            LOG.warn("{}: delivery {} dead-lettered: {}", shop, d.id(), reason);
+        } else {
+            jdbc.update("mark-inbox-failed", "NEW", truncate(reason), null, d.id());
+            LOG.warn("{}: delivery {} failed (attempt {}), will retry: {}", shop, d.id(), d.attempts(), reason);
+        }
+    }
+
+    private static String truncate(String s) {
+        return s == null || s.length() <= 1000 ? s : s.substring(0, 999) + "…";
+    }
+
+    /** A delivery that will never succeed as it is. */
+    static final class PoisonDelivery extends RuntimeException {
+        PoisonDelivery(String message) {
+            super(message);
+        }
+    }
+}

@@ -1,0 +1,1 @@
+DELETE FROM shopify.customers WHERE shop_domain = ? AND id = ?

@@ -1,0 +1,1 @@
+DELETE FROM shopify.${table} WHERE shop_domain = ? AND order_id = ?

@@ -1,0 +1,1 @@
+DELETE FROM shopify.orders WHERE shop_domain = ? AND id = ?

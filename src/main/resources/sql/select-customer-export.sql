@@ -1,0 +1,1 @@
+SELECT data FROM shopify.customers WHERE shop_domain = ? AND id = ?

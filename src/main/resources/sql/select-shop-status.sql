@@ -1,0 +1,1 @@
+SELECT status FROM shopify.shops WHERE shop_domain = ?

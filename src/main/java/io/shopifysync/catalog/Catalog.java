@@ -182,6 +182,18 @@ public final class Catalog {
         return resources.stream().filter(r -> r.name().equals(name)).findFirst();
     }
 
+    /** Every table the catalog writes, each resource's root table before its children's. */
+    public List<String> tables() {
+        List<String> out = new ArrayList<>();
+        for (Resource r : resources) {
+            if (r.storesRoots()) {
+                out.add(r.table());
+            }
+            r.children().forEach(c -> out.add(c.table()));
+        }
+        return out;
+    }
+
     /** The table a child's parent column points at: the table of the resource reading that connection's roots. */
     public String parentTableOf(Resource resource) {
         if (resource.storesRoots()) {

@@ -1,15 +1,11 @@
 package io.shopifysync.sync;
 
 import io.shopifysync.catalog.Catalog;
-import io.shopifysync.catalog.Child;
-import io.shopifysync.catalog.Resource;
 import io.shopifysync.db.Jdbc;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
-import java.util.ArrayList;
-import java.util.List;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -32,15 +28,8 @@ public final class Tombstones {
     /** Returns how many rows were purged. */
     public long purge() {
         OffsetDateTime before = OffsetDateTime.now(clock).withOffsetSameInstant(ZoneOffset.UTC).minus(keep);
-        List<String> tables = new ArrayList<>();
-        for (Resource r : catalog.resources()) {
-            if (r.storesRoots()) {
-                tables.add(r.table());
-            }
-            r.children().stream().map(Child::table).forEach(tables::add);
-        }
         long purged = 0;
-        for (String table : tables) {
+        for (String table : catalog.tables()) {
             String sql = jdbc.sql().get("purge-tombstones").replace("${table}", table);
             purged += jdbc.inTransaction(c -> {
                 try (var ps = c.prepareStatement(sql)) {

@@ -216,7 +216,7 @@ public final class WebhookProcessor {
 
     private void redactShop(String shop) {
         jdbc.inTransaction(c -> {
-            for (String table : tables()) {
+            for (String table : catalog.tables()) {
                 try (PreparedStatement ps = c.prepareStatement(jdbc.sql().get("delete-shop-rows").replace("${table}", table))) {
                     ps.setString(1, shop);
                     ps.executeUpdate();
@@ -268,17 +268,6 @@ public final class WebhookProcessor {
         long request = body.path("data_request").path("id").asLong(-1);
         jdbc.update("insert-data-request", shop, customer, request < 0 ? null : request, export.toString(), now());
         LOG.info("{}: customers/data_request: export of customer {} written to shopify.data_requests", shop, customer);
-    }
-
-    private List<String> tables() {
-        List<String> out = new ArrayList<>();
-        for (Resource r : catalog.resources()) {
-            if (r.storesRoots()) {
-                out.add(r.table());
-            }
-            r.children().stream().map(Child::table).forEach(out::add);
-        }
-        return out;
     }
 
     private List<String> orderChildTables() {

@@ -10,6 +10,7 @@ import io.shopifysync.catalog.Catalog;
 import io.shopifysync.config.AppConfig;
 import io.shopifysync.db.Database;
 import io.shopifysync.db.Jdbc;
+import io.shopifysync.lifecycle.ShopData;
 import io.shopifysync.shopify.ShopifyGraphql;
 import io.shopifysync.shopify.ShopifyHttp;
 import io.shopifysync.shopify.Throttles;
@@ -105,7 +106,7 @@ public final class AppBeans implements CamelConfiguration {
                 config.get("shopify.client.secret").orElse(null), config.get("shopify.client.secret.previous").orElse(null)),
                 config.getInt("webhook.max.body.bytes", 5 * 1024 * 1024), clock));
         registry.bind("webhookIdempotency", idempotentRepository(db));
-        registry.bind("webhookProcessor", new WebhookProcessor(jdbc, catalog, accounts, pager, writer, clock,
+        registry.bind("webhookProcessor", new WebhookProcessor(jdbc, new ShopData(jdbc, catalog, clock), catalog, accounts, pager, writer, clock,
                 config.getInt("webhook.process.batch", 200), config.getInt("webhook.process.max.attempts", 5)));
         registry.bind("webhookPool", webhookPool);
         registry.bind("tombstones", new Tombstones(jdbc, catalog, clock,

@@ -3,6 +3,11 @@ package io.shopifysync.cli;
 import io.shopifysync.accounts.Account;
 import io.shopifysync.accounts.Accounts;
 import io.shopifysync.accounts.ShopDomain;
+import io.shopifysync.catalog.Catalog;
+import io.shopifysync.db.Jdbc;
+import io.shopifysync.lifecycle.ShopData;
+import java.time.Clock;
+import java.util.Map;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStreamReader;
@@ -83,7 +88,8 @@ final class AccountsCommand implements Runnable {
     }
 
     @Command(name = "remove", mixinStandardHelpOptions = true,
-            description = "Forget a store's credentials and stop syncing it; its synced data stays in the database.")
+            description = "Forget a store's credentials and stop syncing it; its synced data stays in the database "
+                    + "unless --purge is given.")
     static final class Remove implements Callable<Integer> {
         @CommandLine.Spec
         CommandLine.Model.CommandSpec spec;
@@ -91,10 +97,21 @@ final class AccountsCommand implements Runnable {
         @Option(names = "--shop", required = true, description = "The store's NAME.myshopify.com domain.")
         String shop;
 
+        @Option(names = "--purge", description = "Also delete every row we hold for the store (as shop/redact does), "
+                + "keeping only an audit row in shopify.redactions.")
+        boolean purge;
+
         @Override
         public Integer call() {
             try (Environment env = Environment.load()) {
                 String domain = ShopDomain.parse(shop).value();
+                if (purge) {
+                    Map<String, Integer> deleted = new ShopData(new Jdbc(env.database()), Catalog.load(), Clock.systemUTC())
+                            .purge(domain, "accounts remove --purge");
+                    spec.commandLine().getOut().println("purged " + domain + ": "
+                            + deleted.values().stream().mapToInt(Integer::intValue).sum() + " rows deleted " + deleted);
+                    return 0;
+                }
                 if (!env.accounts().remove(domain)) {
                     spec.commandLine().getErr().println("error: shop " + domain + " is not registered");
                     return ShopifySync.EXIT_USAGE;

@@ -11,6 +11,7 @@ import io.shopifysync.catalog.Child;
 import io.shopifysync.catalog.Gid;
 import io.shopifysync.catalog.Resource;
 import io.shopifysync.db.Jdbc;
+import io.shopifysync.lifecycle.ShopData;
 import io.shopifysync.shopify.QueryCost;
 import io.shopifysync.shopify.ShopifyApiException;
 import io.shopifysync.sync.Pager;
@@ -50,6 +51,7 @@ public final class WebhookProcessor {
     }
 
     private final Jdbc jdbc;
+    private final ShopData shopData;
     private final Catalog catalog;
     private final Accounts accounts;
     private final Pager pager;
@@ -58,9 +60,10 @@ public final class WebhookProcessor {
     private final int batch;
     private final int maxAttempts;
 
-    public WebhookProcessor(Jdbc jdbc, Catalog catalog, Accounts accounts, Pager pager, ResourceWriter writer, Clock clock,
+    public WebhookProcessor(Jdbc jdbc, ShopData shopData, Catalog catalog, Accounts accounts, Pager pager, ResourceWriter writer, Clock clock,
                             int batch, int maxAttempts) {
         this.jdbc = jdbc;
+        this.shopData = shopData;
         this.catalog = catalog;
         this.accounts = accounts;
         this.pager = pager;
@@ -158,9 +161,16 @@ public final class WebhookProcessor {
                     toFetch.add(d.objectId());
                 }
             }
+            ShopCredentials creds = toFetch.isEmpty() ? null : accounts.credentials(shop).orElse(null);
+            if (creds != null && !"INSTALLED".equals(creds.status())) {
+                // an uninstalled shop's token no longer works; a reinstall polls from the kept high-water mark
+                LOG.info("{}: {} {} deliveries not re-read: the shop is {}", shop, toFetch.size(), r.name(), creds.status());
+                toFetch.clear();
+            }
             if (!toFetch.isEmpty()) {
-                ShopCredentials creds = accounts.credentials(shop)
-                        .orElseThrow(() -> new IllegalStateException("shop " + shop + " is not registered"));
+                if (creds == null) {
+                    throw new IllegalStateException("shop " + shop + " is not registered");
+                }
                 List<Long> ids = new ArrayList<>(toFetch);
                 for (Resource each : refreshedBy(r)) {
                     int size = idsPerQuery(each);
@@ -215,20 +225,7 @@ public final class WebhookProcessor {
     }
 
     private void redactShop(String shop) {
-        jdbc.inTransaction(c -> {
-            for (String table : catalog.tables()) {
-                try (PreparedStatement ps = c.prepareStatement(jdbc.sql().get("delete-shop-rows").replace("${table}", table))) {
-                    ps.setString(1, shop);
-                    ps.executeUpdate();
-                }
-            }
-            try (PreparedStatement ps = c.prepareStatement(jdbc.sql().get("delete-shop-rows").replace("${table}", "sync_state"))) {
-                ps.setString(1, shop);
-                ps.executeUpdate();
-            }
-            return null;
-        });
-        LOG.info("{}: shop/redact: every synced row of the shop deleted", shop);
+        shopData.purge(shop, "shop/redact");
     }
 
     private void redactCustomer(String shop, JsonNode body) {

@@ -86,6 +86,10 @@ class CliTest {
             assertThat(removeAgain.exitCode()).isEqualTo(2);
             assertThat(removeAgain.err()).contains("is not registered");
 
+            Result purge = run(env, "accounts", "remove", "--shop", "acme.myshopify.com", "--purge");
+            assertThat(purge.exitCode()).as(purge.err()).isZero();
+            assertThat(purge.out()).startsWith("purged acme.myshopify.com: ");
+
             for (Result r : List.of(add, again, list, status, digest, remove)) {
                 assertThat(r.out() + r.err()).doesNotContain("shpat_cli_secret");
             }

@@ -26,6 +26,7 @@ import io.shopifysync.sync.SyncStateStore;
 import io.shopifysync.sync.Upserts;
 import io.shopifysync.webhooks.WebhookIntake;
 import io.shopifysync.webhooks.WebhookProcessor;
+import io.shopifysync.webhooks.SubscriptionHealer;
 import io.shopifysync.webhooks.WebhookSignature;
 import org.apache.camel.processor.idempotent.jdbc.JdbcMessageIdRepository;
 import java.time.Clock;
@@ -109,6 +110,8 @@ public final class AppBeans implements CamelConfiguration {
         registry.bind("webhookProcessor", new WebhookProcessor(jdbc, new ShopData(jdbc, catalog, clock), catalog, accounts, pager, writer, clock,
                 config.getInt("webhook.process.batch", 200), config.getInt("webhook.process.max.attempts", 5)));
         registry.bind("webhookPool", webhookPool);
+        registry.bind("subscriptionHealer", new SubscriptionHealer(accounts, graphql, catalog,
+                config.get("webhook.public.url").orElse(null), clock));
         registry.bind("tombstones", new Tombstones(jdbc, catalog, clock,
                 Duration.ofDays(config.getInt("purge.after.days", 30))));
     }

@@ -4,16 +4,29 @@ import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.LongSupplier;
 
 /**
- * Our mirror of one shop's leaky bucket, shared by every route that calls that shop. Before a call we
- * reserve its estimated cost and wait exactly as long as the bucket needs to refill; after it we copy
- * {@code extensions.cost.throttleStatus}. Until the shop has answered once we assume the smallest plan.
+ * Our mirror of one shop's leaky bucket, shared by every route that calls that shop.
+ * <ul>
+ *   <li>{@link #tryAcquire} takes a call's estimated cost if the bucket has it; otherwise it takes nothing
+ *       and says how long to wait (the deficit over the restore rate, re-checked at least every second so
+ *       a fresher answer from the shop is taken into account) — a wait, never a busy retry.</li>
+ *   <li>{@link #answered} gives the reservation back and copies {@code extensions.cost.throttleStatus},
+ *       minus the points other calls have reserved but not yet spent.</li>
+ *   <li>Until the shop has answered once, its plan is unknown: one call at a time.</li>
+ * </ul>
  */
 public final class ShopThrottle {
 
+    /** Longest single wait before the bucket is looked at again. */
+    static final long MAX_WAIT_MILLIS = 1000;
+    /** How long a caller waits while the first call to an unknown shop is in flight. */
+    static final long FIRST_ANSWER_WAIT_MILLIS = 50;
+
     private final LongSupplier nanoClock;
+    private boolean known;
     private double maximum = 1000;
     private double available = 1000;
     private double restoreRate = 50;
+    private double outstanding;
     private long observedAt;
     private final AtomicLong waits = new AtomicLong();
     private final AtomicLong waitedMillis = new AtomicLong();
@@ -24,44 +37,45 @@ public final class ShopThrottle {
         this.observedAt = nanoClock.getAsLong();
     }
 
-    /** Takes {@code cost} points from the bucket; returns how many milliseconds to wait before sending. */
-    public synchronized long reserve(int cost) {
+    /** Takes {@code cost} points and returns 0, or takes nothing and returns the milliseconds to wait before asking again. */
+    public synchronized long tryAcquire(int cost) {
         refill();
         double needed = Math.min(cost, maximum);
-        double deficit = needed - available;
-        available -= needed;
-        if (deficit <= 0) {
+        long wait;
+        if (!known && outstanding > 0) {
+            wait = FIRST_ANSWER_WAIT_MILLIS;
+        } else if (available >= needed) {
+            available -= needed;
+            outstanding += needed;
             return 0;
+        } else {
+            wait = Math.min(MAX_WAIT_MILLIS, (long) Math.ceil((needed - available) * 1000 / restoreRate));
         }
-        long wait = (long) Math.ceil(deficit * 1000 / restoreRate);
         waits.incrementAndGet();
         waitedMillis.addAndGet(wait);
         return wait;
-    }
-
-    /** Copies the bucket the shop reported in {@code extensions.cost.throttleStatus}. */
-    public synchronized void observe(double maximumAvailable, double currentlyAvailable, double restoreRatePerSecond) {
-        if (maximumAvailable > 0 && restoreRatePerSecond > 0) {
-            maximum = maximumAvailable;
-            restoreRate = restoreRatePerSecond;
-        }
-        available = currentlyAvailable;
-        observedAt = nanoClock.getAsLong();
     }
 
     /**
-     * After a THROTTLED answer: how long until {@code requestedCost} points are back (never a busy retry).
-     * Nothing is taken from the bucket here: the retry reserves its points itself.
+     * The answer to a call that had reserved {@code reservedCost}: the reservation is released and the
+     * reported bucket copied (points other calls reserved stay taken). Without a status block only the
+     * reservation is released.
      */
-    public synchronized long throttled(int requestedCost, double maximumAvailable, double currentlyAvailable,
-                                       double restoreRatePerSecond) {
-        throttled.incrementAndGet();
-        observe(maximumAvailable, currentlyAvailable, restoreRatePerSecond);
-        double deficit = Math.min(requestedCost, maximum) - available;
-        long wait = deficit <= 0 ? 0 : (long) Math.ceil(deficit * 1000 / restoreRate);
-        waits.incrementAndGet();
-        waitedMillis.addAndGet(wait);
-        return wait;
+    public synchronized void answered(int reservedCost, double maximumAvailable, double currentlyAvailable,
+                                      double restoreRatePerSecond, boolean wasThrottled) {
+        outstanding = Math.max(0, outstanding - Math.min(reservedCost, maximum));
+        if (wasThrottled) {
+            throttled.incrementAndGet();
+        }
+        if (maximumAvailable > 0 && restoreRatePerSecond > 0) {
+            known = true;
+            maximum = maximumAvailable;
+            restoreRate = restoreRatePerSecond;
+            available = Math.max(0, currentlyAvailable - outstanding);
+            observedAt = nanoClock.getAsLong();
+        } else if (!wasThrottled) {
+            available = Math.min(maximum, available + Math.min(reservedCost, maximum)); // spent nothing we know of
+        }
     }
 
     private void refill() {
@@ -81,6 +95,10 @@ public final class ShopThrottle {
     public synchronized double available() {
         refill();
         return available;
+    }
+
+    public synchronized boolean known() {
+        return known;
     }
 
     public long waits() {

@@ -45,17 +45,21 @@ public class ShopifyGraphql {
         String body = requestBody(query, variables);
         int transientFailures = 0;
         for (int attempt = 0; ; attempt++) {
-            pause(throttle.reserve(estimate));
+            for (long wait = throttle.tryAcquire(estimate); wait > 0; wait = throttle.tryAcquire(estimate)) {
+                pause(wait);
+            }
             JsonNode response;
             try {
                 response = send(shop, body);
             } catch (ShopifyHttp.RateLimited e) {
+                throttle.answered(estimate, 0, 0, 0, true);
                 if (attempt >= MAX_THROTTLED_RETRIES) {
                     throw e;
                 }
                 pause(e.waitMillis());
                 continue;
             } catch (ShopifyApiException e) {
+                throttle.answered(estimate, 0, 0, 0, false);
                 if (!e.isTransient() || transientFailures >= MAX_TRANSIENT_RETRIES) {
                     throw e;
                 }
@@ -63,22 +67,20 @@ public class ShopifyGraphql {
                 pause(base + ThreadLocalRandom.current().nextLong(base));
                 continue;
             }
-            JsonNode status = response.path("extensions").path("cost").path("throttleStatus");
-            if (isThrottled(response)) {
+            JsonNode cost = response.path("extensions").path("cost");
+            JsonNode status = cost.path("throttleStatus");
+            boolean throttledAnswer = isThrottled(response);
+            throttle.answered(estimate, status.path("maximumAvailable").asDouble(), status.path("currentlyAvailable").asDouble(),
+                    status.path("restoreRate").asDouble(), throttledAnswer);
+            if (throttledAnswer) {
                 if (attempt >= MAX_THROTTLED_RETRIES) {
                     throw new ShopifyApiException(ShopifyApiException.Kind.TRANSIENT, 200,
                             "still THROTTLED after " + attempt + " waits");
                 }
-                int requested = response.path("extensions").path("cost").path("requestedQueryCost").asInt(estimate);
-                long wait = throttle.throttled(requested, status.path("maximumAvailable").asDouble(),
-                        status.path("currentlyAvailable").asDouble(), status.path("restoreRate").asDouble());
-                LOG.debug("{} THROTTLED; waiting {} ms", shop.shop(), wait);
-                pause(wait);
+                // Shopify's own count of this query is the better estimate for the retry
+                estimate = Math.max(estimate, cost.path("requestedQueryCost").asInt(estimate));
+                LOG.debug("{} THROTTLED; waiting for {} points", shop.shop(), estimate);
                 continue;
-            }
-            if (!status.isMissingNode()) {
-                throttle.observe(status.path("maximumAvailable").asDouble(), status.path("currentlyAvailable").asDouble(),
-                        status.path("restoreRate").asDouble());
             }
             JsonNode errors = response.path("errors");
             JsonNode data = response.get("data");

@@ -1,9 +1,13 @@
 package io.shopifysync.sync;
 
 import io.shopifysync.db.Jdbc;
+import java.sql.ResultSet;
+import java.sql.SQLException;
 import java.time.Clock;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
+import java.util.List;
+import java.util.Optional;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -23,5 +27,99 @@ public final class DeadLetters {
         LOG.warn("dead letter for {} {} from {}: {}", shop, resource, source, reason);
         jdbc.update("insert-dead-letter", shop, source, resource, SyncStateStore.truncate(reason, 1024), payload,
                 OffsetDateTime.now(clock).withOffsetSameInstant(ZoneOffset.UTC));
+    }
+
+    /** One row of {@code dead_letters}; {@code inboxId} is set for webhook deliveries, which can be replayed. */
+    public record Letter(long id, String shop, String source, String resource, String reason, OffsetDateTime createdAt,
+                         OffsetDateTime replayedAt, OffsetDateTime discardedAt, Long inboxId) {
+    }
+
+    /** What {@link #replay} did. */
+    public enum ReplayOutcome {
+        /** The inbox row is NEW again and the letter is marked replayed. */
+        REPLAYED,
+        /** Not from a webhook delivery (bulk ingest, import or poll): there is nothing stored to run again. */
+        NOT_REPLAYABLE,
+        /** Discarded or replayed already. */
+        CLOSED,
+        /** The inbox row is gone or no longer DEAD (replayed by someone else, or purged). */
+        INBOX_CHANGED
+    }
+
+    /** The outcome of one replay with a sentence that says why. */
+    public record Replay(Letter letter, ReplayOutcome outcome, String message) {
+    }
+
+    /** Dead letters of one shop (null: every shop), oldest first; discarded ones only when asked. */
+    public List<Letter> list(String shop, boolean includeDiscarded) {
+        return jdbc.query("select-dead-letters", DeadLetters::letter, shop, shop, includeDiscarded);
+    }
+
+    public Optional<Letter> find(long id) {
+        return jdbc.queryOne("select-dead-letter", DeadLetters::letter, id);
+    }
+
+    /**
+     * Puts a webhook dead letter's delivery back in the inbox as NEW with no attempts, so the processor takes it
+     * again, and marks the letter replayed, in one transaction. Letters without an inbox row are refused: what
+     * failed in a bulk import or a poll is not stored as a unit of work, and is read again from the store by the
+     * import or the next poll once the cause is fixed.
+     */
+    public Replay replay(Letter letter) {
+        if (letter.discardedAt() != null) {
+            return new Replay(letter, ReplayOutcome.CLOSED, "dead letter " + letter.id() + " was discarded at "
+                    + letter.discardedAt() + "; it cannot be replayed");
+        }
+        if (letter.replayedAt() != null) {
+            return new Replay(letter, ReplayOutcome.CLOSED, "dead letter " + letter.id() + " was replayed already at "
+                    + letter.replayedAt() + " (if it failed again, it has a new dead letter)");
+        }
+        if (letter.inboxId() == null) {
+            return new Replay(letter, ReplayOutcome.NOT_REPLAYABLE, "dead letter " + letter.id() + " (source "
+                    + letter.source() + ") cannot be replayed automatically: it did not come from a stored webhook delivery,"
+                    + " so there is nothing to run again. Fix the cause; the next import or poll of "
+                    + (letter.resource() == null ? "the shop" : letter.resource())
+                    + " reads the data from the store again. Then discard it.");
+        }
+        OffsetDateTime now = OffsetDateTime.now(clock).withOffsetSameInstant(ZoneOffset.UTC);
+        String problem = jdbc.inTransaction(c -> {
+            if (jdbc.update(c, "mark-dead-letter-replayed", now, letter.id()) == 0) {
+                c.rollback();
+                return "dead letter " + letter.id() + " was replayed or discarded meanwhile";
+            }
+            if (jdbc.update(c, "reset-inbox-for-replay", letter.inboxId()) == 0) {
+                c.rollback();
+                Optional<String> status = jdbc.queryOne("select-inbox-status", rs -> rs.getString(1), letter.inboxId());
+                return status.map(st -> "webhook delivery " + letter.inboxId() + " of dead letter " + letter.id() + " is "
+                                + st + ", not DEAD; nothing to replay")
+                        .orElse("webhook delivery " + letter.inboxId() + " of dead letter " + letter.id()
+                                + " no longer exists in the inbox; it cannot be replayed");
+            }
+            return null;
+        });
+        if (problem != null) {
+            return new Replay(letter, ReplayOutcome.INBOX_CHANGED, problem);
+        }
+        LOG.info("dead letter {} replayed: webhook delivery {} of {} is NEW again", letter.id(), letter.inboxId(), letter.shop());
+        return new Replay(letter, ReplayOutcome.REPLAYED, "replayed dead letter " + letter.id() + ": webhook delivery "
+                + letter.inboxId() + " is queued again");
+    }
+
+    /** Sets discarded_at; false when the letter was discarded already. */
+    public boolean discard(long id) {
+        return jdbc.update("mark-dead-letter-discarded", OffsetDateTime.now(clock).withOffsetSameInstant(ZoneOffset.UTC), id) > 0;
+    }
+
+    /** Discards every dead letter of the shop not discarded yet; returns how many. */
+    public int discardAll(String shop) {
+        return jdbc.update("mark-shop-dead-letters-discarded", OffsetDateTime.now(clock).withOffsetSameInstant(ZoneOffset.UTC), shop);
+    }
+
+    private static Letter letter(ResultSet rs) throws SQLException {
+        long inbox = rs.getLong(9);
+        Long inboxId = rs.wasNull() ? null : inbox;
+        return new Letter(rs.getLong(1), rs.getString(2), rs.getString(3), rs.getString(4), rs.getString(5),
+                rs.getObject(6, OffsetDateTime.class), rs.getObject(7, OffsetDateTime.class), rs.getObject(8, OffsetDateTime.class),
+                inboxId);
     }
 }

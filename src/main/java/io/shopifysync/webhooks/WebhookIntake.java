@@ -31,6 +31,8 @@ public final class WebhookIntake {
     private final WebhookSignature signature;
     private final long maxBodyBytes;
     private final Clock clock;
+    private static final long KNOWN_SHOP_TTL_NANOS = 10_000_000_000L;
+    private final java.util.concurrent.ConcurrentHashMap<String, Long> knownShops = new java.util.concurrent.ConcurrentHashMap<>();
 
     public WebhookIntake(Jdbc jdbc, WebhookSignature signature, long maxBodyBytes, Clock clock) {
         this.jdbc = jdbc;
@@ -60,7 +62,7 @@ public final class WebhookIntake {
         } catch (InvalidInputException e) {
             throw new WebhookRejected(401, "X-Shopify-Shop-Domain: " + e.getMessage());
         }
-        if (jdbc.queryOne("select-shop-status", rs -> rs.getString(1), shop).isEmpty()) {
+        if (!registered(shop)) {
             LOG.warn("webhook {} for unregistered shop {} refused", m.getHeader("X-Shopify-Topic"), shop);
             throw new WebhookRejected(401, "shop " + shop + " is not registered");
         }
@@ -76,6 +78,22 @@ public final class WebhookIntake {
         exchange.setProperty("webhookShop", shop);
         exchange.setProperty("webhookEvent", event);
         exchange.setProperty("webhookBody", body);
+    }
+
+    /** Whether the shop is registered; a positive answer is remembered for a few seconds (no SELECT per delivery). */
+    private boolean registered(String shop) {
+        long now = System.nanoTime();
+        Long until = knownShops.get(shop);
+        if (until != null && until > now) {
+            return true;
+        }
+        boolean known = jdbc.queryOne("select-shop-status", rs -> rs.getString(1), shop).isPresent();
+        if (known) {
+            knownShops.put(shop, now + KNOWN_SHOP_TTL_NANOS);
+        } else {
+            knownShops.remove(shop);
+        }
+        return known;
     }
 
     /** One INSERT; a duplicate that raced past the idempotent repository is rejected by the unique index. */

@@ -17,8 +17,6 @@ import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import org.junit.jupiter.params.ParameterizedTest;
-import org.junit.jupiter.params.provider.ValueSource;
 
 /** The command line as a user runs it: a separate JVM, configured only by environment variables. */
 class CliTest {
@@ -134,14 +132,6 @@ class CliTest {
         cl.setErr(new java.io.PrintWriter(err, true));
         int code = cl.execute(args);
         return new Result(code, out.toString(), err.toString());
-    }
-
-    @ParameterizedTest
-    @ValueSource(strings = {"dlq list", "dlq replay", "dlq discard"})
-    void laterCommandsSayPlainlyTheyAreNotAvailable(String args) {
-        Result r = runInProcess(args.split(" "));
-        assertThat(r.exitCode()).isEqualTo(2);
-        assertThat(r.err()).contains("is not available yet");
     }
 
     @Test

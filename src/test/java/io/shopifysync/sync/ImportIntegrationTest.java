@@ -50,14 +50,26 @@ class ImportIntegrationTest {
             // the database as the previous release left it: no order_transactions rows, no sync_state for them
             sync.execute("DELETE FROM shopify.order_transactions");
             sync.execute("DELETE FROM shopify.sync_state WHERE resource = 'order_transactions'");
-            long bulkBefore = new EmulatorControl(emu).call("GET", "/_emulator/shops/" + shop.domain() + "/bulk", null)
-                    .path("bulkOperations").size();
+            EmulatorControl control = new EmulatorControl(emu);
+            long transactionsBefore = bulkOperationsReading(control, shop, "transactions");
+            long importsBefore = bulkOperationsReading(control, shop, "lineItems") + bulkOperationsReading(control, shop, "variants");
 
             sync.start();
             await().atMost(Duration.ofSeconds(60)).until(() -> sync.allIncremental(shop.domain()));
             assertThat(sync.databaseDigest(shop.domain())).isEqualTo(SyncHarness.emulatorDigest(emu, shop.domain()));
-            assertThat(new EmulatorControl(emu).call("GET", "/_emulator/shops/" + shop.domain() + "/bulk", null)
-                    .path("bulkOperations").size()).as("one new bulk operation, for the new resource only").isEqualTo(bulkBefore + 1);
+            assertThat(bulkOperationsReading(control, shop, "transactions")).as("one bulk operation for the new resource")
+                    .isEqualTo(transactionsBefore + 1);
+            assertThat(bulkOperationsReading(control, shop, "lineItems") + bulkOperationsReading(control, shop, "variants"))
+                    .as("nothing else re-imported").isEqualTo(importsBefore);
         }
+    }
+
+    /** Bulk operations of the shop whose query reads this field (reconciliations read ids only). */
+    private static long bulkOperationsReading(EmulatorControl control, EmulatedShop shop, String field) {
+        long n = 0;
+        for (var op : control.call("GET", "/_emulator/shops/" + shop.domain() + "/bulk", null).path("bulkOperations")) {
+            n += op.path("query").asText().contains(field) ? 1 : 0;
+        }
+        return n;
     }
 }

@@ -81,7 +81,9 @@ class WebhookIntegrationTest {
             await().atMost(Duration.ofSeconds(10)).until(() -> sync.count("SELECT COUNT(*) FROM shopify.dead_letters") == 1);
             assertThat(sync.count("SELECT COUNT(*) FROM shopify.dead_letters WHERE payload = '{not json'"
                     + " AND source = 'webhook-process'")).isEqualTo(1);
-            assertThat(sync.count("SELECT COUNT(*) FROM shopify.webhook_inbox WHERE status NOT IN ('DONE', 'DEAD')")).isZero();
+            await().atMost(Duration.ofSeconds(10)).until(() ->
+                    sync.count("SELECT COUNT(*) FROM shopify.webhook_inbox WHERE status NOT IN ('DONE', 'DEAD')") == 0);
+            assertThat(sync.databaseDigest(shop.domain())).isEqualTo(SyncHarness.emulatorDigest(emu, shop.domain()));
             long duplicates = control.call("GET", base + "/webhooks/deliveries", null).path("deliveries").findValues("duplicate")
                     .stream().filter(v -> v.asBoolean()).count();
             assertThat(duplicates).as("the emulator did send duplicates").isPositive();

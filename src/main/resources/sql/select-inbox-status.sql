@@ -1,0 +1,1 @@
+SELECT status FROM shopify.webhook_inbox WHERE id = ?

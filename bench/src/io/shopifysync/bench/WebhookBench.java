@@ -1,0 +1,431 @@
+package io.shopifysync.bench;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.zaxxer.hikari.HikariConfig;
+import com.zaxxer.hikari.HikariDataSource;
+import io.shopifysync.accounts.Accounts;
+import io.shopifysync.accounts.MasterKey;
+import io.shopifysync.accounts.TokenCipher;
+import io.shopifysync.app.ShopifySyncApp;
+import io.shopifysync.config.AppConfig;
+import io.shopifysync.db.Database;
+import io.shopifysync.webhooks.WebhookSignature;
+import io.vertx.core.MultiMap;
+import io.vertx.core.Vertx;
+import io.vertx.core.VertxOptions;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.http.HttpClient;
+import io.vertx.core.http.HttpClientOptions;
+import io.vertx.core.http.HttpMethod;
+import io.vertx.core.http.HttpServer;
+import io.vertx.core.http.HttpServerOptions;
+import io.vertx.core.http.HttpServerRequest;
+import io.vertx.core.http.PoolOptions;
+import io.vertx.core.http.RequestOptions;
+import java.net.ServerSocket;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.Statement;
+import java.time.OffsetDateTime;
+import java.time.ZoneOffset;
+import java.util.Arrays;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.UUID;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.locks.LockSupport;
+
+/**
+ * Webhook intake benchmark against PostgreSQL on 127.0.0.1:5432 (a fresh database per run).
+ *
+ * <p>An open-loop load generator (Vert.x {@link HttpClient}, a fixed request rate over a pool of keep-alive
+ * connections; the next request is sent when it is due, whether or not earlier ones were answered) sends
+ * signed {@code orders/updated} deliveries with unique {@code X-Shopify-Event-Id}s. Latency is measured from
+ * the moment a request was due (not when a free connection took it), so queueing in the client counts, as
+ * it would for Shopify. Percentiles come from the sorted array of every measured request.
+ *
+ * <ol>
+ *   <li>{@code ours}: the real application ({@code ShopifySyncApp}, route {@code webhook-intake}), one
+ *       registered shop; afterwards every event id answered 200 is looked up in {@code shopify.webhook_inbox}.</li>
+ *   <li>{@code bare}: a bare Vert.x {@code HttpServer} in the same JVM, the app stopped, whose handler verifies the
+ *       same HMAC and runs one INSERT of the same columns into the same table through a HikariCP pool of the same
+ *       size ({@code executeBlocking}, unordered, like platform-http-vertx does), driven at the same rate.</li>
+ * </ol>
+ */
+public final class WebhookBench {
+
+    private static final String PG = System.getenv().getOrDefault("BENCH_PG_URL", "jdbc:postgresql://127.0.0.1:5432/test");
+    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final String SECRET = "whsec_bench_secret";
+    private static final String SHOP = "webhook-bench.myshopify.com";
+    private static final String TOPIC = "orders/updated";
+    private static final String[] STORED_HEADERS = {"X-Shopify-Topic", "X-Shopify-Shop-Domain", "X-Shopify-API-Version",
+            "X-Shopify-Webhook-Id", "X-Shopify-Event-Id", "X-Shopify-Triggered-At", "X-Shopify-Name"};
+
+    /** A pre-signed body: payloads differ by object id, the event id (a header) differs per request. */
+    private record Payload(Buffer body, String hmac) {
+    }
+
+    /** One measured phase. */
+    private record Result(String label, int offered, double seconds, int sent, int ok, int non200, int failed,
+                          double achieved, long[] sortedLatencyNanos, Set<String> acked, Map<Integer, Integer> statuses) {
+        double pct(double p) {
+            if (sortedLatencyNanos.length == 0) {
+                return Double.NaN;
+            }
+            int i = (int) Math.ceil(p / 100.0 * sortedLatencyNanos.length) - 1;
+            return sortedLatencyNanos[Math.max(0, Math.min(sortedLatencyNanos.length - 1, i))] / 1e6;
+        }
+    }
+
+    public static void main(String[] args) throws Exception {
+        int rate = intArg(args, 0, 3_000);
+        int seconds = intArg(args, 1, 12);
+        int connections = intArg(args, 2, 64);
+        Payload[] payloads = payloads(256);
+        String db = createDatabase();
+        Path data = Files.createTempDirectory("bench-webhooks");
+        Vertx vertx = Vertx.vertx(new VertxOptions().setEventLoopPoolSize(2));
+        HttpClient client = vertx.createHttpClient(new HttpClientOptions().setKeepAlive(true).setTcpNoDelay(true)
+                .setPipelining(false).setConnectTimeout(5_000), new PoolOptions().setHttp1MaxSize(connections).setMaxWaitQueueSize(-1));
+        try {
+            Map<String, String> settings = new HashMap<>();
+            settings.put("db.url", db);
+            settings.put("db.user", "postgres");
+            settings.put("db.password", "");
+            settings.put("http.port", Integer.toString(freePort()));
+            settings.put("shopify.sync.data.dir", data.toString());
+            settings.put("shopify.client.secret", SECRET);
+            // intake alone is measured: nothing else competes for the two cores (see bench/README.md)
+            settings.put("poll.interval.ms", "3600000");
+            settings.put("import.interval.ms", "3600000");
+            settings.put("webhook.process.interval.ms", "3600000");
+            AppConfig config = AppConfig.load().with(settings);
+            int pool = config.getInt("db.pool.size", 10);
+            System.out.printf("webhooks: offered %d/s for %d s after warm-up, %d client connections, open loop "
+                            + "(Vert.x HttpClient load generator in the same JVM), db.pool.size=%d, PostgreSQL %s%n",
+                    rate, seconds, connections, pool, PG);
+
+            Result ours;
+            long oursStored;
+            try (ShopifySyncApp app = ShopifySyncApp.start(config)) {
+                Database database = app.context().getRegistry().lookupByNameAndType("database", Database.class);
+                new Accounts(database, new TokenCipher(MasterKey.load(config))).add(SHOP, "shpat_bench",
+                        "http://127.0.0.1:9/shops/" + SHOP);
+                int port = Integer.parseInt(settings.get("http.port"));
+                Set<String> warmAcked = warmUp(client, port, "ours-warm-", payloads, rate);
+                ours = load(client, port, "ours", "ours-", payloads, rate, seconds);
+                ours.acked().addAll(warmAcked);
+            }
+            oursStored = verify(db, "ours", ours.acked());
+            print(ours);
+
+            Result bare;
+            long bareStored;
+            // its own Vertx with default options, as platform-http-vertx creates one (event loops, 20 workers)
+            Vertx bareVertx = Vertx.vertx();
+            try (HikariDataSource ds = bareDataSource(db, pool)) {
+                int port = freePort();
+                HttpServer server = bareServer(bareVertx, ds, port);
+                try {
+                    Set<String> warmAcked = warmUp(client, port, "bare-warm-", payloads, rate);
+                    bare = load(client, port, "bare", "bare-", payloads, rate, seconds);
+                    bare.acked().addAll(warmAcked);
+                } finally {
+                    server.close().toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
+                }
+            } finally {
+                bareVertx.close().toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
+            }
+            bareStored = verify(db, "bare", bare.acked());
+            print(bare);
+
+            System.out.printf("ratio ours / bare: throughput %.2f, p50 %.2f, p99 %.2f, max %.2f%n",
+                    ours.achieved() / bare.achieved(), ours.pct(50) / bare.pct(50), ours.pct(99) / bare.pct(99),
+                    ours.pct(100) / bare.pct(100));
+            boolean sustained = ours.achieved() >= 0.98 * rate && ours.non200() == 0 && ours.failed() == 0;
+            boolean latency = ours.pct(99) <= 25.0;
+            boolean committed = oursStored == ours.acked().size();
+            System.out.printf("target (>= 3000/s sustained, p99 ack <= 25 ms, every ack committed): offered %d/s %s, "
+                            + "sustained %s, p99 %s, committed %s (bare committed %s)%n", rate, rate >= 3000 ? "ok" : "BELOW 3000",
+                    sustained ? "yes" : "NO", latency ? "ok" : "MISSED", committed ? "yes" : "NO",
+                    bareStored == bare.acked().size() ? "yes" : "NO");
+        } finally {
+            client.close();
+            vertx.close().toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
+            dropDatabase(db);
+        }
+    }
+
+    private static int intArg(String[] args, int i, int dflt) {
+        return args.length > i ? Integer.parseInt(args[i]) : dflt;
+    }
+
+    /** JIT, connections and pools warmed: 3 s at a third of the rate, then 2 s at the rate; drained before measuring. */
+    private static Set<String> warmUp(HttpClient client, int port, String prefix, Payload[] payloads, int rate) throws Exception {
+        Result a = load(client, port, "warm-up", prefix + "a-", payloads, Math.max(1, rate / 3), 3);
+        Result b = load(client, port, "warm-up", prefix + "b-", payloads, rate, 2);
+        System.out.printf("  warm-up %s: %d + %d sent, %d non-200, %d failed%n", prefix, a.sent(), b.sent(),
+                a.non200() + b.non200(), a.failed() + b.failed());
+        Set<String> acked = new HashSet<>(a.acked());
+        acked.addAll(b.acked());
+        return acked;
+    }
+
+    /** Open loop: request i is due at start + i / rate; it is sent then, however many are still unanswered. */
+    private static Result load(HttpClient client, int port, String label, String prefix, Payload[] payloads, int rate,
+                               int seconds) throws Exception {
+        int total = rate * seconds;
+        long[] latency = new long[total];
+        int[] status = new int[total];
+        long[] completedAt = new long[total];
+        CountDownLatch done = new CountDownLatch(total);
+        long start = System.nanoTime() + 20_000_000L;
+        for (int i = 0; i < total; i++) {
+            long due = start + (long) i * 1_000_000_000L / rate;
+            long now;
+            while ((now = System.nanoTime()) < due) {
+                LockSupport.parkNanos(Math.min(due - now, 100_000L));
+            }
+            Payload p = payloads[i % payloads.length];
+            String eventId = prefix + i;
+            MultiMap headers = MultiMap.caseInsensitiveMultiMap()
+                    .add("Content-Type", "application/json")
+                    .add("X-Shopify-Topic", TOPIC)
+                    .add("X-Shopify-Shop-Domain", SHOP)
+                    .add("X-Shopify-API-Version", "2026-10")
+                    .add("X-Shopify-Webhook-Id", "wh-" + eventId)
+                    .add("X-Shopify-Event-Id", eventId)
+                    .add("X-Shopify-Triggered-At", "2026-11-26T10:00:00.000000Z")
+                    .add("X-Shopify-Hmac-Sha256", p.hmac());
+            int n = i;
+            client.request(new RequestOptions().setMethod(HttpMethod.POST).setHost("127.0.0.1").setPort(port)
+                            .setURI("/webhooks/shopify").setHeaders(headers).setIdleTimeout(15_000))
+                    .compose(req -> req.send(p.body()).compose(resp -> resp.body().map(b -> resp.statusCode())))
+                    .onComplete(ar -> {
+                        long end = System.nanoTime();
+                        latency[n] = end - due;
+                        completedAt[n] = end;
+                        status[n] = ar.succeeded() ? ar.result() : -1;
+                        done.countDown();
+                    });
+        }
+        long sendEnd = System.nanoTime();
+        if (!done.await(60, TimeUnit.SECONDS)) {
+            System.out.printf("  %s: %d requests still unanswered after 60 s%n", label, done.getCount());
+        }
+        int ok = 0;
+        int non200 = 0;
+        int failed = 0;
+        long last = start;
+        Set<String> acked = new HashSet<>();
+        Map<Integer, Integer> statuses = new LinkedHashMap<>();
+        for (int i = 0; i < total; i++) {
+            last = Math.max(last, completedAt[i]);
+            statuses.merge(status[i], 1, Integer::sum);
+            if (status[i] == 200) {
+                ok++;
+                acked.add(prefix + i);
+            } else if (status[i] == -1 || status[i] == 0) {
+                failed++;
+            } else {
+                non200++;
+            }
+        }
+        double elapsed = (last - start) / 1e9;
+        double sendSeconds = (sendEnd - start) / 1e9;
+        long[] sorted = Arrays.copyOf(latency, total);
+        Arrays.sort(sorted);
+        if (!label.equals("warm-up") && sendSeconds > seconds * 1.02) {
+            System.out.printf("  %s: the generator fell behind its schedule (%.2f s to send %d s of requests)%n",
+                    label, sendSeconds, seconds);
+        }
+        return new Result(label, rate, elapsed, total, ok, non200, failed, ok / elapsed, sorted, acked, statuses);
+    }
+
+    private static void print(Result r) {
+        System.out.printf("%s: offered %d/s, sent %d, 200 %d, non-200 %d, failed %d, achieved %.0f acks/s (first due to last "
+                        + "answer %.2f s); ack latency ms p50 %.2f p90 %.2f p95 %.2f p99 %.2f p99.9 %.2f max %.2f; statuses %s%n",
+                r.label(), r.offered(), r.sent(), r.ok(), r.non200(), r.failed(), r.achieved(), r.seconds(), r.pct(50), r.pct(90),
+                r.pct(95), r.pct(99), r.pct(99.9), r.pct(100), r.statuses());
+    }
+
+    /** Every event id answered 200 must be in the inbox; returns how many are. */
+    private static long verify(String url, String label, Set<String> acked) throws Exception {
+        Set<String> stored = new HashSet<>();
+        long rows;
+        long distinct;
+        try (Connection c = DriverManager.getConnection(url, "postgres", "")) {
+            try (PreparedStatement ps = c.prepareStatement("SELECT event_key FROM shopify.webhook_inbox WHERE shop_domain = ?")) {
+                ps.setString(1, SHOP);
+                try (ResultSet rs = ps.executeQuery()) {
+                    while (rs.next()) {
+                        stored.add(rs.getString(1));
+                    }
+                }
+            }
+            try (Statement s = c.createStatement(); ResultSet rs = s.executeQuery(
+                    "SELECT COUNT(*), COUNT(DISTINCT event_key) FROM shopify.webhook_inbox")) {
+                rs.next();
+                rows = rs.getLong(1);
+                distinct = rs.getLong(2);
+            }
+        }
+        long present = acked.stream().filter(stored::contains).count();
+        System.out.printf("%s: verified %d acknowledged (200) event ids (warm-up included): %d in shopify.webhook_inbox, "
+                + "%d missing; inbox rows so far %d (%d distinct event ids)%n", label, acked.size(), present,
+                acked.size() - present, rows, distinct);
+        return present;
+    }
+
+    // ---- the baseline: a bare Vert.x server doing the same verify + INSERT -------------------------------------
+
+    private static HikariDataSource bareDataSource(String url, int poolSize) {
+        HikariConfig hc = new HikariConfig();
+        hc.setJdbcUrl(url);
+        hc.setUsername("postgres");
+        hc.setPassword("");
+        hc.setMaximumPoolSize(poolSize);
+        hc.setPoolName("bare");
+        return new HikariDataSource(hc);
+    }
+
+    private static HttpServer bareServer(Vertx vertx, HikariDataSource ds, int port) throws Exception {
+        WebhookSignature signature = new WebhookSignature(SECRET, null);
+        String insert = new String(Files.readAllBytes(Path.of("src/main/resources/sql/insert-webhook.sql")), StandardCharsets.UTF_8);
+        HttpServer server = vertx.createHttpServer(new HttpServerOptions().setTcpNoDelay(true));
+        server.requestHandler(req -> req.body().onComplete(ar -> {
+            if (ar.failed()) {
+                req.response().setStatusCode(400).end();
+                return;
+            }
+            byte[] body = ar.result().getBytes();
+            vertx.executeBlocking(() -> store(signature, ds, insert, req, body), false)
+                    .onComplete(r -> req.response().setStatusCode(r.succeeded() ? r.result() : 503).end());
+        }));
+        server.listen(port, "127.0.0.1").toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
+        return server;
+    }
+
+    /** The minimal handler: HMAC, then one INSERT of the same columns as {@code insert-webhook}. */
+    private static int store(WebhookSignature signature, HikariDataSource ds, String insert, HttpServerRequest req,
+                             byte[] body) throws Exception {
+        if (!signature.verify(body, req.getHeader("X-Shopify-Hmac-Sha256"))) {
+            return 401;
+        }
+        String text = new String(body, StandardCharsets.UTF_8);
+        Long objectId = null;
+        OffsetDateTime objectUpdatedAt = null;
+        try {
+            JsonNode json = JSON.readTree(text);
+            if (json != null && json.path("id").canConvertToLong()) {
+                objectId = json.path("id").asLong();
+            }
+            if (json != null && json.hasNonNull("updated_at")) {
+                objectUpdatedAt = OffsetDateTime.parse(json.get("updated_at").asText());
+            }
+        } catch (Exception e) {
+            // stored as it came
+        }
+        Map<String, String> headers = new LinkedHashMap<>();
+        for (String h : STORED_HEADERS) {
+            String v = req.getHeader(h);
+            if (v != null) {
+                headers.put(h, v);
+            }
+        }
+        String triggered = req.getHeader("X-Shopify-Triggered-At");
+        try (Connection c = ds.getConnection(); PreparedStatement ps = c.prepareStatement(insert)) {
+            ps.setString(1, req.getHeader("X-Shopify-Event-Id"));
+            ps.setString(2, req.getHeader("X-Shopify-Webhook-Id"));
+            ps.setString(3, req.getHeader("X-Shopify-Topic"));
+            ps.setString(4, req.getHeader("X-Shopify-Shop-Domain"));
+            ps.setObject(5, objectId);
+            ps.setObject(6, objectUpdatedAt);
+            ps.setObject(7, triggered == null ? null : OffsetDateTime.parse(triggered));
+            ps.setString(8, req.getHeader("X-Shopify-API-Version"));
+            ps.setString(9, JSON.writeValueAsString(headers));
+            ps.setString(10, text);
+            ps.setObject(11, OffsetDateTime.now(ZoneOffset.UTC));
+            ps.executeUpdate();
+        }
+        return 200;
+    }
+
+    // ---- payloads and database -------------------------------------------------------------------------------
+
+    /** Realistic orders/updated bodies (~1.3 KB), signed once each. */
+    private static Payload[] payloads(int n) throws Exception {
+        Payload[] out = new Payload[n];
+        for (int i = 0; i < n; i++) {
+            long id = 5_000_000_000L + i;
+            Map<String, Object> order = new LinkedHashMap<>();
+            order.put("id", id);
+            order.put("admin_graphql_api_id", "gid://shopify/Order/" + id);
+            order.put("name", "#" + (1000 + i));
+            order.put("email", "customer" + i + "@example.com");
+            order.put("created_at", "2026-11-20T09:00:00Z");
+            order.put("updated_at", "2026-11-26T10:00:00Z");
+            order.put("currency", "EUR");
+            order.put("financial_status", "paid");
+            order.put("fulfillment_status", null);
+            order.put("total_price", "129.90");
+            order.put("subtotal_price", "119.90");
+            order.put("total_tax", "10.00");
+            order.put("tags", "bench, webhook");
+            order.put("line_items", List.of(
+                    lineItem(id * 10 + 1, "Linen shirt", "49.95", 1),
+                    lineItem(id * 10 + 2, "Canvas tote", "34.95", 2)));
+            order.put("shipping_address", Map.of("city", "Lyon", "country_code", "FR", "zip", "69002",
+                    "address1", "12 rue de la République"));
+            byte[] body = JSON.writeValueAsBytes(order);
+            out[i] = new Payload(Buffer.buffer(body), WebhookSignature.sign(SECRET, body));
+        }
+        return out;
+    }
+
+    private static Map<String, Object> lineItem(long id, String title, String price, int quantity) {
+        Map<String, Object> li = new LinkedHashMap<>();
+        li.put("id", id);
+        li.put("admin_graphql_api_id", "gid://shopify/LineItem/" + id);
+        li.put("title", title);
+        li.put("price", price);
+        li.put("quantity", quantity);
+        li.put("sku", "SKU-" + id);
+        li.put("variant_id", id + 7);
+        li.put("product_id", id + 11);
+        return li;
+    }
+
+    private static int freePort() throws Exception {
+        try (ServerSocket s = new ServerSocket(0)) {
+            return s.getLocalPort();
+        }
+    }
+
+    private static String createDatabase() throws Exception {
+        String name = "bench_" + UUID.randomUUID().toString().replace("-", "").substring(0, 12);
+        try (Connection c = DriverManager.getConnection(PG, "postgres", ""); Statement s = c.createStatement()) {
+            s.execute("CREATE DATABASE " + name);
+        }
+        return PG.substring(0, PG.lastIndexOf('/') + 1) + name;
+    }
+
+    private static void dropDatabase(String url) throws Exception {
+        String name = url.substring(url.lastIndexOf('/') + 1);
+        try (Connection c = DriverManager.getConnection(PG, "postgres", ""); Statement s = c.createStatement()) {
+            s.execute("DROP DATABASE IF EXISTS " + name + " WITH (FORCE)");
+        }
+    }
+}

@@ -24,6 +24,7 @@ import io.shopifysync.sync.ResourceWriter;
 import io.shopifysync.sync.ShopHealth;
 import io.shopifysync.sync.SyncStateStore;
 import io.shopifysync.sync.Upserts;
+import io.shopifysync.webhooks.IntakeTransaction;
 import io.shopifysync.webhooks.WebhookIntake;
 import io.shopifysync.webhooks.WebhookProcessor;
 import io.shopifysync.webhooks.SubscriptionHealer;
@@ -103,10 +104,12 @@ public final class AppBeans implements CamelConfiguration {
         registry.bind("importPool", importPool);
         registry.bind("poller", poller);
         registry.bind("syncPool", syncPool);
-        registry.bind("webhookIntake", new WebhookIntake(jdbc, new WebhookSignature(
+        IntakeTransaction intakeTransaction = new IntakeTransaction(db.dataSource());
+        registry.bind("webhookIntakeTransaction", intakeTransaction);
+        registry.bind("webhookIntake", new WebhookIntake(jdbc, db.dataSource(), new WebhookSignature(
                 config.get("shopify.client.secret").orElse(null), config.get("shopify.client.secret.previous").orElse(null)),
                 config.getInt("webhook.max.body.bytes", 5 * 1024 * 1024), clock));
-        registry.bind("webhookIdempotency", idempotentRepository(db));
+        registry.bind("webhookIdempotency", idempotentRepository(db, intakeTransaction));
         registry.bind("webhookProcessor", new WebhookProcessor(jdbc, new ShopData(jdbc, catalog, clock), catalog, accounts, pager, writer, clock,
                 config.getInt("webhook.process.batch", 200), config.getInt("webhook.process.max.attempts", 5)));
         registry.bind("webhookPool", webhookPool);
@@ -117,8 +120,8 @@ public final class AppBeans implements CamelConfiguration {
     }
 
     /** camel-sql's JDBC idempotent repository on the Flyway-created table in schema shopify. */
-    private static JdbcMessageIdRepository idempotentRepository(Database db) {
-        JdbcMessageIdRepository repo = new JdbcMessageIdRepository(db.dataSource(), "webhook-intake");
+    private static JdbcMessageIdRepository idempotentRepository(Database db, IntakeTransaction transaction) {
+        JdbcMessageIdRepository repo = new JdbcMessageIdRepository(db.dataSource(), transaction.template(), "webhook-intake");
         String table = "shopify.camel_messageprocessed";
         repo.setCreateTableIfNotExists(false);
         repo.setTableName(table);

@@ -5,7 +5,6 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import io.shopifysync.accounts.InvalidInputException;
 import io.shopifysync.accounts.ShopDomain;
 import io.shopifysync.db.Jdbc;
-import java.sql.SQLException;
 import java.time.Clock;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
@@ -34,8 +33,12 @@ public final class WebhookIntake {
     private static final long KNOWN_SHOP_TTL_NANOS = 10_000_000_000L;
     private final java.util.concurrent.ConcurrentHashMap<String, Long> knownShops = new java.util.concurrent.ConcurrentHashMap<>();
 
-    public WebhookIntake(Jdbc jdbc, WebhookSignature signature, long maxBodyBytes, Clock clock) {
+    /** Joins the intake transaction ({@link IntakeTransaction}) that the idempotent repository writes in too. */
+    private final org.springframework.jdbc.core.JdbcTemplate transactional;
+
+    public WebhookIntake(Jdbc jdbc, javax.sql.DataSource dataSource, WebhookSignature signature, long maxBodyBytes, Clock clock) {
         this.jdbc = jdbc;
+        this.transactional = new org.springframework.jdbc.core.JdbcTemplate(dataSource);
         this.signature = signature;
         this.maxBodyBytes = maxBodyBytes;
         this.clock = clock;
@@ -123,18 +126,15 @@ public final class WebhookIntake {
             }
         }
         OffsetDateTime now = OffsetDateTime.now(clock).withOffsetSameInstant(ZoneOffset.UTC);
-        try {
-            jdbc.update("insert-webhook", exchange.getProperty("webhookEvent", String.class),
-                    m.getHeader("X-Shopify-Webhook-Id", String.class), m.getHeader("X-Shopify-Topic", String.class),
-                    exchange.getProperty("webhookShop", String.class), objectId, objectUpdatedAt,
-                    triggeredAt(m.getHeader("X-Shopify-Triggered-At", String.class)),
-                    m.getHeader("X-Shopify-API-Version", String.class), JSON.valueToTree(headers).toString(), text, now);
-        } catch (IllegalStateException e) {
-            if (isUniqueViolation(e)) {
-                LOG.debug("duplicate delivery {} acknowledged", exchange.getProperty(EVENT_KEY));
-                return;
-            }
-            throw e;
+        String shop = exchange.getProperty("webhookShop", String.class);
+        String event = exchange.getProperty("webhookEvent", String.class);
+        Object[] params = {event, m.getHeader("X-Shopify-Webhook-Id", String.class), m.getHeader("X-Shopify-Topic", String.class),
+                shop, objectId, objectUpdatedAt, triggeredAt(m.getHeader("X-Shopify-Triggered-At", String.class)),
+                m.getHeader("X-Shopify-API-Version", String.class), JSON.valueToTree(headers).toString(), text, now, shop, event};
+        // the H2 statement also takes (shop, event) for its NOT EXISTS; PostgreSQL's ON CONFLICT needs only 11
+        int count = jdbc.sql().get("insert-webhook").chars().filter(ch -> ch == '?').toArray().length;
+        if (transactional.update(jdbc.sql().get("insert-webhook"), java.util.Arrays.copyOf(params, count)) == 0) {
+            LOG.debug("delivery {} was stored already", exchange.getProperty(EVENT_KEY));
         }
     }
 
@@ -144,15 +144,6 @@ public final class WebhookIntake {
         } catch (RuntimeException e) {
             return null;
         }
-    }
-
-    private static boolean isUniqueViolation(Throwable e) {
-        for (Throwable t = e; t != null; t = t.getCause()) {
-            if (t instanceof SQLException sql && sql.getSQLState() != null && sql.getSQLState().startsWith("23")) {
-                return true;
-            }
-        }
-        return false;
     }
 
     private static String firstNonBlank(String a, String b) {

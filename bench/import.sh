@@ -4,22 +4,11 @@
 #   bench/import.sh ingest [orders]                   ~1M-object bulk result through BulkIngest at -Xmx256m,
 #                                                     then the same rows with plain JDBC batches (the ratio)
 # Numbers go to stdout and bench/results/import-<mode>-<timestamp>.txt.
-set -euo pipefail
-cd "$(dirname "$0")/.."
-ROOT=$(pwd)
-BUILD_DIR=${BENCH_BUILD_DIR:-target}
+source "$(dirname "$0")/build.sh"
 MODE=${1:-e2e}
 shift || true
 
-if [[ ! -f "$BUILD_DIR/shopify-sync.jar" || ! -d "$BUILD_DIR/lib" || -n "${BENCH_REBUILD:-}" ]]; then
-  echo "# building the app jar ($BUILD_DIR/shopify-sync.jar)" >&2
-  mvn -B -q package -DskipTests -Dbuild.dir="$ROOT/$BUILD_DIR"
-fi
-CP="$BUILD_DIR/shopify-sync.jar:$BUILD_DIR/lib/*"
-mkdir -p bench/classes bench/results
-javac -d bench/classes -cp "$CP" $(find bench/src -name '*.java')
 OUT="bench/results/import-$MODE-$(date +%Y%m%d-%H%M%S).txt"
-export SHOPIFY_SYNC_HOME="$ROOT" LOG_LEVEL=WARN
 
 case "$MODE" in
   e2e)

@@ -70,7 +70,7 @@ public final class ImportBench {
     }
 
     static void endToEnd(int orders, int products, int customers) throws Exception {
-        String db = createDatabase();
+        String db = BenchDatabase.create();
         Path data = Files.createTempDirectory("bench-data");
         try (ShopifyEmulator emu = ShopifyEmulator.builder().port(0).shops(1).seed(42).orders(orders).products(products)
                 .customers(customers).plan("plus").timeScale(0).start()) {
@@ -107,7 +107,7 @@ public final class ImportBench {
                         config.get("import.batch.size").orElse("?"));
             }
         } finally {
-            dropDatabase(db);
+            BenchDatabase.drop(db);
         }
     }
 
@@ -150,7 +150,7 @@ public final class ImportBench {
     }
 
     static void ingest(Path file) throws Exception {
-        String url = createDatabase();
+        String url = BenchDatabase.create();
         try (Database db = Database.open(url, "postgres", "", 4, 10_000)) {
             Catalog catalog = Catalog.load();
             Resource orders = catalog.resource("orders");
@@ -181,7 +181,7 @@ public final class ImportBench {
             System.out.printf("ratio BulkIngest / plain JDBC throughput: %.2f; max heap %d MiB, heap used after ingest %d MiB%n",
                     plain / ours, Runtime.getRuntime().maxMemory() >> 20, heapAfterOurs);
         } finally {
-            dropDatabase(url);
+            BenchDatabase.drop(url);
         }
     }
 
@@ -235,20 +235,5 @@ public final class ImportBench {
     private static long usedHeapMb() {
         Runtime rt = Runtime.getRuntime();
         return (rt.totalMemory() - rt.freeMemory()) >> 20;
-    }
-
-    private static String createDatabase() throws Exception {
-        String name = "bench_" + UUID.randomUUID().toString().replace("-", "").substring(0, 12);
-        try (Connection c = DriverManager.getConnection(PG, "postgres", ""); Statement s = c.createStatement()) {
-            s.execute("CREATE DATABASE " + name);
-        }
-        return PG.substring(0, PG.lastIndexOf('/') + 1) + name;
-    }
-
-    private static void dropDatabase(String url) throws Exception {
-        String name = url.substring(url.lastIndexOf('/') + 1);
-        try (Connection c = DriverManager.getConnection(PG, "postgres", ""); Statement s = c.createStatement()) {
-            s.execute("DROP DATABASE IF EXISTS " + name + " WITH (FORCE)");
-        }
     }
 }

@@ -78,7 +78,7 @@ public final class PollBench {
                 int actual, boolean throttled, double available, double maximum, double restoreRate, int objects) {}
 
     static void paged(int customers, String plan) throws Exception {
-        String db = createDatabase();
+        String db = BenchDatabase.create();
         Path data = Files.createTempDirectory("bench-data");
         try (ShopifyEmulator emu = ShopifyEmulator.builder().port(0).shops(1).seed(42).orders(0).products(0)
                 .customers(customers).plan(plan).timeScale(0).start()) {
@@ -136,7 +136,7 @@ public final class PollBench {
                 proxy.close();
             }
         } finally {
-            dropDatabase(db);
+            BenchDatabase.drop(db);
         }
     }
 
@@ -355,21 +355,6 @@ public final class PollBench {
                 rs.next();
                 return rs.getInt(1);
             }
-        }
-    }
-
-    private static String createDatabase() throws Exception {
-        String name = "bench_" + UUID.randomUUID().toString().replace("-", "").substring(0, 12);
-        try (Connection c = DriverManager.getConnection(PG, "postgres", ""); Statement s = c.createStatement()) {
-            s.execute("CREATE DATABASE " + name);
-        }
-        return PG.substring(0, PG.lastIndexOf('/') + 1) + name;
-    }
-
-    private static void dropDatabase(String url) throws Exception {
-        String name = url.substring(url.lastIndexOf('/') + 1);
-        try (Connection c = DriverManager.getConnection(PG, "postgres", ""); Statement s = c.createStatement()) {
-            s.execute("DROP DATABASE IF EXISTS " + name + " WITH (FORCE)");
         }
     }
 }

@@ -94,7 +94,7 @@ public final class WebhookBench {
         int seconds = intArg(args, 1, 12);
         int connections = intArg(args, 2, 64);
         Payload[] payloads = payloads(256);
-        String db = createDatabase();
+        String db = BenchDatabase.create();
         Path data = Files.createTempDirectory("bench-webhooks");
         Vertx vertx = Vertx.vertx(new VertxOptions().setEventLoopPoolSize(2));
         HttpClient client = vertx.createHttpClient(new HttpClientOptions().setKeepAlive(true).setTcpNoDelay(true)
@@ -164,7 +164,7 @@ public final class WebhookBench {
         } finally {
             client.close();
             vertx.close().toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
-            dropDatabase(db);
+            BenchDatabase.drop(db);
         }
     }
 
@@ -411,21 +411,6 @@ public final class WebhookBench {
     private static int freePort() throws Exception {
         try (ServerSocket s = new ServerSocket(0)) {
             return s.getLocalPort();
-        }
-    }
-
-    private static String createDatabase() throws Exception {
-        String name = "bench_" + UUID.randomUUID().toString().replace("-", "").substring(0, 12);
-        try (Connection c = DriverManager.getConnection(PG, "postgres", ""); Statement s = c.createStatement()) {
-            s.execute("CREATE DATABASE " + name);
-        }
-        return PG.substring(0, PG.lastIndexOf('/') + 1) + name;
-    }
-
-    private static void dropDatabase(String url) throws Exception {
-        String name = url.substring(url.lastIndexOf('/') + 1);
-        try (Connection c = DriverManager.getConnection(PG, "postgres", ""); Statement s = c.createStatement()) {
-            s.execute("DROP DATABASE IF EXISTS " + name + " WITH (FORCE)");
         }
     }
 }

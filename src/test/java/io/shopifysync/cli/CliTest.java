@@ -4,17 +4,11 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.shopifysync.db.Dialect;
 import io.shopifysync.testing.BothDatabases;
-import io.shopifysync.testing.ProjectHome;
+import io.shopifysync.testing.CliProcess;
 import io.shopifysync.testing.TestDatabase;
-import java.io.File;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -28,29 +22,12 @@ class CliTest {
     }
 
     private Result run(Map<String, String> env, String... args) throws Exception {
-        List<String> cmd = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "-cp", System.getProperty("java.class.path"), ShopifySync.class.getName()));
-        cmd.addAll(List.of(args));
-        ProcessBuilder pb = new ProcessBuilder(cmd).directory(ProjectHome.path().toFile());
-        pb.environment().keySet().removeIf(k -> k.startsWith("DB_") || k.startsWith("SHOPIFY_") || k.equals("ADMIN_TOKEN"));
-        pb.environment().put("SHOPIFY_SYNC_DATA_DIR", dataDir.toString());
-        pb.environment().putAll(env);
-        File out = dataDir.resolve("out.txt").toFile();
-        File err = dataDir.resolve("err.txt").toFile();
-        Process p = pb.redirectOutput(out).redirectError(err).start();
-        assertThat(p.waitFor(60, TimeUnit.SECONDS)).as("command finished").isTrue();
-        return new Result(p.exitValue(), Files.readString(out.toPath(), StandardCharsets.UTF_8),
-                Files.readString(err.toPath(), StandardCharsets.UTF_8));
+        CliProcess.Result r = CliProcess.run(dataDir, env, args);
+        return new Result(r.exitCode(), r.out(), r.err());
     }
 
     private static Map<String, String> envFor(TestDatabase tdb) {
-        Map<String, String> env = new HashMap<>();
-        if (tdb.dialect() == Dialect.POSTGRESQL) {
-            env.put("DB_URL", tdb.url());
-            env.put("DB_USER", TestDatabase.PG_USER);
-            env.put("DB_PASSWORD", TestDatabase.PG_PASSWORD);
-        }
-        return env; // H2: the embedded default under SHOPIFY_SYNC_DATA_DIR
+        return CliProcess.envFor(tdb);
     }
 
     @BothDatabases

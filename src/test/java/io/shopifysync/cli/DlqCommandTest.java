@@ -5,19 +5,14 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.shopifysync.db.Database;
 import io.shopifysync.db.Dialect;
 import io.shopifysync.testing.BothDatabases;
-import io.shopifysync.testing.ProjectHome;
+import io.shopifysync.testing.CliProcess;
 import io.shopifysync.testing.TestDatabase;
-import java.io.File;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.ResultSet;
 import java.sql.Statement;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.io.TempDir;
 
 /** {@code dlq list|replay|discard} as a user runs it: a separate JVM pointed at the test database by DB_URL. */
@@ -29,25 +24,8 @@ class DlqCommandTest {
     @TempDir
     Path dataDir;
 
-    record Result(int exitCode, String out, String err) {
-    }
-
-    private Result run(TestDatabase tdb, String... args) throws Exception {
-        List<String> cmd = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "-cp", System.getProperty("java.class.path"), ShopifySync.class.getName()));
-        cmd.addAll(List.of(args));
-        ProcessBuilder pb = new ProcessBuilder(cmd).directory(ProjectHome.path().toFile());
-        pb.environment().keySet().removeIf(k -> k.startsWith("DB_") || k.startsWith("SHOPIFY_") || k.equals("ADMIN_TOKEN"));
-        pb.environment().put("SHOPIFY_SYNC_DATA_DIR", dataDir.toString());
-        pb.environment().put("DB_URL", tdb.url());
-        pb.environment().put("DB_USER", tdb.dialect() == Dialect.H2 ? "sa" : TestDatabase.PG_USER);
-        pb.environment().put("DB_PASSWORD", tdb.dialect() == Dialect.H2 ? "" : TestDatabase.PG_PASSWORD);
-        File out = dataDir.resolve("out.txt").toFile();
-        File err = dataDir.resolve("err.txt").toFile();
-        Process p = pb.redirectOutput(out).redirectError(err).start();
-        assertThat(p.waitFor(60, TimeUnit.SECONDS)).as("command finished").isTrue();
-        return new Result(p.exitValue(), Files.readString(out.toPath(), StandardCharsets.UTF_8),
-                Files.readString(err.toPath(), StandardCharsets.UTF_8));
+    private CliProcess.Result run(TestDatabase tdb, String... args) throws Exception {
+        return CliProcess.run(dataDir, CliProcess.envFor(tdb), args);
     }
 
     private static void execute(Database db, String sql) throws Exception {
@@ -83,7 +61,7 @@ class DlqCommandTest {
     @BothDatabases
     void listReplayAndDiscard(Dialect dialect) throws Exception {
         try (TestDatabase tdb = TestDatabase.create(dialect, dataDir); Database db = tdb.open()) {
-            Result empty = run(tdb, "dlq", "list");
+            CliProcess.Result empty = run(tdb, "dlq", "list");
             assertThat(empty.exitCode()).as(empty.err()).isZero();
             assertThat(empty.out()).contains("no dead letters");
 
@@ -94,17 +72,17 @@ class DlqCommandTest {
             deadLetter(db, 3, B, "webhook-process", "orders/updated: rejected", 101L);
             deadLetter(db, 4, B, "bulk-ingest", "malformed JSONL line 9", null);
 
-            Result list = run(tdb, "dlq", "list");
+            CliProcess.Result list = run(tdb, "dlq", "list");
             assertThat(list.exitCode()).as(list.err()).isZero();
             assertThat(list.out().lines().findFirst().orElseThrow())
                     .contains("ID", "SHOP", "SOURCE", "RESOURCE", "REASON", "CREATED", "REPLAYED", "DISCARDED");
             assertThat(ids(list.out())).containsExactly("1", "2", "3", "4");
             assertThat(list.out()).contains(A, B, "webhook-process", "bulk-ingest", "malformed JSONL line 7", "orders");
-            Result onlyB = run(tdb, "dlq", "list", "--shop", "Beta.myshopify.com");
+            CliProcess.Result onlyB = run(tdb, "dlq", "list", "--shop", "Beta.myshopify.com");
             assertThat(ids(onlyB.out())).containsExactly("3", "4");
 
             // a webhook dead letter: its delivery is NEW again with no attempts, and the letter is marked replayed
-            Result replay = run(tdb, "dlq", "replay", "--id", "1");
+            CliProcess.Result replay = run(tdb, "dlq", "replay", "--id", "1");
             assertThat(replay.exitCode()).as(replay.err()).isZero();
             assertThat(replay.out()).contains("replayed dead letter 1");
             assertThat(one(db, "SELECT status FROM shopify.webhook_inbox WHERE id = 100")).isEqualTo("NEW");
@@ -113,51 +91,51 @@ class DlqCommandTest {
                     + " AND last_error IS NULL")).isEqualTo("1");
             assertThat(one(db, "SELECT COUNT(*) FROM shopify.dead_letters WHERE id = 1 AND replayed_at IS NOT NULL")).isEqualTo("1");
             assertThat(one(db, "SELECT status FROM shopify.webhook_inbox WHERE id = 101")).as("other rows untouched").isEqualTo("DEAD");
-            Result listed = run(tdb, "dlq", "list", "--shop", A);
+            CliProcess.Result listed = run(tdb, "dlq", "list", "--shop", A);
             assertThat(listed.out().lines().filter(l -> l.startsWith("1 ")).findFirst().orElseThrow())
                     .matches(".*\\d{4}-\\d\\d-\\d\\d \\d\\d:\\d\\d:\\d\\dZ\\s+\\d{4}-\\d\\d-\\d\\d \\d\\d:\\d\\d:\\d\\dZ\\s+-$");
 
-            Result again = run(tdb, "dlq", "replay", "--id", "1");
+            CliProcess.Result again = run(tdb, "dlq", "replay", "--id", "1");
             assertThat(again.exitCode()).isEqualTo(2);
             assertThat(again.err()).contains("replayed already");
 
             // from the bulk import: nothing stored to run again, said plainly, nothing changed
-            Result notReplayable = run(tdb, "dlq", "replay", "--id", "2");
+            CliProcess.Result notReplayable = run(tdb, "dlq", "replay", "--id", "2");
             assertThat(notReplayable.exitCode()).isEqualTo(2);
             assertThat(notReplayable.err()).contains("dead letter 2", "cannot be replayed automatically", "bulk-ingest",
                     "did not come from a stored webhook delivery");
             assertThat(one(db, "SELECT COUNT(*) FROM shopify.dead_letters WHERE id = 2 AND replayed_at IS NULL")).isEqualTo("1");
 
             for (String command : new String[] {"replay", "discard"}) {
-                Result unknown = run(tdb, "dlq", command, "--id", "999");
+                CliProcess.Result unknown = run(tdb, "dlq", command, "--id", "999");
                 assertThat(unknown.exitCode()).as(command).isEqualTo(2);
                 assertThat(unknown.err()).as(command).contains("no dead letter with id 999");
             }
-            Result neither = run(tdb, "dlq", "replay");
+            CliProcess.Result neither = run(tdb, "dlq", "replay");
             assertThat(neither.exitCode()).isEqualTo(2);
             assertThat(neither.err()).contains("--id", "--all");
 
-            Result discard = run(tdb, "dlq", "discard", "--id", "2");
+            CliProcess.Result discard = run(tdb, "dlq", "discard", "--id", "2");
             assertThat(discard.exitCode()).as(discard.err()).isZero();
             assertThat(discard.out()).contains("discarded dead letter 2");
             assertThat(ids(run(tdb, "dlq", "list").out())).containsExactly("1", "3", "4");
             assertThat(ids(run(tdb, "dlq", "list", "--all").out())).containsExactly("1", "2", "3", "4");
-            Result discardedReplay = run(tdb, "dlq", "replay", "--id", "2");
+            CliProcess.Result discardedReplay = run(tdb, "dlq", "replay", "--id", "2");
             assertThat(discardedReplay.exitCode()).isEqualTo(2);
             assertThat(discardedReplay.err()).contains("discarded");
 
             // --all: what can be replayed is, the rest is named with the reason
-            Result all = run(tdb, "dlq", "replay", "--all", "--shop", B);
+            CliProcess.Result all = run(tdb, "dlq", "replay", "--all", "--shop", B);
             assertThat(all.exitCode()).as(all.err()).isZero();
             assertThat(all.out()).contains("replayed dead letter 3", "skipped: dead letter 4", "replayed 1, skipped 1");
             assertThat(one(db, "SELECT status FROM shopify.webhook_inbox WHERE id = 101")).isEqualTo("NEW");
 
-            Result everyShop = run(tdb, "dlq", "discard", "--all");
+            CliProcess.Result everyShop = run(tdb, "dlq", "discard", "--all");
             assertThat(everyShop.exitCode()).isEqualTo(2);
             assertThat(everyShop.err()).contains("needs --shop");
             assertThat(one(db, "SELECT COUNT(*) FROM shopify.dead_letters WHERE discarded_at IS NOT NULL")).isEqualTo("1");
 
-            Result discardB = run(tdb, "dlq", "discard", "--all", "--shop", B);
+            CliProcess.Result discardB = run(tdb, "dlq", "discard", "--all", "--shop", B);
             assertThat(discardB.exitCode()).as(discardB.err()).isZero();
             assertThat(discardB.out()).contains("discarded 2 dead letters of " + B);
             assertThat(run(tdb, "dlq", "list", "--shop", B).out()).contains("no dead letters for " + B);

@@ -116,6 +116,43 @@ public final class Accounts {
         }
     }
 
+    /**
+     * Re-encrypts every stored token under {@code to} in one transaction (keys rotate): all rows move to
+     * the new key or none do. Returns how many tokens were re-encrypted.
+     */
+    public int reencryptAll(TokenCipher from, TokenCipher to) {
+        OffsetDateTime now = OffsetDateTime.now(clock).withOffsetSameInstant(ZoneOffset.UTC);
+        try (Connection c = dataSource.getConnection()) {
+            c.setAutoCommit(false);
+            try {
+                List<String[]> rows = new ArrayList<>();
+                try (PreparedStatement ps = c.prepareStatement(sql.get("select-shop-tokens")); ResultSet rs = ps.executeQuery()) {
+                    while (rs.next()) {
+                        rows.add(new String[] {rs.getString(1), rs.getString(2), rs.getString(3)});
+                    }
+                }
+                try (PreparedStatement ps = c.prepareStatement(sql.get("update-shop-token"))) {
+                    for (String[] row : rows) {
+                        ShopDomain shop = ShopDomain.parse(row[0]);
+                        ps.setString(1, to.encrypt(from.decrypt(row[1], shop, row[2]), shop));
+                        ps.setString(2, to.keyId());
+                        ps.setObject(3, now);
+                        ps.setString(4, shop.value());
+                        ps.addBatch();
+                    }
+                    ps.executeBatch();
+                }
+                c.commit();
+                return rows.size();
+            } catch (SQLException | RuntimeException e) {
+                c.rollback();
+                throw e;
+            }
+        } catch (SQLException e) {
+            throw new IllegalStateException("could not re-encrypt the stored tokens: " + e.getMessage(), e);
+        }
+    }
+
     private boolean exists(Connection c, ShopDomain shop) throws SQLException {
         try (PreparedStatement ps = c.prepareStatement(sql.get("select-shop-exists"))) {
             ps.setString(1, shop.value());

@@ -25,7 +25,9 @@ import javax.crypto.spec.SecretKeySpec;
 public final class MasterKey {
 
     public static final String CONFIG_KEY = "shopify.sync.master.key";
+    public static final String PREVIOUS_CONFIG_KEY = "shopify.sync.master.key.previous";
     public static final String KEY_FILE = "master.key";
+    public static final String PREVIOUS_KEY_FILE = "master.key.previous";
 
     private final SecretKey key;
     private final String id;
@@ -39,6 +41,40 @@ public final class MasterKey {
         return config.get(CONFIG_KEY)
                 .map(MasterKey::fromBase64)
                 .orElseGet(() -> fromFile(config.dataDir().resolve(KEY_FILE)));
+    }
+
+    /** The key being rotated out, still able to decrypt tokens not yet re-encrypted (none after a finished rotation). */
+    public static java.util.Optional<MasterKey> loadPrevious(AppConfig config) {
+        java.util.Optional<MasterKey> fromConfig = config.get(PREVIOUS_CONFIG_KEY).map(MasterKey::fromBase64);
+        if (fromConfig.isPresent()) {
+            return fromConfig;
+        }
+        Path file = config.dataDir().resolve(PREVIOUS_KEY_FILE);
+        return Files.exists(file) ? java.util.Optional.of(fromFile(file)) : java.util.Optional.empty();
+    }
+
+    public static MasterKey generate() {
+        byte[] raw = new byte[32];
+        new SecureRandom().nextBytes(raw);
+        return new MasterKey(raw);
+    }
+
+    /** Writes this key to {@code file} (rw-------), replacing it atomically. */
+    public void writeTo(Path file) {
+        try {
+            Files.createDirectories(file.getParent());
+            Path tmp = Files.createTempFile(file.getParent(), ".master", ".tmp",
+                    PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
+            Files.write(tmp, base64().getBytes(StandardCharsets.US_ASCII), StandardOpenOption.TRUNCATE_EXISTING);
+            Files.move(tmp, file, java.nio.file.StandardCopyOption.REPLACE_EXISTING, java.nio.file.StandardCopyOption.ATOMIC_MOVE);
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot write key file " + file, e);
+        }
+    }
+
+    /** The key as SHOPIFY_SYNC_MASTER_KEY takes it; only for the operator who rotates it. */
+    public String base64() {
+        return Base64.getEncoder().encodeToString(key.getEncoded());
     }
 
     public static MasterKey fromBase64(String encoded) {

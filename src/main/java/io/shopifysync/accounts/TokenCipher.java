@@ -20,10 +20,22 @@ public final class TokenCipher {
     private static final int TAG_BITS = 128;
 
     private final MasterKey key;
+    private final MasterKey previous;
     private final SecureRandom random = new SecureRandom();
 
     public TokenCipher(MasterKey key) {
+        this(key, null);
+    }
+
+    /** With the key being rotated out, which still decrypts (never encrypts) tokens stored under it. */
+    public TokenCipher(MasterKey key, MasterKey previous) {
         this.key = key;
+        this.previous = previous;
+    }
+
+    /** The configured master key, plus the one being rotated out if there is one. */
+    public static TokenCipher forConfig(io.shopifysync.config.AppConfig config) {
+        return new TokenCipher(MasterKey.load(config), MasterKey.loadPrevious(config).orElse(null));
     }
 
     public String keyId() {
@@ -46,6 +58,7 @@ public final class TokenCipher {
     }
 
     public String decrypt(String stored, ShopDomain shop, String storedKeyId) {
+        MasterKey key = previous != null && previous.id().equals(storedKeyId) ? previous : this.key;
         if (!key.id().equals(storedKeyId)) {
             throw new TokenDecryptionException("the token of " + shop + " was encrypted under master key "
                     + storedKeyId + " but the current master key is " + key.id());

@@ -67,7 +67,7 @@ public final class AppBeans implements CamelConfiguration {
             }
         });
         Jdbc jdbc = new Jdbc(db);
-        Accounts accounts = new Accounts(db, new TokenCipher(MasterKey.load(config)));
+        Accounts accounts = new Accounts(db, TokenCipher.forConfig(config));
         Throttles throttles = new Throttles();
         ShopifyGraphql graphql = new ShopifyGraphql(context.createProducerTemplate(), throttles,
                 config.get("shopify.api.version").orElse("2026-10"));

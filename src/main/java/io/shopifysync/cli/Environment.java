@@ -32,7 +32,7 @@ final class Environment implements AutoCloseable {
     }
 
     Accounts accounts() {
-        return new Accounts(database(), new TokenCipher(MasterKey.load(config)));
+        return new Accounts(database(), TokenCipher.forConfig(config));
     }
 
     @Override

@@ -11,7 +11,7 @@ import picocli.CommandLine.Command;
 @Command(name = "shopify-sync", mixinStandardHelpOptions = true, versionProvider = Version.class,
         description = "Pull Shopify stores into a SQL database and keep them fresh.",
         subcommands = {AccountsCommand.class, ImportCommand.class, RunCommand.class, StatusCommand.class,
-                DigestCommand.class, SandboxCommand.class, DemoCommand.class, DlqCommand.class,
+                DigestCommand.class, SandboxCommand.class, DemoCommand.class, DlqCommand.class, KeysCommand.class,
                 CommandLine.HelpCommand.class})
 public final class ShopifySync implements Runnable {
 

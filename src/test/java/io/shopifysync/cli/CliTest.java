@@ -122,7 +122,7 @@ class CliTest {
     void everyCommandHasHelp() {
         for (String args : new String[] {"--help", "accounts --help", "accounts add --help", "accounts list --help",
                 "accounts remove --help", "import --help", "run --help", "status --help", "digest --help", "sandbox --help",
-                "demo --help", "dlq --help", "dlq list --help", "dlq replay --help", "dlq discard --help"}) {
+                "demo --help", "keys --help", "keys rotate --help", "dlq --help", "dlq list --help", "dlq replay --help", "dlq discard --help"}) {
             Result r = runInProcess(args.split(" "));
             assertThat(r.exitCode()).as(args).isZero();
             assertThat(r.out()).as(args).contains("Usage: shopify-sync");

@@ -80,7 +80,11 @@ public final class SyncHarness implements AutoCloseable {
     }
 
     public void register(EmulatedShop shop) {
-        new Accounts(db, new TokenCipher(MasterKey.load(config))).add(shop.domain(), shop.accessToken(), shop.adminUrl());
+        register(shop.domain(), shop.accessToken(), shop.adminUrl());
+    }
+
+    public void register(String shop, String token, String apiUrl) {
+        new Accounts(db, TokenCipher.forConfig(config)).add(shop, token, apiUrl);
     }
 
     /** Rows of sync_state still in BACKFILL (or missing) for the catalog's resources of this shop. */

@@ -12,6 +12,7 @@ import java.io.IOException;
 import java.math.BigDecimal;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
+import io.shopifysync.testing.Fixtures;
 import java.nio.file.Path;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
@@ -27,12 +28,7 @@ class RowMapperTest {
     private static final Catalog CATALOG = Catalog.load();
 
     private static Path fixtures() {
-        String p = System.getProperty("shopify.sync.fixtures");
-        Path dir = p != null && !p.isBlank() ? Path.of(p) : Path.of("..", "shared", "fixtures", "shopify");
-        if (!Files.isDirectory(dir)) {
-            throw new AssertionError("fixtures directory not found: " + dir.toAbsolutePath());
-        }
-        return dir;
+        return Fixtures.dir();
     }
 
     private static List<JsonNode> jsonl(String relative) throws IOException {

@@ -8,6 +8,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.IOException;
 import java.nio.file.Files;
+import io.shopifysync.testing.Fixtures;
 import java.nio.file.Path;
 import org.junit.jupiter.api.Test;
 
@@ -17,12 +18,7 @@ class ShopifyHttpTest {
     private static final ObjectMapper JSON = new ObjectMapper();
 
     private static Path fixtures() {
-        String p = System.getProperty("shopify.sync.fixtures");
-        Path dir = p != null && !p.isBlank() ? Path.of(p) : Path.of("..", "shared", "fixtures", "shopify");
-        if (!Files.isDirectory(dir)) {
-            throw new AssertionError("fixtures directory not found: " + dir.toAbsolutePath());
-        }
-        return dir;
+        return Fixtures.dir();
     }
 
     private static JsonNode fixture(String relative) throws IOException {

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.nio.charset.StandardCharsets;
+import io.shopifysync.testing.Fixtures;
 import java.nio.file.Path;
 import java.util.Base64;
 import org.junit.jupiter.api.Test;
@@ -12,7 +13,7 @@ import org.junit.jupiter.api.Test;
 class WebhookSignatureTest {
 
     private static Path fixtures() {
-        return Path.of(System.getProperty("shopify.sync.fixtures", "../shared/fixtures/shopify"));
+        return Fixtures.dir();
     }
 
     @Test

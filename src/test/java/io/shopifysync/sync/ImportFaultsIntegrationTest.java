@@ -24,7 +24,7 @@ class ImportFaultsIntegrationTest {
     @BothDatabases
     void convergesThrough5xxThrottlePressureAndPartialBulkResults(Dialect dialect) throws Exception {
         try (ShopifyEmulator emu = ShopifyEmulator.builder().port(0).shops(1).seed(11).orders(40).products(12).customers(30)
-                .plan("basic").timeScale(0.01).start();
+                .plan("advanced").timeScale(0.01).start();
              SyncHarness sync = new SyncHarness(dialect, dataDir, Map.of())) {
             EmulatedShop shop = emu.shops().get(0);
             EmulatorControl control = new EmulatorControl(emu);

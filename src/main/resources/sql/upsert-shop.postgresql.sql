@@ -1,5 +1,6 @@
-INSERT INTO shopify.shops (shop_domain, api_url, access_token_enc, token_key_id, status, installed_at, created_at, updated_at)
-VALUES (?, ?, ?, ?, 'INSTALLED', ?, ?, ?)
+INSERT INTO shopify.shops (shop_domain, api_url, access_token_enc, token_key_id, status, installed_at, created_at, updated_at,
+                           token_kind, refresh_token_enc, token_expires_at)
+VALUES (?, ?, ?, ?, 'INSTALLED', ?, ?, ?, ?, ?, ?)
 ON CONFLICT (shop_domain) DO UPDATE SET
     api_url = EXCLUDED.api_url,
     access_token_enc = EXCLUDED.access_token_enc,
@@ -8,4 +9,7 @@ ON CONFLICT (shop_domain) DO UPDATE SET
     status_reason = NULL,
     installed_at = CASE WHEN shops.status = 'UNINSTALLED' THEN EXCLUDED.installed_at ELSE shops.installed_at END,
     uninstalled_at = NULL,
-    updated_at = EXCLUDED.updated_at
+    updated_at = EXCLUDED.updated_at,
+    token_kind = EXCLUDED.token_kind,
+    refresh_token_enc = EXCLUDED.refresh_token_enc,
+    token_expires_at = EXCLUDED.token_expires_at

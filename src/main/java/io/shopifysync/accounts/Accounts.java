@@ -40,10 +40,23 @@ public final class Accounts {
 
     /** Adds a store, or updates its token and API URL (and re-enables it) when it exists: one row per store. */
     public AddOutcome add(String rawShop, String token, String rawApiUrl) {
+        return add(rawShop, token, rawApiUrl, ShopCredentials.TokenKind.STATIC, null, null);
+    }
+
+    /**
+     * Adds a store whose access token expires: with a refresh token (expiring offline tokens) or, for
+     * CLIENT_CREDENTIALS, none (a new token is requested with the app's client credentials).
+     */
+    public AddOutcome add(String rawShop, String token, String rawApiUrl, ShopCredentials.TokenKind kind, String refreshToken,
+                          OffsetDateTime expiresAt) {
         ShopDomain shop = ShopDomain.parse(rawShop);
         String accessToken = validToken(token);
         String apiUrl = validApiUrl(rawApiUrl, shop);
+        if (kind == ShopCredentials.TokenKind.EXPIRING && (refreshToken == null || refreshToken.isBlank())) {
+            throw new InvalidInputException("an expiring token needs its refresh token");
+        }
         String sealed = cipher.encrypt(accessToken, shop);
+        String sealedRefresh = refreshToken == null ? null : cipher.encrypt(validToken(refreshToken), shop);
         OffsetDateTime now = OffsetDateTime.now(clock).withOffsetSameInstant(ZoneOffset.UTC);
         try (Connection c = dataSource.getConnection()) {
             c.setAutoCommit(false);
@@ -57,6 +70,9 @@ public final class Accounts {
                     ps.setObject(5, now);
                     ps.setObject(6, now);
                     ps.setObject(7, now);
+                    ps.setString(8, kind.name());
+                    ps.setString(9, sealedRefresh);
+                    ps.setObject(10, expiresAt);
                     ps.executeUpdate();
                 }
                 c.commit();
@@ -109,10 +125,28 @@ public final class Accounts {
                     return Optional.empty();
                 }
                 String token = cipher.decrypt(rs.getString(2), shop, rs.getString(3));
-                return Optional.of(new ShopCredentials(shop, rs.getString(1), token, rs.getString(4)));
+                String refresh = rs.getString(6) == null ? null : cipher.decrypt(rs.getString(6), shop, rs.getString(3));
+                return Optional.of(new ShopCredentials(shop, rs.getString(1), token, rs.getString(4),
+                        ShopCredentials.TokenKind.valueOf(rs.getString(5)), refresh, rs.getObject(7, OffsetDateTime.class)));
             }
         } catch (SQLException e) {
             throw new IllegalStateException("could not read shop " + shop + ": " + e.getMessage(), e);
+        }
+    }
+
+    /** Stores a refreshed token pair in one statement. */
+    public void updateTokens(ShopDomain shop, String accessToken, String refreshToken, OffsetDateTime expiresAt) {
+        try (Connection c = dataSource.getConnection();
+             PreparedStatement ps = c.prepareStatement(sql.get("update-shop-tokens"))) {
+            ps.setString(1, cipher.encrypt(accessToken, shop));
+            ps.setString(2, refreshToken == null ? null : cipher.encrypt(refreshToken, shop));
+            ps.setString(3, cipher.keyId());
+            ps.setObject(4, expiresAt);
+            ps.setObject(5, OffsetDateTime.now(clock).withOffsetSameInstant(ZoneOffset.UTC));
+            ps.setString(6, shop.value());
+            ps.executeUpdate();
+        } catch (SQLException e) {
+            throw new IllegalStateException("could not store the refreshed token of " + shop + ": " + e.getMessage(), e);
         }
     }
 
@@ -128,16 +162,17 @@ public final class Accounts {
                 List<String[]> rows = new ArrayList<>();
                 try (PreparedStatement ps = c.prepareStatement(sql.get("select-shop-tokens")); ResultSet rs = ps.executeQuery()) {
                     while (rs.next()) {
-                        rows.add(new String[] {rs.getString(1), rs.getString(2), rs.getString(3)});
+                        rows.add(new String[] {rs.getString(1), rs.getString(2), rs.getString(3), rs.getString(4)});
                     }
                 }
                 try (PreparedStatement ps = c.prepareStatement(sql.get("update-shop-token"))) {
                     for (String[] row : rows) {
                         ShopDomain shop = ShopDomain.parse(row[0]);
                         ps.setString(1, to.encrypt(from.decrypt(row[1], shop, row[2]), shop));
-                        ps.setString(2, to.keyId());
-                        ps.setObject(3, now);
-                        ps.setString(4, shop.value());
+                        ps.setString(2, row[3] == null ? null : to.encrypt(from.decrypt(row[3], shop, row[2]), shop));
+                        ps.setString(3, to.keyId());
+                        ps.setObject(4, now);
+                        ps.setString(5, shop.value());
                         ps.addBatch();
                     }
                     ps.executeBatch();

@@ -14,6 +14,7 @@ import io.shopifysync.lifecycle.ShopData;
 import io.shopifysync.shopify.ShopifyGraphql;
 import io.shopifysync.shopify.ShopifyHttp;
 import io.shopifysync.shopify.Throttles;
+import io.shopifysync.shopify.TokenRefresher;
 import io.shopifysync.sync.BulkImporter;
 import io.shopifysync.sync.BulkIngest;
 import io.shopifysync.sync.DeadLetters;
@@ -69,8 +70,11 @@ public final class AppBeans implements CamelConfiguration {
         Jdbc jdbc = new Jdbc(db);
         Accounts accounts = new Accounts(db, TokenCipher.forConfig(config));
         Throttles throttles = new Throttles();
+        TokenRefresher tokens = new TokenRefresher(accounts, config.get("shopify.client.id").orElse(null),
+                config.get("shopify.client.secret").orElse(null),
+                Duration.ofSeconds(config.getInt("token.refresh.ahead.seconds", 300)), clock);
         ShopifyGraphql graphql = new ShopifyGraphql(context.createProducerTemplate(), throttles,
-                config.get("shopify.api.version").orElse("2026-10"));
+                config.get("shopify.api.version").orElse("2026-10"), tokens);
         SyncStateStore state = new SyncStateStore(jdbc, clock);
         DeadLetters deadLetters = new DeadLetters(jdbc, clock);
         ResourceWriter writer = new ResourceWriter(jdbc, new Upserts(catalog, db.dialect()), state);
@@ -98,6 +102,7 @@ public final class AppBeans implements CamelConfiguration {
         registry.bind("adminAuth", new AdminAuth(config.get("admin.token").orElse(null)));
         registry.bind("adminErrors", new AdminErrors());
         registry.bind("throttles", throttles);
+        registry.bind("tokenRefresher", tokens);
         registry.bind("shopifyHttp", new ShopifyHttp());
         registry.bind("shopifyGraphql", graphql);
         registry.bind("importer", importer);

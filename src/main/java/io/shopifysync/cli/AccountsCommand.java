@@ -2,7 +2,13 @@ package io.shopifysync.cli;
 
 import io.shopifysync.accounts.Account;
 import io.shopifysync.accounts.Accounts;
+import io.shopifysync.accounts.InvalidInputException;
+import io.shopifysync.accounts.ShopCredentials;
+import io.shopifysync.shopify.TokenRefresher;
+import java.time.Duration;
 import io.shopifysync.accounts.ShopDomain;
+import java.time.OffsetDateTime;
+import java.time.ZoneOffset;
 import io.shopifysync.catalog.Catalog;
 import io.shopifysync.db.Jdbc;
 import io.shopifysync.lifecycle.ShopData;
@@ -41,7 +47,11 @@ final class AccountsCommand implements Runnable {
         @Option(names = "--shop", required = true, description = "The store's NAME.myshopify.com domain.")
         String shop;
 
-        @Option(names = "--token", required = true,
+        @Option(names = "--client-credentials", description = "An organization-owned app: no token is given; one is "
+                + "requested with SHOPIFY_CLIENT_ID and SHOPIFY_CLIENT_SECRET (client credentials grant) and renewed before it expires.")
+        boolean clientCredentials;
+
+        @Option(names = "--token",
                 description = "The Admin API access token; '-' reads it from standard input (keeps it out of the process list).")
         String token;
 
@@ -49,13 +59,38 @@ final class AccountsCommand implements Runnable {
                 + "point it at the emulator, e.g. http://127.0.0.1:9393/shops/<shop>.")
         String apiUrl;
 
+        @Option(names = "--refresh-token", description = "For an expiring offline token: its refresh token (rotates on "
+                + "use; the app refreshes ahead of expiry with SHOPIFY_CLIENT_ID and SHOPIFY_CLIENT_SECRET).")
+        String refreshToken;
+
+        @Option(names = "--expires-in", description = "For an expiring offline token: seconds until it expires (default 3600).")
+        Long expiresIn;
+
         @Override
         public Integer call() throws IOException {
+            if (clientCredentials == (token != null)) {
+                throw new InvalidInputException("give either --token or --client-credentials");
+            }
             String plain = "-".equals(token)
                     ? new BufferedReader(new InputStreamReader(System.in, StandardCharsets.UTF_8)).readLine()
                     : token;
             try (Environment env = Environment.load()) {
-                Accounts.AddOutcome outcome = env.accounts().add(shop, plain, apiUrl);
+                if (clientCredentials) {
+                    ShopDomain domain = ShopDomain.parse(shop);
+                    String url = apiUrl == null || apiUrl.isBlank() ? "https://" + domain.value() : apiUrl.trim().replaceAll("/+$", "");
+                    ShopCredentials granted = new TokenRefresher(env.accounts(), env.config().get("shopify.client.id").orElse(null),
+                            env.config().get("shopify.client.secret").orElse(null), Duration.ofMinutes(5), Clock.systemUTC())
+                            .requestToken(new ShopCredentials(domain, url, "", "INSTALLED",
+                                    ShopCredentials.TokenKind.CLIENT_CREDENTIALS, null, null));
+                    Accounts.AddOutcome outcome = env.accounts().add(shop, granted.accessToken(), url,
+                            ShopCredentials.TokenKind.CLIENT_CREDENTIALS, null, granted.expiresAt());
+                    spec.commandLine().getOut().println((outcome == Accounts.AddOutcome.ADDED ? "added " : "updated ")
+                            + domain + " (client credentials; token valid until " + granted.expiresAt() + ")");
+                    return 0;
+                }
+                Accounts.AddOutcome outcome = refreshToken == null ? env.accounts().add(shop, plain, apiUrl)
+                        : env.accounts().add(shop, plain, apiUrl, ShopCredentials.TokenKind.EXPIRING, refreshToken,
+                                OffsetDateTime.now(ZoneOffset.UTC).plusSeconds(expiresIn == null ? 3600 : expiresIn));
                 spec.commandLine().getOut().println((outcome == Accounts.AddOutcome.ADDED ? "added " : "updated ")
                         + ShopDomain.parse(shop));
             }

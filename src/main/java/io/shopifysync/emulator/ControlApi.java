@@ -107,6 +107,13 @@ final class ControlApi {
             s.tokenRevoked = true;
             return Json.obj("domain", s.domain, "tokenRevoked", true);
         });
+        on(r, HttpMethod.POST, "/_emulator/shops/:shop/token/expiring", (c, b) -> {
+            ShopState s = shop(c);
+            if (b != null && b.containsKey("expiresInSeconds")) {
+                s.tokenLifetimeMillis = (long) (number(b, "expiresInSeconds", 1, 1e9) * 1000);
+            }
+            return emu.issueExpiring(s);
+        });
         on(r, HttpMethod.POST, "/_emulator/shops/:shop/token/rotate", (c, b) -> {
             ShopState s = shop(c);
             return Json.obj("domain", s.domain, "accessToken", emu.reinstall(s));
@@ -272,7 +279,7 @@ final class ControlApi {
     private Map<String, Object> shopSummary(ShopState s) {
         return Json.obj("domain", s.domain, "accessToken", s.accessToken, "adminUrl", emu.baseUrl() + "/shops/" + s.domain,
                 "graphqlUrl", emu.baseUrl() + "/shops/" + s.domain + "/admin/api/" + GraphQlEngine.API_VERSION + "/graphql.json",
-                "plan", s.plan, "installed", s.installed, "tokenRevoked", s.tokenRevoked, "currency", s.gen.currency,
+                "plan", s.plan, "installed", s.installed, "tokenRevoked", s.tokenRevoked, "tokenGrants", s.tokenGrants.get(), "currency", s.gen.currency,
                 "ianaTimezone", s.gen.zone.getId(),
                 "counts", Json.obj("orders", s.store(ResourceKind.ORDER).liveCount(), "products", s.store(ResourceKind.PRODUCT).liveCount(),
                         "customers", s.store(ResourceKind.CUSTOMER).liveCount()));

@@ -22,6 +22,11 @@ final class ShopState {
     volatile String plan;
     volatile String accessToken;
     volatile boolean tokenRevoked;
+    /** Expiring offline tokens: when the access token stops working (0 = never), the refresh token, their lifetime. */
+    volatile long accessTokenExpiresAtMillis;
+    volatile String refreshToken;
+    volatile long tokenLifetimeMillis = 86_399_000L;
+    final AtomicInteger tokenGrants = new AtomicInteger();
     volatile boolean installed = true;
     final long createdAt;
 

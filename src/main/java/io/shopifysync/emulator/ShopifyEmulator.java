@@ -384,6 +384,11 @@ public final class ShopifyEmulator implements AutoCloseable {
             String domain = h == null ? "" : h.contains(":") ? h.substring(0, h.indexOf(':')) : h;
             graphql(ctx, domain.toLowerCase(Locale.ROOT), ctx.pathParam("version"));
         });
+        router.post("/shops/:shop/admin/oauth/access_token").handler(ctx -> oauthToken(ctx, ctx.pathParam("shop")));
+        router.post("/admin/oauth/access_token").handler(ctx -> {
+            String h = ctx.request().getHeader("Host");
+            oauthToken(ctx, (h == null ? "" : h.contains(":") ? h.substring(0, h.indexOf(':')) : h).toLowerCase(Locale.ROOT));
+        });
         router.get("/_emulator/bulk/:shop/:file").handler(this::bulkFile);
         control.mount(router);
         router.route().last().handler(ctx -> json(ctx.response(), 404, "{\"errors\":\"Not Found\"}"));
@@ -431,7 +436,8 @@ public final class ShopifyEmulator implements AutoCloseable {
             return;
         }
         String token = ctx.request().getHeader("X-Shopify-Access-Token");
-        if (token == null || shop.tokenRevoked || !token.equals(shop.accessToken)) {
+        if (token == null || shop.tokenRevoked || !token.equals(shop.accessToken)
+                || shop.accessTokenExpiresAtMillis > 0 && System.currentTimeMillis() >= shop.accessTokenExpiresAtMillis) {
             json(resp, 401, INVALID_TOKEN);
             return;
         }
@@ -818,12 +824,91 @@ public final class ShopifyEmulator implements AutoCloseable {
         schedule(() -> webhooks.emitTo(shop, "shop/redact", RestShapes.shopRedact(shop), complianceUrls), delay);
     }
 
+    /** The client id the emulated app has (Shopify's API key); the secret is the webhook client secret. */
+    public static final String CLIENT_ID = "sandbox-client-id";
+    private static final String SCOPES = "read_orders,read_products,read_customers";
+
+    /**
+     * Shopify's token endpoint: {@code grant_type=refresh_token} (expiring offline tokens; the refresh token
+     * rotates on use) and {@code client_credentials}; form or JSON body with client_id and client_secret.
+     */
+    private void oauthToken(RoutingContext ctx, String domain) {
+        ShopState shop = shops.get(domain);
+        if (shop == null) {
+            json(ctx.response(), 404, "{\"errors\":\"Not Found\"}");
+            return;
+        }
+        Map<String, String> p = new LinkedHashMap<>();
+        String body = ctx.body() == null ? "" : ctx.body().asString();
+        String type = ctx.request().getHeader("Content-Type");
+        try {
+            if (type != null && type.startsWith("application/json")) {
+                com.fasterxml.jackson.databind.JsonNode n = new com.fasterxml.jackson.databind.ObjectMapper().readTree(body);
+                n.fieldNames().forEachRemaining(f -> p.put(f, n.get(f).asText()));
+            } else {
+                for (String pair : body.split("&")) {
+                    int eq = pair.indexOf('=');
+                    if (eq > 0) {
+                        p.put(java.net.URLDecoder.decode(pair.substring(0, eq), StandardCharsets.UTF_8),
+                                java.net.URLDecoder.decode(pair.substring(eq + 1), StandardCharsets.UTF_8));
+                    }
+                }
+            }
+        } catch (Exception e) {
+            json(ctx.response(), 400, "{\"error\":\"invalid_request\"}");
+            return;
+        }
+        if (!CLIENT_ID.equals(p.get("client_id")) || !clientSecret.equals(p.get("client_secret"))) {
+            json(ctx.response(), 401, "{\"error\":\"invalid_client\",\"error_description\":\"Client authentication failed\"}");
+            return;
+        }
+        synchronized (shop) {
+            String grant = String.valueOf(p.get("grant_type"));
+            if (grant.equals("refresh_token")) {
+                if (shop.refreshToken == null || !shop.refreshToken.equals(p.get("refresh_token")) || !shop.installed) {
+                    json(ctx.response(), 400, "{\"error\":\"invalid_grant\",\"error_description\":\"refresh token is invalid or was used already\"}");
+                    return;
+                }
+                issueExpiring(shop);
+                json(ctx.response(), 200, Json.string(Json.obj("access_token", shop.accessToken, "expires_in",
+                        shop.tokenLifetimeMillis / 1000, "refresh_token", shop.refreshToken, "refresh_token_expires_in", 7_776_000,
+                        "scope", SCOPES)));
+            } else if (grant.equals("client_credentials")) {
+                if (!shop.installed) {
+                    json(ctx.response(), 400, "{\"error\":\"invalid_grant\",\"error_description\":\"app not installed\"}");
+                    return;
+                }
+                issueExpiring(shop);
+                shop.refreshToken = null;
+                json(ctx.response(), 200, Json.string(Json.obj("access_token", shop.accessToken, "scope", SCOPES,
+                        "expires_in", shop.tokenLifetimeMillis / 1000)));
+            } else {
+                json(ctx.response(), 400, "{\"error\":\"unsupported_grant_type\"}");
+            }
+        }
+    }
+
+    /** A new expiring access token and a new refresh token; the previous ones stop working. */
+    Map<String, Object> issueExpiring(ShopState shop) {
+        synchronized (shop) {
+            int generation = shop.tokenGrants.incrementAndGet() + 1000;
+            shop.accessToken = ShopState.tokenFor(seed, shop.domain, generation);
+            shop.refreshToken = "shprt_" + ShopState.tokenFor(seed ^ 0x5eed, shop.domain, generation).substring(6);
+            shop.accessTokenExpiresAtMillis = System.currentTimeMillis() + shop.tokenLifetimeMillis;
+            shop.tokenRevoked = false;
+            return Json.obj("accessToken", shop.accessToken, "refreshToken", shop.refreshToken,
+                    "expiresIn", shop.tokenLifetimeMillis / 1000, "grants", shop.tokenGrants.get());
+        }
+    }
+
     /** Reinstalls the app (or rotates the token): a new token, not revoked, installed. */
     String reinstall(ShopState shop) {
         synchronized (shop) {
             int generation = shop.accessToken.hashCode() & 0x7fffffff;
             shop.accessToken = ShopState.tokenFor(seed, shop.domain, generation == 0 ? 1 : generation);
             shop.tokenRevoked = false;
+            shop.accessTokenExpiresAtMillis = 0;
+            shop.refreshToken = null;
             shop.installed = true;
             return shop.accessToken;
         }

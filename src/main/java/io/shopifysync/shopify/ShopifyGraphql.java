@@ -27,11 +27,13 @@ public class ShopifyGraphql {
     private final ProducerTemplate producer;
     private final Throttles throttles;
     private final String apiVersion;
+    private final TokenRefresher tokens;
 
-    public ShopifyGraphql(ProducerTemplate producer, Throttles throttles, String apiVersion) {
+    public ShopifyGraphql(ProducerTemplate producer, Throttles throttles, String apiVersion, TokenRefresher tokens) {
         this.producer = producer;
         this.throttles = throttles;
         this.apiVersion = apiVersion;
+        this.tokens = tokens;
     }
 
     public String endpoint(ShopCredentials shop) {
@@ -39,7 +41,9 @@ public class ShopifyGraphql {
     }
 
     /** Runs a query or mutation; returns {@code data}. GraphQL errors without data are QUERY_REJECTED. */
-    public JsonNode execute(ShopCredentials shop, String query, Map<String, Object> variables) {
+    public JsonNode execute(ShopCredentials given, String query, Map<String, Object> variables) {
+        ShopCredentials shop = tokens.current(given);
+        boolean refreshedAfterRefusal = false;
         ShopThrottle throttle = throttles.of(shop.shop().value());
         int estimate = QueryCost.estimate(query, variables);
         String body = requestBody(query, variables);
@@ -60,6 +64,12 @@ public class ShopifyGraphql {
                 continue;
             } catch (ShopifyApiException e) {
                 throttle.answered(estimate, 0, 0, 0, false);
+                if (e.kind() == ShopifyApiException.Kind.AUTH_FAILED && shop.refreshable() && !refreshedAfterRefusal) {
+                    // a 401 gets one refresh; a second 401 is the shop's answer (AUTH_FAILED, no retry storm)
+                    refreshedAfterRefusal = true;
+                    shop = tokens.refresh(shop);
+                    continue;
+                }
                 if (!e.isTransient() || transientFailures >= MAX_TRANSIENT_RETRIES) {
                     throw e;
                 }

@@ -30,8 +30,6 @@ public final class WebhookIntake {
     private final WebhookSignature signature;
     private final long maxBodyBytes;
     private final Clock clock;
-    private static final long KNOWN_SHOP_TTL_NANOS = 10_000_000_000L;
-    private final java.util.concurrent.ConcurrentHashMap<String, Long> knownShops = new java.util.concurrent.ConcurrentHashMap<>();
 
     /** Joins the intake transaction ({@link IntakeTransaction}) that the idempotent repository writes in too. */
     private final org.springframework.jdbc.core.JdbcTemplate transactional;
@@ -83,20 +81,9 @@ public final class WebhookIntake {
         exchange.setProperty("webhookBody", body);
     }
 
-    /** Whether the shop is registered; a positive answer is remembered for a few seconds (no SELECT per delivery). */
+    /** Whether the shop is registered, asked every time: a purged shop must not get a single row back. */
     private boolean registered(String shop) {
-        long now = System.nanoTime();
-        Long until = knownShops.get(shop);
-        if (until != null && until > now) {
-            return true;
-        }
-        boolean known = jdbc.queryOne("select-shop-status", rs -> rs.getString(1), shop).isPresent();
-        if (known) {
-            knownShops.put(shop, now + KNOWN_SHOP_TTL_NANOS);
-        } else {
-            knownShops.remove(shop);
-        }
-        return known;
+        return jdbc.queryOne("select-shop-status", rs -> rs.getString(1), shop).isPresent();
     }
 
     /** One INSERT; a duplicate that raced past the idempotent repository is rejected by the unique index. */

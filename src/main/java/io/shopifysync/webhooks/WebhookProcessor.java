@@ -83,6 +83,12 @@ public final class WebhookProcessor {
 
     /** Claims up to {@code batch} of the shop's deliveries (rows other instances hold are skipped) and applies them. */
     public void processShop(@Body String shop) {
+        if (jdbc.queryOne("select-shop-status", rs -> rs.getString(1), shop).isEmpty()) {
+            // removed or redacted while a delivery was in flight: nothing of the shop may stay behind
+            int dropped = jdbc.update("delete-shop-inbox", shop);
+            LOG.info("{}: {} stored deliveries dropped: the shop is no longer registered", shop, dropped);
+            return;
+        }
         List<Delivery> claimed = claim(shop);
         if (claimed.isEmpty()) {
             return;

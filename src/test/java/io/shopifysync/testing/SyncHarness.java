@@ -83,6 +83,11 @@ public final class SyncHarness implements AutoCloseable {
         register(shop.domain(), shop.accessToken(), shop.adminUrl());
     }
 
+    /** The token cipher the running application uses (same master key). */
+    public TokenCipher cipher() {
+        return TokenCipher.forConfig(config);
+    }
+
     public void register(String shop, String token, String apiUrl) {
         new Accounts(db, TokenCipher.forConfig(config)).add(shop, token, apiUrl);
     }

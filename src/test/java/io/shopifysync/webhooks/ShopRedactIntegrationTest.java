@@ -27,7 +27,7 @@ class ShopRedactIntegrationTest {
         try (ShopifyEmulator emu = ShopifyEmulator.builder().port(0).shops(2).seed(41).orders(8).products(3).customers(8)
                 .plan("plus").clientSecret(SECRET).timeScale(0.01).start();
              SyncHarness sync = new SyncHarness(dialect, dataDir, Map.of("shopify.client.secret", SECRET,
-                     "webhook.process.interval.ms", "200")).start()) {
+                     "webhook.process.interval.ms", "200", "poll.interval.ms", "500")).start()) {
             EmulatedShop gone = emu.shops().get(0);
             EmulatedShop kept = emu.shops().get(1);
             sync.register(gone);
@@ -43,6 +43,9 @@ class ShopRedactIntegrationTest {
                     sync.count("SELECT COUNT(*) FROM shopify.shops WHERE status = 'UNINSTALLED' AND shop_domain = '" + gone.domain() + "'") == 1);
             assertThat(sync.count("SELECT COUNT(*) FROM shopify.orders WHERE shop_domain = '" + gone.domain() + "'"))
                     .as("uninstall keeps the data until shop/redact").isPositive();
+            int requests = control.call("GET", "/_emulator/shops/" + gone.domain(), null).path("requests").asInt();
+            await().during(Duration.ofMillis(2000)).atMost(Duration.ofSeconds(5)).until(() ->
+                    control.call("GET", "/_emulator/shops/" + gone.domain(), null).path("requests").asInt() == requests);
 
             control.call("POST", "/_emulator/shops/" + gone.domain() + "/compliance/shop-redact", null);
             await().atMost(Duration.ofSeconds(20)).until(() -> sync.count("SELECT COUNT(*) FROM shopify.redactions") == 1);

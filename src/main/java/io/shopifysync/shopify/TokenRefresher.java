@@ -1,0 +1,160 @@
+package io.shopifysync.shopify;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.shopifysync.accounts.Accounts;
+import io.shopifysync.accounts.ShopCredentials;
+import java.io.IOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.OffsetDateTime;
+import java.time.ZoneOffset;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicLong;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Keeps expiring tokens fresh: an EXPIRING token is refreshed ahead of its expiry with
+ * {@code grant_type=refresh_token} (the refresh token rotates on use, so the new pair is stored in one
+ * statement), a CLIENT_CREDENTIALS token with {@code grant_type=client_credentials}. One refresh per shop
+ * at a time; a refresh another process did first is picked up from the database instead of failing.
+ */
+public class TokenRefresher {
+
+    private static final Logger LOG = LoggerFactory.getLogger(TokenRefresher.class);
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    private final Accounts accounts;
+    private final String clientId;
+    private final String clientSecret;
+    private final Duration ahead;
+    private final Clock clock;
+    private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(10)).build();
+    private final Map<String, ShopCredentials> latest = new ConcurrentHashMap<>();
+    private final Map<String, Object> locks = new ConcurrentHashMap<>();
+    private final AtomicLong refreshes = new AtomicLong();
+
+    public TokenRefresher(Accounts accounts, String clientId, String clientSecret, Duration ahead, Clock clock) {
+        this.accounts = accounts;
+        this.clientId = clientId;
+        this.clientSecret = clientSecret;
+        this.ahead = ahead;
+        this.clock = clock;
+    }
+
+    private OffsetDateTime now() {
+        return OffsetDateTime.now(clock).withOffsetSameInstant(ZoneOffset.UTC);
+    }
+
+    /** The freshest credentials known for the shop, refreshed first when they expire within the lead time. */
+    public ShopCredentials current(ShopCredentials given) {
+        ShopCredentials known = latest.get(given.shop().value());
+        ShopCredentials c = known != null && later(known, given) ? known : given;
+        if (!c.refreshable() || c.expiresAt() != null && c.expiresAt().isAfter(now().plus(ahead))) {
+            return c;
+        }
+        return refresh(c);
+    }
+
+    private static boolean later(ShopCredentials a, ShopCredentials b) {
+        return a.expiresAt() != null && (b.expiresAt() == null || a.expiresAt().isAfter(b.expiresAt()));
+    }
+
+    /** A new token for credentials that expire soon or were just refused. */
+    public ShopCredentials refresh(ShopCredentials stale) {
+        String shop = stale.shop().value();
+        synchronized (locks.computeIfAbsent(shop, s -> new Object())) {
+            ShopCredentials known = latest.get(shop);
+            if (known != null && !known.accessToken().equals(stale.accessToken()) && fresh(known)) {
+                return known; // another thread refreshed while we waited
+            }
+            ShopCredentials stored = accounts.credentials(shop).orElseThrow(() ->
+                    new ShopifyApiException(ShopifyApiException.Kind.AUTH_FAILED, 401, "shop " + shop + " is not registered"));
+            if (!stored.accessToken().equals(stale.accessToken()) && fresh(stored)) {
+                latest.put(shop, stored); // another process refreshed and stored the new pair
+                return stored;
+            }
+            ShopCredentials renewed = grant(stored);
+            latest.put(shop, renewed);
+            return renewed;
+        }
+    }
+
+    private boolean fresh(ShopCredentials c) {
+        return c.expiresAt() == null || c.expiresAt().isAfter(now().plus(ahead));
+    }
+
+    /** Asks the shop's token endpoint for a new token and stores it before anything uses it. */
+    public ShopCredentials grant(ShopCredentials c) {
+        ShopCredentials renewed = requestToken(c);
+        accounts.updateTokens(c.shop(), renewed.accessToken(), renewed.refreshToken(), renewed.expiresAt());
+        refreshes.incrementAndGet();
+        LOG.info("{}: {} token refreshed; valid until {}", c.shop(), c.kind(), renewed.expiresAt());
+        return renewed;
+    }
+
+    /** One call to the token endpoint (nothing stored): also how a CLIENT_CREDENTIALS shop gets its first token. */
+    public ShopCredentials requestToken(ShopCredentials c) {
+        if (clientId == null || clientSecret == null) {
+            throw new ShopifyApiException(ShopifyApiException.Kind.AUTH_FAILED, 401,
+                    "cannot refresh the token of " + c.shop() + ": SHOPIFY_CLIENT_ID and SHOPIFY_CLIENT_SECRET must be set");
+        }
+        Map<String, String> form = new LinkedHashMap<>();
+        form.put("client_id", clientId);
+        form.put("client_secret", clientSecret);
+        if (c.kind() == ShopCredentials.TokenKind.EXPIRING) {
+            form.put("grant_type", "refresh_token");
+            form.put("refresh_token", c.refreshToken());
+        } else {
+            form.put("grant_type", "client_credentials");
+        }
+        JsonNode answer = post(c, form);
+        String access = answer.path("access_token").asText(null);
+        if (access == null) {
+            throw new ShopifyApiException(ShopifyApiException.Kind.TRANSIENT, 200, "token endpoint answered without access_token");
+        }
+        String refresh = c.kind() == ShopCredentials.TokenKind.EXPIRING ? answer.path("refresh_token").asText(null) : null;
+        OffsetDateTime expiresAt = now().plusSeconds(answer.path("expires_in").asLong(3600));
+        return new ShopCredentials(c.shop(), c.apiUrl(), access, c.status(), c.kind(), refresh, expiresAt);
+    }
+
+    private JsonNode post(ShopCredentials c, Map<String, String> form) {
+        HttpResponse<String> r;
+        try {
+            r = http.send(HttpRequest.newBuilder(URI.create(c.apiUrl() + "/admin/oauth/access_token"))
+                    .timeout(Duration.ofSeconds(30)).header("Content-Type", "application/json").header("Accept", "application/json")
+                    .POST(HttpRequest.BodyPublishers.ofString(JSON.valueToTree(form).toString())).build(), HttpResponse.BodyHandlers.ofString());
+        } catch (IOException e) {
+            throw new ShopifyApiException(ShopifyApiException.Kind.TRANSIENT, "token endpoint of " + c.shop() + " unreachable: "
+                    + e.getMessage(), e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new ShopifyApiException(ShopifyApiException.Kind.TRANSIENT, "interrupted", e);
+        }
+        if (r.statusCode() == 200) {
+            try {
+                return JSON.readTree(r.body());
+            } catch (IOException e) {
+                throw new ShopifyApiException(ShopifyApiException.Kind.TRANSIENT, 200, "malformed token endpoint answer");
+            }
+        }
+        String error = r.body() == null ? "" : r.body().replaceAll("\\s+", " ");
+        if (r.statusCode() >= 500) {
+            throw new ShopifyApiException(ShopifyApiException.Kind.TRANSIENT, r.statusCode(), "token endpoint answered " + r.statusCode());
+        }
+        // invalid_grant / invalid_client: the refresh token or the app's credentials are no longer accepted
+        throw new ShopifyApiException(ShopifyApiException.Kind.AUTH_FAILED, r.statusCode(), "token refresh of " + c.shop()
+                + " refused (HTTP " + r.statusCode() + "): " + (error.length() > 200 ? error.substring(0, 200) : error));
+    }
+
+    public long refreshes() {
+        return refreshes.get();
+    }
+}

@@ -1,0 +1,1 @@
+DELETE FROM shopify.webhook_inbox WHERE shop_domain = ?

@@ -35,8 +35,7 @@ class BulkOperationIntegrationTest {
 
     @BeforeAll
     static void client() {
-        var shop = emu.shops().get(0);
-        client = new GraphqlClient(emu.baseUrl(), shop.domain(), shop.accessToken());
+        client = GraphqlClient.forFirstShop(emu);
     }
 
     @AfterEach

@@ -32,8 +32,7 @@ class FixtureShapeTest {
 
     @BeforeAll
     static void client() {
-        var shop = emu.shops().get(0);
-        client = new GraphqlClient(emu.baseUrl(), shop.domain(), shop.accessToken());
+        client = GraphqlClient.forFirstShop(emu);
     }
 
     // ------------------------------------------------------------------ value kinds

@@ -40,6 +40,12 @@ final class GraphqlClient {
     final String shop;
     final String token;
 
+    /** A client for the first shop of an emulator started by the extension (the setup of most emulator tests). */
+    static GraphqlClient forFirstShop(EmulatorExtension emu) {
+        var shop = emu.shops().get(0);
+        return new GraphqlClient(emu.baseUrl(), shop.domain(), shop.accessToken());
+    }
+
     GraphqlClient(String baseUrl, String shop, String token) {
         this.baseUrl = baseUrl;
         this.shop = shop;

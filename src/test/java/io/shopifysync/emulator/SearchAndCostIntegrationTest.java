@@ -40,8 +40,7 @@ class SearchAndCostIntegrationTest {
 
     @BeforeAll
     static void client() {
-        var shop = emu.shops().get(0);
-        client = new GraphqlClient(emu.baseUrl(), shop.domain(), shop.accessToken());
+        client = GraphqlClient.forFirstShop(emu);
     }
 
     record Obj(String id, long legacy, Instant createdAt, Instant updatedAt) {}

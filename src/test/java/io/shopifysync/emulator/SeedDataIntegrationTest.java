@@ -29,8 +29,7 @@ class SeedDataIntegrationTest {
 
     @BeforeAll
     static void client() {
-        var shop = emu.shops().get(0);
-        client = new GraphqlClient(emu.baseUrl(), shop.domain(), shop.accessToken());
+        client = GraphqlClient.forFirstShop(emu);
     }
 
 

@@ -118,9 +118,7 @@ public final class WebhookIntake {
         Object[] params = {event, m.getHeader("X-Shopify-Webhook-Id", String.class), m.getHeader("X-Shopify-Topic", String.class),
                 shop, objectId, objectUpdatedAt, triggeredAt(m.getHeader("X-Shopify-Triggered-At", String.class)),
                 m.getHeader("X-Shopify-API-Version", String.class), JSON.valueToTree(headers).toString(), text, now, shop, event};
-        // the H2 statement also takes (shop, event) for its NOT EXISTS; PostgreSQL's ON CONFLICT needs only 11
-        int count = jdbc.sql().get("insert-webhook").chars().filter(ch -> ch == '?').toArray().length;
-        if (transactional.update(jdbc.sql().get("insert-webhook"), java.util.Arrays.copyOf(params, count)) == 0) {
+        if (transactional.update(jdbc.sql().get("insert-webhook"), params) == 0) {
             LOG.debug("delivery {} was stored already", exchange.getProperty(EVENT_KEY));
         }
     }

@@ -17,7 +17,7 @@ import org.junit.jupiter.api.io.TempDir;
 /** Polling makes the database converge on the store while it changes under 10% faults, with no webhooks at all. */
 class PollIntegrationTest {
 
-    private static final int POLL_MS = 2000;
+    private static final int POLL_MS = 4000;
 
     @TempDir
     Path dataDir;

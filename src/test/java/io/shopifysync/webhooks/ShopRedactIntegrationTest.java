@@ -43,9 +43,12 @@ class ShopRedactIntegrationTest {
                     sync.count("SELECT COUNT(*) FROM shopify.shops WHERE status = 'UNINSTALLED' AND shop_domain = '" + gone.domain() + "'") == 1);
             assertThat(sync.count("SELECT COUNT(*) FROM shopify.orders WHERE shop_domain = '" + gone.domain() + "'"))
                     .as("uninstall keeps the data until shop/redact").isPositive();
-            int requests = control.call("GET", "/_emulator/shops/" + gone.domain(), null).path("requests").asInt();
-            await().during(Duration.ofMillis(2000)).atMost(Duration.ofSeconds(5)).until(() ->
-                    control.call("GET", "/_emulator/shops/" + gone.domain(), null).path("requests").asInt() == requests);
+            // polling stopped: once calls in flight have ended, no request reaches the shop for 2 s (four poll intervals)
+            java.util.concurrent.atomic.AtomicInteger last = new java.util.concurrent.atomic.AtomicInteger(-1);
+            await().during(Duration.ofMillis(2000)).atMost(Duration.ofSeconds(10)).until(() -> {
+                int now = control.call("GET", "/_emulator/shops/" + gone.domain(), null).path("requests").asInt();
+                return now == last.getAndSet(now);
+            });
 
             control.call("POST", "/_emulator/shops/" + gone.domain() + "/compliance/shop-redact", null);
             await().atMost(Duration.ofSeconds(20)).until(() -> sync.count("SELECT COUNT(*) FROM shopify.redactions") == 1);

@@ -108,12 +108,14 @@ class TokenLifecycleIntegrationTest {
             control.call("POST", "/_emulator/shops/" + shop.domain() + "/uninstall", "{\"redactDelayMs\":100000000}");
             await().atMost(Duration.ofSeconds(20)).until(() -> sync.count(
                     "SELECT COUNT(*) FROM shopify.shops WHERE status = 'AUTH_FAILED'") == 1);
-            int requests = control.call("GET", "/_emulator/shops/" + shop.domain(), null).path("requests").asInt();
-            int grantsNow = grants(control, shop);
-            // paused: for five poll intervals nothing more is sent and no refresh is tried again
-            await().during(Duration.ofMillis(2500)).atMost(Duration.ofSeconds(5)).until(() ->
-                    control.call("GET", "/_emulator/shops/" + shop.domain(), null).path("requests").asInt() == requests
-                            && grants(control, shop) == grantsNow);
+            // paused: once calls already in flight have ended, nothing is sent and no refresh is tried for 2.5 s
+            // (five poll intervals)
+            java.util.concurrent.atomic.AtomicReference<String> last = new java.util.concurrent.atomic.AtomicReference<>("");
+            await().during(Duration.ofMillis(2500)).atMost(Duration.ofSeconds(10)).until(() -> {
+                String now = control.call("GET", "/_emulator/shops/" + shop.domain(), null).path("requests").asInt()
+                        + "/" + grants(control, shop);
+                return now.equals(last.getAndSet(now));
+            });
             assertThat(sync.count("SELECT COUNT(*) FROM shopify.dead_letters WHERE reason LIKE '%refused%'")).isPositive();
             // the other shop is untouched and keeps syncing
             control.call("POST", "/_emulator/shops/" + other.domain() + "/customers/create", "{\"count\":2}");

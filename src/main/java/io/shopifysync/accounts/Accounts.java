@@ -208,7 +208,8 @@ public final class Accounts {
         return t;
     }
 
-    static String validApiUrl(String raw, ShopDomain shop) {
+    /** The store's Admin API base URL: {@code https://<shop>} by default, no trailing slash, http(s) only. */
+    public static String validApiUrl(String raw, ShopDomain shop) {
         if (raw == null || raw.isBlank()) {
             return "https://" + shop.value();
         }

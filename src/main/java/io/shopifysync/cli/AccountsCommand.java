@@ -77,7 +77,7 @@ final class AccountsCommand implements Runnable {
             try (Environment env = Environment.load()) {
                 if (clientCredentials) {
                     ShopDomain domain = ShopDomain.parse(shop);
-                    String url = apiUrl == null || apiUrl.isBlank() ? "https://" + domain.value() : apiUrl.trim().replaceAll("/+$", "");
+                    String url = Accounts.validApiUrl(apiUrl, domain);
                     ShopCredentials granted = new TokenRefresher(env.accounts(), env.config().get("shopify.client.id").orElse(null),
                             env.config().get("shopify.client.secret").orElse(null), Duration.ofMinutes(5), Clock.systemUTC())
                             .requestToken(new ShopCredentials(domain, url, "", "INSTALLED",

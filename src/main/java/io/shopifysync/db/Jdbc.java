@@ -61,7 +61,6 @@ public final class Jdbc {
 
     /** Like {@link #query} for SQL already taken from {@link #sql()} and filled in (a table name). */
     public <T> List<T> queryRaw(String statementText, RowReader<T> reader, Object... params) {
-        String statement = statementText;
         try (Connection c = dataSource.getConnection();
              PreparedStatement ps = c.prepareStatement(statementText)) {
             bind(ps, params);
@@ -73,7 +72,7 @@ public final class Jdbc {
                 return out;
             }
         } catch (SQLException e) {
-            throw new IllegalStateException(statement + ": " + e.getMessage(), e);
+            throw new IllegalStateException(statementText + ": " + e.getMessage(), e);
         }
     }
 

@@ -8,8 +8,7 @@ import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 
 /**
- * The SQL statements in {@code src/main/resources/sql/NAME.sql}, one statement per file. A file may
- * write {@code :json} where a JSON text parameter goes; it becomes the dialect's JSON parameter syntax.
+ * The SQL statements in {@code src/main/resources/sql/NAME.sql}, one statement per file.
  * A dialect-specific file {@code sql/NAME.postgresql.sql} or {@code sql/NAME.h2.sql} wins when present.
  */
 public final class SqlStatements {
@@ -33,7 +32,7 @@ public final class SqlStatements {
         if (text == null) {
             throw new IllegalArgumentException("no SQL statement named " + name);
         }
-        return text.replace(":json", dialect.jsonParameter()).strip().replaceAll(";$", "");
+        return text.strip().replaceAll(";$", "");
     }
 
     private static String read(String resource) {

@@ -240,6 +240,17 @@ final class RestShapes {
         r.put("id", id);
         r.put("created_at", null);
         r.put("updated_at", null);
+        customerFields(r, c);
+        r.put("currency", gen.currency);
+        r.put("tax_exemptions", new ArrayList<>());
+        r.put("admin_graphql_api_id", c.get("id"));
+        Map<String, Object> a = (Map<String, Object>) c.get("defaultAddress");
+        r.put("default_address", a == null ? null : customerAddress(a, id));
+        return r;
+    }
+
+    /** The fields a customer has in every REST body it appears in (customers/*, and inside orders). */
+    private static void customerFields(Map<String, Object> r, Map<String, Object> c) {
         r.put("first_name", c.get("firstName"));
         r.put("last_name", c.get("lastName"));
         r.put("state", ((String) c.get("state")).toLowerCase(Locale.ROOT));
@@ -249,12 +260,6 @@ final class RestShapes {
         r.put("tax_exempt", c.get("taxExempt"));
         r.put("email", c.get("email"));
         r.put("phone", c.get("phone"));
-        r.put("currency", gen.currency);
-        r.put("tax_exemptions", new ArrayList<>());
-        r.put("admin_graphql_api_id", c.get("id"));
-        Map<String, Object> a = (Map<String, Object>) c.get("defaultAddress");
-        r.put("default_address", a == null ? null : customerAddress(a, id));
-        return r;
     }
 
     private static Map<String, Object> customerAddress(Map<String, Object> a, long customerId) {
@@ -409,15 +414,7 @@ final class RestShapes {
         r.put("id", id);
         r.put("created_at", time(c.get("createdAt"), z));
         r.put("updated_at", time(c.get("updatedAt"), z));
-        r.put("first_name", c.get("firstName"));
-        r.put("last_name", c.get("lastName"));
-        r.put("state", ((String) c.get("state")).toLowerCase(Locale.ROOT));
-        r.put("note", c.get("note"));
-        r.put("verified_email", c.get("verifiedEmail"));
-        r.put("multipass_identifier", null);
-        r.put("tax_exempt", c.get("taxExempt"));
-        r.put("email", c.get("email"));
-        r.put("phone", c.get("phone"));
+        customerFields(r, c);
         r.put("currency", shop.gen.currency);
         Map<String, Object> a = (Map<String, Object>) c.get("defaultAddress");
         List<Map<String, Object>> addresses = new ArrayList<>();

@@ -825,21 +825,7 @@ final class GraphQlEngine {
         String before = env.getArgument("before");
         boolean reverse = Boolean.TRUE.equals(env.getArgument("reverse"));
         int n = all.size();
-        Pager.Scanner scanner = (ascending, from, v) -> {
-            if (ascending) {
-                for (long p = from == null ? 0 : Math.max(0, from + 1); p < n; p++) {
-                    if (!v.visit((int) p, p, 0, 0, 0)) {
-                        return;
-                    }
-                }
-            } else {
-                for (long p = from == null ? n - 1 : Math.min(n - 1, from - 1); p >= 0; p--) {
-                    if (!v.visit((int) p, p, 0, 0, 0)) {
-                        return;
-                    }
-                }
-            }
-        };
+        Pager.Scanner scanner = positional(n);
         Pager.Filter f = (i, c, u, v) -> {
             EventLog.Event e = all.get(i);
             return q.matches(field -> switch (field) {
@@ -890,21 +876,7 @@ final class GraphQlEngine {
             }
             return (long) n;
         };
-        Pager.Scanner scanner = (ascending, from, v) -> {
-            if (ascending) {
-                for (long p = from == null ? 0 : Math.max(0, from + 1); p < n; p++) {
-                    if (!v.visit((int) p, p, 0, 0, 0)) {
-                        return;
-                    }
-                }
-            } else {
-                for (long p = from == null ? n - 1 : Math.min(n - 1, from - 1); p >= 0; p--) {
-                    if (!v.visit((int) p, p, 0, 0, 0)) {
-                        return;
-                    }
-                }
-            }
-        };
+        Pager.Scanner scanner = positional(n);
         String after = env.getArgument("after");
         String before = env.getArgument("before");
         Pager.Page page = Pager.page(scanner, !Boolean.TRUE.equals(env.getArgument("reverse")), first,
@@ -930,4 +902,23 @@ final class GraphQlEngine {
         return out;
     }
 
+
+    /** Walks positions 0..n-1 of an in-memory list (nested connections), in either direction after a cursor. */
+    private static Pager.Scanner positional(int n) {
+        return (ascending, from, v) -> {
+            if (ascending) {
+                for (long p = from == null ? 0 : Math.max(0, from + 1); p < n; p++) {
+                    if (!v.visit((int) p, p, 0, 0, 0)) {
+                        return;
+                    }
+                }
+            } else {
+                for (long p = from == null ? n - 1 : Math.min(n - 1, from - 1); p >= 0; p--) {
+                    if (!v.visit((int) p, p, 0, 0, 0)) {
+                        return;
+                    }
+                }
+            }
+        };
+    }
 }

@@ -199,6 +199,30 @@ class ManagementAuthIntegrationTest {
         }
     }
 
+    @Test
+    void jolokiaRefusesHeapDumpsAndDiagnosticCommandsEvenWithTheToken() throws Exception {
+        try (SyncHarness sync = harness(Map.of()).start()) {
+            String jolokia = sync.managementBase() + "/observe/jolokia";
+            for (String body : new String[] {
+                    "{\"type\":\"exec\",\"mbean\":\"com.sun.management:type=HotSpotDiagnostic\",\"operation\":\"dumpHeap\","
+                            + "\"arguments\":[\"" + dataDir.resolve("heap.hprof") + "\",true]}",
+                    "{\"type\":\"exec\",\"mbean\":\"com.sun.management:type=DiagnosticCommand\",\"operation\":\"vmSystemProperties\"}",
+                    "{\"type\":\"read\",\"mbean\":\"com.sun.management:type=HotSpotDiagnostic\",\"attribute\":\"DiagnosticOptions\"}"}) {
+                HttpResponse<String> r = http.send(HttpRequest.newBuilder(URI.create(jolokia + "/"))
+                        .header("Authorization", "Bearer " + TOKEN).header("Content-Type", "application/json")
+                        .POST(HttpRequest.BodyPublishers.ofString(body)).build(), HttpResponse.BodyHandlers.ofString());
+                JsonNode answer = JSON.readTree(r.body());
+                assertThat(answer.path("status").asInt()).as(r.body()).isEqualTo(403);
+            }
+            assertThat(dataDir.resolve("heap.hprof")).doesNotExist();
+            // what Hawtio's Camel views use stays allowed
+            JsonNode routes = JSON.readTree(get(jolokia + "/exec/org.apache.camel:context=shopify-sync,type=context,name=%22shopify-sync%22/dumpRoutesAsXml()",
+                    "Bearer " + TOKEN).body());
+            assertThat(routes.path("status").asInt()).as(routes.toString()).isEqualTo(200);
+            assertThat(routes.path("value").asText()).contains("webhook-intake");
+        }
+    }
+
     private static Optional<InetAddress> nonLoopbackAddress() throws Exception {
         for (NetworkInterface nic : Collections.list(NetworkInterface.getNetworkInterfaces())) {
             if (!nic.isUp() || nic.isLoopback()) {

@@ -103,6 +103,15 @@ class ManagementEndpointsIntegrationTest {
             control.call("PUT", "/_emulator/shops/" + d + "/plan", "{\"plan\":\"plus\"}");
             await().atMost(Duration.ofSeconds(90)).until(() -> sync.allIncremental(d));
             // one verified delivery and one with a bad signature, for the acknowledgement histogram
+            long orderId = sync.count("SELECT MIN(id) FROM shopify.orders WHERE shop_domain = '" + d + "'");
+            byte[] delivery = ("{\"id\":" + orderId + ",\"updated_at\":\"2026-11-26T10:00:00Z\"}")
+                    .getBytes(java.nio.charset.StandardCharsets.UTF_8);
+            HttpResponse<String> accepted = http.send(HttpRequest.newBuilder(URI.create(sync.httpBase() + "/webhooks/shopify"))
+                    .header("X-Shopify-Topic", "orders/updated").header("X-Shopify-Shop-Domain", d)
+                    .header("X-Shopify-Event-Id", "mgmt-test-event").header("Content-Type", "application/json")
+                    .header("X-Shopify-Hmac-Sha256", io.shopifysync.webhooks.WebhookSignature.sign("whsec_mgmt", delivery))
+                    .POST(HttpRequest.BodyPublishers.ofByteArray(delivery)).build(), HttpResponse.BodyHandlers.ofString());
+            assertThat(accepted.statusCode()).isEqualTo(200);
             http.send(HttpRequest.newBuilder(URI.create(sync.httpBase() + "/webhooks/shopify"))
                     .header("X-Shopify-Topic", "orders/create").header("X-Shopify-Shop-Domain", d)
                     .header("X-Shopify-Hmac-Sha256", "bad").POST(HttpRequest.BodyPublishers.ofString("{}")).build(),
@@ -129,6 +138,7 @@ class ManagementEndpointsIntegrationTest {
                 assertThat(value(m, "shopify_sync_webhook_ack_seconds_count", Map.of("shop", "unverified", "status", "401")))
                         .isEqualTo(1);
                 assertThat(sample(m, "shopify_sync_webhook_ack_seconds_bucket", Map.of("status", "401", "le", "+Inf"))).isPresent();
+                assertThat(value(m, "shopify_sync_webhook_ack_seconds_count", Map.of("shop", d, "status", "200"))).isEqualTo(1);
                 // Camel's own route metrics come through the same registry
                 assertThat(m).contains("camel_exchanges_total");
                 assertThat(m).doesNotContain(shop.accessToken());

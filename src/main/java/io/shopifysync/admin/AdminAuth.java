@@ -22,9 +22,20 @@ public final class AdminAuth {
             throw new AdminException(401, "missing bearer token: send Authorization: Bearer <ADMIN_TOKEN>");
         }
         // comparing digests keeps the comparison constant-time whatever the presented length
-        if (!MessageDigest.isEqual(expectedDigest, sha256(authorization.substring(7).trim()))) {
+        if (!accepts(authorization.substring(7))) {
             throw new AdminException(401, "wrong admin token");
         }
+    }
+
+    /** Whether an admin token is configured at all: without one everything is refused. */
+    public boolean enabled() {
+        return expectedDigest != null;
+    }
+
+    /** Constant-time check of a presented token (the management server's bearer and Basic password). */
+    public boolean accepts(String presented) {
+        return expectedDigest != null && presented != null
+                && MessageDigest.isEqual(expectedDigest, sha256(presented.trim()));
     }
 
     private static byte[] sha256(String s) {

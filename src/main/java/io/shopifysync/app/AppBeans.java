@@ -11,6 +11,8 @@ import io.shopifysync.config.AppConfig;
 import io.shopifysync.db.Database;
 import io.shopifysync.db.Jdbc;
 import io.shopifysync.lifecycle.ShopData;
+import io.shopifysync.observe.Observability;
+import io.shopifysync.observe.SyncMetrics;
 import io.shopifysync.shopify.ShopifyGraphql;
 import io.shopifysync.shopify.ShopifyHttp;
 import io.shopifysync.shopify.Throttles;
@@ -77,13 +79,15 @@ public final class AppBeans implements CamelConfiguration {
                 config.get("shopify.api.version").orElse("2026-10"), tokens);
         SyncStateStore state = new SyncStateStore(jdbc, clock);
         DeadLetters deadLetters = new DeadLetters(jdbc, clock);
-        ResourceWriter writer = new ResourceWriter(jdbc, new Upserts(catalog, db.dialect()), state);
+        SyncMetrics metrics = Observability.install(context, config, db, throttles, clock);
+        ResourceWriter writer = new ResourceWriter(jdbc, new Upserts(catalog, db.dialect(), metrics), state);
         BulkImporter importer = new BulkImporter(catalog, accounts, state, graphql,
                 new BulkIngest(writer, deadLetters, config.getInt("import.batch.size", 1000)), writer, new Pager(graphql),
                 throttles, new ShopHealth(jdbc, deadLetters, clock),
                 Duration.ofSeconds(config.getInt("sync.overlap.seconds", 120)),
                 Boolean.parseBoolean(config.get("import.paged-only").orElse("false")),
                 config.get("import.only-shop").orElse(null));
+        importer.setEvents(metrics);
 
         Pager pager = new Pager(graphql);
         Poller poller = new Poller(catalog, accounts, state, graphql, pager, writer, throttles,

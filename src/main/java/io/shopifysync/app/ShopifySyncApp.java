@@ -7,6 +7,7 @@ import org.apache.camel.main.Main;
 import org.apache.camel.main.MainListenerSupport;
 import io.shopifysync.catalog.Catalog;
 import io.shopifysync.catalog.CatalogRoutes;
+import io.shopifysync.observe.ManagementSecurity;
 
 /** The long-running application: Camel Main with our beans and the YAML routes read from {@code routes/}. */
 public final class ShopifySyncApp implements AutoCloseable {
@@ -33,6 +34,7 @@ public final class ShopifySyncApp implements AutoCloseable {
                 } catch (Exception e) {
                     throw new IllegalStateException("cannot instantiate the catalog's routes: " + e.getMessage(), e);
                 }
+                ManagementSecurity.install(context, config);
             }
         });
         return main;

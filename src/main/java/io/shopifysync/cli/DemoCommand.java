@@ -71,7 +71,7 @@ final class DemoCommand implements Callable<Integer> {
             out.println("1. emulated store " + shop.domain() + " at " + shop.adminUrl() + " (" + orders + " orders, "
                     + products + " products, " + customers + " customers)");
             // the demo polls every 2 s and reconciles deletions on every poll, so changes show within seconds
-            AppConfig config = AppConfig.load().with(Map.of("http.port", "0", "import.only-shop", shop.domain(),
+            AppConfig config = AppConfig.load().with(Map.of("http.port", "0", "management.enabled", "false", "import.only-shop", shop.domain(),
                     "poll.interval.ms", "2000", "reconcile.interval.ms", "0", "sync.overlap.seconds", "10"));
             try (ShopifySyncApp app = ShopifySyncApp.start(config)) {
                 Database db = app.context().getRegistry().lookupByNameAndType("database", Database.class);

@@ -138,6 +138,7 @@ public class BulkImporter {
         }
         String status = op.path("status").asText();
         String errorCode = op.path("errorCode").asText(null);
+        reportFinished(shop, resource, status, op);
         switch (status) {
             case "CREATED", "RUNNING", "CANCELING" -> state.bulkStatus(shop, resource, s.bulkOperationId(), status, null);
             case "COMPLETED" -> {
@@ -274,5 +275,19 @@ public class BulkImporter {
 
     private ShopCredentials credentials(String shop) {
         return accounts.credentials(shop).orElseThrow(() -> new IllegalStateException("shop " + shop + " is not registered"));
+    }
+
+    private volatile SyncEvents events = SyncEvents.NONE;
+
+    /** Where finished bulk operations are reported (metrics). */
+    public void setEvents(SyncEvents events) {
+        this.events = events;
+    }
+
+    private void reportFinished(String shop, String resource, String status, JsonNode op) {
+        if (op.hasNonNull("createdAt") && op.hasNonNull("completedAt")) {
+            events.bulkOperationFinished(shop, resource, status, java.time.Duration.between(
+                    OffsetDateTime.parse(op.get("createdAt").asText()), OffsetDateTime.parse(op.get("completedAt").asText())));
+        }
     }
 }

@@ -29,8 +29,14 @@ public final class Upserts {
     }
 
     private final Map<String, Statement> byTable = new HashMap<>();
+    private final SyncEvents events;
 
     public Upserts(Catalog catalog, Dialect dialect) {
+        this(catalog, dialect, SyncEvents.NONE);
+    }
+
+    public Upserts(Catalog catalog, Dialect dialect, SyncEvents events) {
+        this.events = events;
         SqlStatements sql = new SqlStatements(dialect);
         for (Resource r : catalog.resources()) {
             if (r.storesRoots()) {
@@ -106,15 +112,18 @@ public final class Upserts {
             if (s == null) {
                 throw new IllegalArgumentException("no catalog table named " + e.getKey());
             }
+            int tableChanged = 0;
             try (PreparedStatement ps = c.prepareStatement(s.sql())) {
                 for (Row row : e.getValue()) {
                     bind(ps, shop, row, s.child(), syncedAt);
                     ps.addBatch();
                 }
                 for (int n : ps.executeBatch()) {
-                    changed += n == PreparedStatement.SUCCESS_NO_INFO ? 1 : n;
+                    tableChanged += n == PreparedStatement.SUCCESS_NO_INFO ? 1 : n;
                 }
             }
+            events.rowsUpserted(shop, e.getKey(), tableChanged);
+            changed += tableChanged;
         }
         return changed;
     }

@@ -35,6 +35,7 @@ class AdminApiTest {
         port = FreePort.find();
         Map<String, String> extra = new HashMap<>();
         extra.put("http.port", Integer.toString(port));
+        extra.put("management.port", Integer.toString(FreePort.find()));
         extra.put("admin.token", adminToken);
         return ShopifySyncApp.start(tdb.config(dataDir, extra));
     }

@@ -22,6 +22,7 @@ public final class AppProcess implements AutoCloseable {
                 "-Xmx512m", "-cp", System.getProperty("java.class.path"), "io.shopifysync.cli.ShopifySync", "run"));
         ProcessBuilder pb = new ProcessBuilder(cmd).directory(ProjectHome.path().toFile());
         pb.environment().keySet().removeIf(k -> k.startsWith("DB_") || k.startsWith("SHOPIFY_") || k.equals("ADMIN_TOKEN"));
+        pb.environment().put("MANAGEMENT_PORT", Integer.toString(FreePort.find()));
         pb.environment().putAll(env);
         File out = log.toFile();
         return new AppProcess(pb.redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.appendTo(out)).start());

@@ -41,6 +41,7 @@ public final class SyncHarness implements AutoCloseable {
         this.tdb = tdb;
         Map<String, String> all = new HashMap<>();
         all.put("http.port", Integer.toString(FreePort.find()));
+        all.put("management.port", Integer.toString(FreePort.find()));
         all.put("import.interval.ms", "200");
         all.put("admin.token", "test-admin-token");
         all.putAll(settings);
@@ -68,6 +69,15 @@ public final class SyncHarness implements AutoCloseable {
     /** Where the application's HTTP server (webhooks, admin API) listens. */
     public String httpBase() {
         return "http://127.0.0.1:" + config.get("http.port").orElseThrow();
+    }
+
+    /** Where the management server (health, metrics, Jolokia) listens. */
+    public String managementBase() {
+        return "http://127.0.0.1:" + config.get("management.port").orElseThrow();
+    }
+
+    public AppConfig config() {
+        return config;
     }
 
     /** The JDBC URL another process uses to reach the same database. */

@@ -1,0 +1,2 @@
+-- The readiness check's round trip to the database.
+SELECT 1

@@ -38,8 +38,8 @@ const browser = await chromium.launch({
     '--disable-component-update', '--disable-sync'],
 });
 const result = { loginAsked: false, routes: {}, screenshots: [] };
+const page = await browser.newPage({ viewport: { width: 1400, height: 900 } });
 try {
-  const page = await browser.newPage({ viewport: { width: 1400, height: 900 } });
   page.setDefaultTimeout(timeout);
 
   // Hawtio 4 keeps remote connections in localStorage under connect.connections and opens one with ?con=<id>
@@ -92,7 +92,9 @@ try {
 
   console.log(JSON.stringify(result));
 } catch (e) {
-  console.error(`Hawtio check failed: ${e.message}`);
+  const failureShot = path.join(screenshotDir, 'hawtio-failure.png');
+  await page.screenshot({ path: failureShot }).catch(() => {});
+  console.error(`Hawtio check failed at ${page.url()} (screenshot ${failureShot}): ${e.message}`);
   console.log(JSON.stringify(result));
   process.exitCode = 1;
 } finally {

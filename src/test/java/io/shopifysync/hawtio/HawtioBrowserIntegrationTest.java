@@ -50,14 +50,18 @@ class HawtioBrowserIntegrationTest {
 
         int httpPort = FreePort.find();
         int managementPort = FreePort.find();
+        int hawtioPort = FreePort.find();
+        // Hawtio's proxy forwards the page's Origin, and the management port accepts listed origins only
+        String hawtioOrigins = "http://127.0.0.1:" + hawtioPort + ",http://localhost:" + hawtioPort;
         try (ShopifyEmulator emu = ShopifyEmulator.builder().port(0).shops(1).seed(8).orders(60).products(20).customers(40)
                 .plan("plus").clientSecret(SECRET).timeScale(0.01).start();
              SyncHarness sync = new SyncHarness(Dialect.H2, dataDir, Map.of("http.port", Integer.toString(httpPort),
-                     "management.port", Integer.toString(managementPort), "admin.token", ADMIN_TOKEN,
+                     "management.port", Integer.toString(managementPort), "management.cors.origins", hawtioOrigins,
+                     "admin.token", ADMIN_TOKEN,
                      "shopify.client.secret", SECRET, "webhook.public.url", "http://127.0.0.1:" + httpPort,
                      "poll.interval.ms", "2000", "webhook.process.interval.ms", "200")).start();
              HawtioConsole hawtio = HawtioConsole.start(Path.of(System.getProperty("hawtio.war", "target/hawtio/hawtio.war")),
-                     "127.0.0.1", 0, "localhost,127.0.0.1")) {
+                     "127.0.0.1", hawtioPort, "localhost,127.0.0.1")) {
             EmulatedShop shop = emu.shops().get(0);
             sync.register(shop);
             await().atMost(Duration.ofSeconds(60)).until(() -> sync.allIncremental(shop.domain()));

@@ -38,7 +38,8 @@ const browser = await chromium.launch({
     '--disable-component-update', '--disable-sync'],
 });
 const result = { loginAsked: false, routes: {}, screenshots: [] };
-const page = await browser.newPage({ viewport: { width: 1400, height: 900 } });
+// tall enough for the whole route table and route diagram in one screenshot
+const page = await browser.newPage({ viewport: { width: 1440, height: 1280 } });
 try {
   page.setDefaultTimeout(timeout);
 

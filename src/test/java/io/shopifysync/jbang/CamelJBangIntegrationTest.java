@@ -50,10 +50,11 @@ class CamelJBangIntegrationTest {
         Path log = Files.createDirectories(Path.of(System.getProperty("camel.jbang.logs", "target/camel-jbang")))
                 .resolve("camel-run-" + dialect + ".log");
         int httpPort = FreePort.find();
+        int managementPort = FreePort.find();
         try (ShopifyEmulator emu = ShopifyEmulator.builder().port(0).shops(1).seed(12).orders(25).products(8).customers(15)
                 .plan("plus").timeScale(0.01).start();
              TestDatabase tdb = TestDatabase.create(dialect, dataDir);
-             CamelRun camel = CamelRun.start(home, log, tdb, dataDir, httpPort)) {
+             CamelRun camel = CamelRun.start(home, log, tdb, dataDir, httpPort, managementPort)) {
             String base = "http://127.0.0.1:" + httpPort;
             await().atMost(Duration.ofMinutes(3)).pollInterval(Duration.ofMillis(500))
                     .failFast("camel run exited (its log is " + log + ")", () -> !camel.process.isAlive())
@@ -69,6 +70,11 @@ class CamelJBangIntegrationTest {
                 await().atMost(Duration.ofSeconds(90)).pollInterval(Duration.ofMillis(500)).until(() ->
                         JSON.readTree(digest.computeJson(ShopDomain.parse(shop.domain()))).equals(JSON.readTree(emu.digest(shop.domain()))));
             }
+            // the management port keeps its guard under camel run: Jolokia answers only with the admin token
+            String jolokia = "http://127.0.0.1:" + managementPort + "/observe/jolokia/version";
+            assertThat(http.send(HttpRequest.newBuilder(URI.create(jolokia)).build(), HttpResponse.BodyHandlers.ofString())
+                    .statusCode()).isEqualTo(401);
+            assertThat(send("GET", jolokia, null).statusCode()).isEqualTo(200);
             String output = Files.readString(log);
             assertThat(output).contains("Apache Camel (JBang) 4.18.0 is starting");
             for (String route : List.of("webhook-intake", "webhook-process", "admin-shops-add", "import-orders", "poll-orders",
@@ -88,7 +94,8 @@ class CamelJBangIntegrationTest {
     /** tools/camel-jbang/camel run, exactly as the README has it, in a process of its own. */
     private record CamelRun(Process process) implements AutoCloseable {
 
-        static CamelRun start(Path home, Path log, TestDatabase tdb, Path dataDir, int httpPort) throws IOException {
+        static CamelRun start(Path home, Path log, TestDatabase tdb, Path dataDir, int httpPort, int managementPort)
+                throws IOException {
             List<String> cmd = new ArrayList<>(List.of(home.resolve("tools/camel-jbang/camel").toString(), "run"));
             try (Stream<Path> routes = Files.list(home.resolve("routes"))) {
                 routes.filter(p -> p.toString().endsWith(".yaml")).sorted().forEach(p -> cmd.add(home.relativize(p).toString()));
@@ -102,7 +109,8 @@ class CamelJBangIntegrationTest {
             env.keySet().removeIf(k -> k.startsWith("DB_") || k.startsWith("SHOPIFY_") || k.equals("ADMIN_TOKEN"));
             Map<String, String> db = tdb.settings();
             env.putAll(Map.of("DB_URL", db.get("db.url"), "DB_USER", db.get("db.user"), "DB_PASSWORD", db.get("db.password"),
-                    "HTTP_PORT", Integer.toString(httpPort), "ADMIN_TOKEN", ADMIN_TOKEN,
+                    "HTTP_PORT", Integer.toString(httpPort), "MANAGEMENT_PORT", Integer.toString(managementPort),
+                    "ADMIN_TOKEN", ADMIN_TOKEN,
                     "SHOPIFY_SYNC_DATA_DIR", dataDir.toString(), "IMPORT_INTERVAL_MS", "200",
                     // the application's classes as this build has them (the jar is packaged after the tests)
                     "APP_CLASSPATH", System.getProperty("java.class.path")));

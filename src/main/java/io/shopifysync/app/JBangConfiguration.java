@@ -6,6 +6,7 @@ import io.shopifysync.config.AppConfig;
 import io.shopifysync.observe.ManagementSecurity;
 import org.apache.camel.CamelConfiguration;
 import org.apache.camel.CamelContext;
+import org.apache.camel.builder.RouteBuilder;
 
 /**
  * Our beans, the catalog's routes and the management port's guard for {@code camel run} (Camel JBang), which
@@ -19,9 +20,18 @@ public final class JBangConfiguration implements CamelConfiguration {
     public void configure(CamelContext context) throws Exception {
         AppConfig config = AppConfig.load();
         new AppBeans(config).configure(context);
-        // Camel Main collects route builders from the registry and adds their templated routes after routes/
-        context.getRegistry().bind("catalogRoutes",
-                CatalogRoutes.asRouteBuilder(context.getRegistry().lookupByNameAndType("catalog", Catalog.class)));
+        // Camel Main collects route builders from the registry and adds their templated routes after every route
+        // and template of routes/: the moment ShopifySyncApp instantiates the catalog's routes in afterConfigure
+        context.getRegistry().bind("catalogRoutes", new RouteBuilder() {
+            @Override
+            public void configure() {
+            }
+
+            @Override
+            public void addTemplatedRoutesToCamelContext(CamelContext camelContext) throws Exception {
+                CatalogRoutes.instantiate(camelContext, camelContext.getRegistry().lookupByNameAndType("catalog", Catalog.class));
+            }
+        });
         // the management server exists by now and does not listen yet: without this guard Jolokia would be open
         ManagementSecurity.install(context, config);
     }

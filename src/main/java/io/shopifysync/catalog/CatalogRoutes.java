@@ -1,7 +1,6 @@
 package io.shopifysync.catalog;
 
 import org.apache.camel.CamelContext;
-import org.apache.camel.builder.RouteBuilder;
 import org.apache.camel.builder.TemplatedRouteBuilder;
 
 /**
@@ -28,22 +27,5 @@ public final class CatalogRoutes {
                 }
             }
         }
-    }
-
-    /**
-     * The same instances as templated routes of a route builder, for a Camel Main that we do not build
-     * ourselves (Camel JBang): Camel Main adds templated routes after every route and template it loaded.
-     */
-    public static RouteBuilder asRouteBuilder(Catalog catalog) {
-        return new RouteBuilder() {
-            @Override
-            public void configure() {
-                for (String[] template : TEMPLATES) {
-                    for (Resource r : catalog.resources()) {
-                        templatedRoute(template[0]).routeId(template[1] + "-" + r.name()).parameter("resource", r.name());
-                    }
-                }
-            }
-        };
     }
 }

@@ -54,6 +54,7 @@ public final class AppBeans implements CamelConfiguration {
     @Override
     public void configure(CamelContext context) throws Exception {
         Database db = Database.open(config);
+        context.getCamelContextExtension().addInterceptStrategy(new LogContext());
         Clock clock = Clock.systemUTC();
         Catalog catalog = Catalog.load();
         ExecutorService importPool = context.getExecutorServiceManager()

@@ -82,9 +82,14 @@
       var tr = document.createElement('tr');
       tr.setAttribute('data-shop', e.shop);
       tr.setAttribute('data-resource', e.resource || '');
-      var status = e.shopStatusReason ? e.shopStatus + ' (' + e.shopStatusReason + ')' : e.shopStatus;
-      cell(tr, e.shop);
-      cell(tr, status, e.shopStatus === 'INSTALLED' ? 'shop-status' : 'shop-status status-bad');
+      cell(tr, e.shop, 'shop');
+      var status = cell(tr, e.shopStatus, e.shopStatus === 'INSTALLED' ? 'shop-status' : 'shop-status status-bad');
+      if (e.shopStatusReason) {
+        var reason = document.createElement('div');
+        reason.className = 'reason';
+        reason.textContent = e.shopStatusReason;
+        status.appendChild(reason);
+      }
       cell(tr, e.resource, 'resource');
       cell(tr, e.phase || 'not started', 'phase phase-' + (e.phase || 'none'));
       cell(tr, e.resource ? e.rows : '-', 'num rows');
@@ -92,7 +97,7 @@
         'num written');
       cell(tr, duration(e.lagSeconds), 'num lag');
       cell(tr, instant(e.lastSuccessAt), 'last-success');
-      cell(tr, e.lastError, 'error last-error');
+      cell(tr, e.lastError, e.lastError ? 'error last-error' : 'last-error');
       body.appendChild(tr);
     });
     chart(document.getElementById('chart-rows'), data.history, 'rowsPerSecond', function (v) { return v.toFixed(v < 10 ? 1 : 0) + '/s'; });
@@ -106,14 +111,19 @@
     return n;
   }
 
-  // One line per resource over the last hour; x = time, y = the field, from 0 to the largest value.
+  // One line per resource over (up to) the last hour; x = time, y = the field, from 0 to the largest value.
   function chart(svg, history, field, label) {
     while (svg.firstChild) svg.removeChild(svg.firstChild);
     var W = 600, H = 200, left = 52, right = 110, top = 10, bottom = 24;
-    var now = Date.now(), from = now - 3600 * 1000, max = 0;
+    // x spans the last hour, or less while fewer samples exist (at least one minute)
+    var now = Date.now(), from = now - 60 * 1000, max = 0;
     history.forEach(function (s) {
-      s.points.forEach(function (p) { if (p[field] !== null && p[field] > max) max = p[field]; });
+      s.points.forEach(function (p) {
+        if (p[field] !== null && p[field] > max) max = p[field];
+        from = Math.min(from, Date.parse(p.at));
+      });
     });
+    from = Math.max(from, now - 3600 * 1000);
     if (max === 0) max = 1;
     var x = function (t) { return left + (W - left - right) * (t - from) / (now - from); };
     var y = function (v) { return H - bottom - (H - top - bottom) * v / max; };
@@ -121,7 +131,7 @@
     svg.appendChild(el('line', { 'class': 'axis', x1: left, y1: top, x2: left, y2: H - bottom }));
     svg.appendChild(el('text', { x: left - 4, y: top + 8, 'text-anchor': 'end' }, label(max)));
     svg.appendChild(el('text', { x: left - 4, y: H - bottom, 'text-anchor': 'end' }, label(0)));
-    svg.appendChild(el('text', { x: left, y: H - 6 }, '-60 min'));
+    svg.appendChild(el('text', { x: left, y: H - 6 }, '-' + Math.round((now - from) / 60000) + ' min'));
     svg.appendChild(el('text', { x: W - right, y: H - 6, 'text-anchor': 'end' }, 'now'));
     history.forEach(function (s, i) {
       var color = COLORS[i % COLORS.length];

@@ -39,8 +39,14 @@ done
 curl -sf -X POST "$E/_emulator/shops/sandbox-3.myshopify.com/token/revoke" >/dev/null
 sleep $((MINUTES * 60))
 java -jar $JAR status 2>/dev/null
-chromium --headless --no-sandbox --disable-gpu --disable-quic --no-first-run --disable-background-networking \
-  --disable-component-update --disable-sync --user-data-dir="$WORK/chromium" --hide-scrollbars \
-  --virtual-time-budget=5000 --window-size=1400,820 --screenshot="$PWD/docs/status.png" \
-  "http://127.0.0.1:$HTTP_PORT/status#token=$ADMIN_TOKEN" 2>/dev/null
+shot() {
+  rm -f "$WORK/status.png"
+  chromium --headless --no-sandbox --disable-gpu --disable-quic --no-first-run --disable-background-networking \
+    --disable-component-update --disable-sync --user-data-dir="$WORK/chromium-$1" --hide-scrollbars \
+    --virtual-time-budget=5000 --window-size=1400,820 --screenshot="$WORK/status.png" \
+    "http://127.0.0.1:$HTTP_PORT/status#token=$ADMIN_TOKEN" >>"$WORK/chromium.log" 2>&1
+  [ -s "$WORK/status.png" ]
+}
+shot 1 || shot 2 || { echo "Chromium wrote no screenshot; see $WORK/chromium.log" >&2; exit 1; }
+cp "$WORK/status.png" docs/status.png
 echo "screenshot: docs/status.png; JSON log: $WORK/app.log"

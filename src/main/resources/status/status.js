@@ -114,7 +114,7 @@
   // One line per resource over (up to) the last hour; x = time, y = the field, from 0 to the largest value.
   function chart(svg, history, field, label) {
     while (svg.firstChild) svg.removeChild(svg.firstChild);
-    var W = 600, H = 200, left = 52, right = 110, top = 10, bottom = 24;
+    var W = 600, H = 200, left = 52, right = 135, top = 10, bottom = 24;
     // x spans the last hour, or less while fewer samples exist (at least one minute)
     var now = Date.now(), from = now - 60 * 1000, max = 0;
     history.forEach(function (s) {

@@ -8,6 +8,7 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.time.OffsetDateTime;
+import java.util.List;
 import java.util.Map;
 import org.apache.camel.Exchange;
 import org.apache.camel.Header;
@@ -54,7 +55,7 @@ public final class StatusPage {
         out.setBody(JSON.writeValueAsString(toJson(report.build(), history.read())));
     }
 
-    static ObjectNode toJson(StatusReport.Report r, java.util.List<StatusHistory.Series> series) {
+    static ObjectNode toJson(StatusReport.Report r, List<StatusHistory.Series> series) {
         ObjectNode root = JSON.createObjectNode();
         root.put("generatedAt", text(r.generatedAt()));
         ArrayNode entries = root.putArray("entries");

@@ -8,8 +8,8 @@ import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
 
 /**
- * Every interval, stores each shop × resource's rows and lag under the current time bucket (idempotent per
- * bucket, so instances sharing the database write it once) and drops samples older than the retention.
+ * Every interval, stores each installed shop × resource's rows and lag under the current time bucket (idempotent
+ * per bucket, so instances sharing the database write it once) and drops samples older than the retention.
  */
 public final class StatusSampler {
 
@@ -35,7 +35,8 @@ public final class StatusSampler {
         OffsetDateTime bucket = bucketOf(clock.instant(), interval);
         int stored = 0;
         for (StatusReport.Entry e : report.build().entries()) {
-            if (e.resource() != null) {
+            // a shop that is not synced (uninstalled, auth failed, ...) only ages: the table shows it, the chart would flatten
+            if (e.resource() != null && "INSTALLED".equals(e.shopStatus())) {
                 stored += jdbc.update("insert-status-sample", bucket, e.shop(), e.resource(), e.rowsWritten(), e.rows(),
                         e.lagSeconds(), bucket, e.shop(), e.resource());
             }

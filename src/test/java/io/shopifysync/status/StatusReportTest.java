@@ -109,6 +109,10 @@ class StatusReportTest {
             assertThat(h.count("SELECT COUNT(*) FROM shopify.status_samples")).as("the first bucket is pruned").isEqualTo(4);
             assertThat(new StatusHistory(jdbc, clock, Duration.ofHours(1)).read())
                     .allSatisfy(s -> assertThat(s.points()).as("only the last hour").hasSize(1));
+
+            h.execute("UPDATE shopify.shops SET status = 'AUTH_FAILED' WHERE shop_domain = 'a-shop.myshopify.com'");
+            now.set(NOW.plus(Duration.ofMinutes(122)));
+            assertThat(first.sample()).as("a shop that is not synced is not sampled").isZero();
         }
     }
 

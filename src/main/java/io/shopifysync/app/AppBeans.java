@@ -17,6 +17,10 @@ import io.shopifysync.shopify.ShopifyGraphql;
 import io.shopifysync.shopify.ShopifyHttp;
 import io.shopifysync.shopify.Throttles;
 import io.shopifysync.shopify.TokenRefresher;
+import io.shopifysync.status.StatusHistory;
+import io.shopifysync.status.StatusPage;
+import io.shopifysync.status.StatusReport;
+import io.shopifysync.status.StatusSampler;
 import io.shopifysync.sync.BulkImporter;
 import io.shopifysync.sync.BulkIngest;
 import io.shopifysync.sync.DeadLetters;
@@ -52,6 +56,7 @@ public final class AppBeans implements CamelConfiguration {
     @Override
     public void configure(CamelContext context) throws Exception {
         Database db = Database.open(config);
+        context.getCamelContextExtension().addInterceptStrategy(new LogContext());
         Clock clock = Clock.systemUTC();
         Catalog catalog = Catalog.load();
         ExecutorService importPool = context.getExecutorServiceManager()
@@ -124,6 +129,11 @@ public final class AppBeans implements CamelConfiguration {
         registry.bind("webhookPool", webhookPool);
         registry.bind("subscriptionHealer", new SubscriptionHealer(accounts, graphql, catalog,
                 config.get("webhook.public.url").orElse(null), clock));
+        StatusReport statusReport = new StatusReport(db, catalog, clock);
+        registry.bind("statusPage", new StatusPage(statusReport, new StatusHistory(jdbc, clock, Duration.ofHours(1))));
+        registry.bind("statusSampler", new StatusSampler(statusReport, jdbc, clock,
+                Duration.ofMillis(config.getInt("status.sample.interval.ms", 60_000)),
+                Duration.ofMinutes(config.getInt("status.sample.retention.minutes", 120))));
         registry.bind("tombstones", new Tombstones(jdbc, catalog, clock,
                 Duration.ofDays(config.getInt("purge.after.days", 30))));
     }

@@ -2,6 +2,7 @@ package io.shopifysync.cli;
 
 import io.shopifysync.accounts.InvalidInputException;
 import io.shopifysync.accounts.TokenCipher;
+import io.shopifysync.config.AppConfig;
 import io.shopifysync.config.ConfigException;
 import io.shopifysync.db.DatabaseUnavailableException;
 import picocli.CommandLine;
@@ -24,6 +25,12 @@ public final class ShopifySync implements Runnable {
     CommandLine.Model.CommandSpec spec;
 
     public static void main(String[] args) {
+        try {
+            LogFormat.select(AppConfig.load()); // before anything creates a logger
+        } catch (ConfigException e) {
+            System.err.println("error: " + e.getMessage());
+            System.exit(EXIT_USAGE);
+        }
         System.exit(commandLine().execute(args));
     }
 

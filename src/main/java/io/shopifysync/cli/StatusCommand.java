@@ -1,9 +1,11 @@
 package io.shopifysync.cli;
 
 import io.shopifysync.db.Database;
-import io.shopifysync.sync.SyncStatus;
+import io.shopifysync.catalog.Catalog;
+import io.shopifysync.status.StatusReport;
 import java.io.PrintWriter;
 import java.time.Clock;
+import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.Callable;
 import picocli.CommandLine;
@@ -27,27 +29,27 @@ final class StatusCommand implements Callable<Integer> {
         return 0;
     }
 
-    /** The status table of every shop and resource. */
+    /** The status table of every shop and resource: the same report as the status page's. */
     void print(Database db, PrintWriter out) {
-        List<SyncStatus.ShopStatus> shops = new SyncStatus(db, Clock.systemUTC()).read();
-        if (shops.isEmpty()) {
+        List<StatusReport.Entry> entries = new StatusReport(db, Catalog.load(), Clock.systemUTC()).build().entries();
+        if (entries.isEmpty()) {
             out.println("no stores registered; add one with: shopify-sync accounts add --shop NAME.myshopify.com --token TOKEN");
             out.flush();
             return;
         }
-        Table table = new Table("SHOP", "STATUS", "RESOURCE", "PHASE", "ROWS", "LAG", "LAST SUCCESS", "LAST ERROR");
-        for (SyncStatus.ShopStatus shop : shops) {
-            String status = shop.statusReason() == null ? shop.status() : shop.status() + " (" + shop.statusReason() + ")";
-            if (shop.resources().isEmpty()) {
-                table.row(shop.shopDomain(), status, "-", "not started", "-", "-", "-", "-");
+        Table table = new Table("SHOP", "STATUS", "RESOURCE", "PHASE", "ROWS", "WRITTEN", "LAG", "LAST SUCCESS", "LAST ERROR");
+        for (StatusReport.Entry e : entries) {
+            String status = e.shopStatusReason() == null ? e.shopStatus() : e.shopStatus() + " (" + e.shopStatusReason() + ")";
+            if (e.resource() == null) {
+                table.row(e.shop(), status, "-", "not started", "-", "-", "-", "-", "-");
+                continue;
             }
-            for (SyncStatus.ResourceStatus r : shop.resources()) {
-                // while importing: done/total from the Count query; afterwards: objects written so far
-                String rows = r.rowsTotal() == null || !"BACKFILL".equals(r.phase())
-                        ? Long.toString(r.rowsDone()) : r.rowsDone() + "/" + r.rowsTotal();
-                table.row(shop.shopDomain(), status, r.resource(), r.phase(), rows, Table.duration(r.lag()),
-                        Table.instant(r.lastSuccessAt()), r.lastError());
-            }
+            // while importing: written/total from the Count query; afterwards: objects written so far
+            String written = e.rowsTotal() == null || !"BACKFILL".equals(e.phase())
+                    ? Long.toString(e.rowsWritten()) : e.rowsWritten() + "/" + e.rowsTotal();
+            table.row(e.shop(), status, e.resource(), e.phase(), e.rows(), written,
+                    Table.duration(e.lagSeconds() == null ? null : Duration.ofSeconds(e.lagSeconds())),
+                    Table.instant(e.lastSuccessAt()), e.lastError());
         }
         table.print(out);
     }

@@ -32,6 +32,7 @@ import java.util.Set;
 import org.apache.camel.Body;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.slf4j.MDC;
 
 /**
  * Applies stored deliveries, shop by shop. A resource topic is a signal: the object is read again from
@@ -160,7 +161,7 @@ public final class WebhookProcessor {
 
     /** Fetches what is newer than the stored rows and writes it; objects Shopify no longer has are tombstoned. */
     private void applyUpserts(String shop, Resource r, List<Delivery> deliveries) {
-        try {
+        try (MDC.MDCCloseable ignored = MDC.putCloseable("resource", r.name())) {
             Set<Long> toFetch = new HashSet<>();
             for (Delivery d : deliveries) {
                 if (!isStale(shop, r, d)) {
@@ -193,6 +194,7 @@ public final class WebhookProcessor {
                 }
             }
             deliveries.forEach(this::done);
+            LOG.info("{} {}: {} webhook deliveries applied, {} objects re-read", shop, r.name(), deliveries.size(), toFetch.size());
         } catch (RuntimeException e) {
             deliveries.forEach(d -> failed(shop, d, e));
         }

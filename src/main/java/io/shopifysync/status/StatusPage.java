@@ -1,0 +1,116 @@
+package io.shopifysync.status;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.shopifysync.admin.AdminException;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.time.OffsetDateTime;
+import java.util.List;
+import java.util.Map;
+import org.apache.camel.Exchange;
+import org.apache.camel.Header;
+import org.apache.camel.Message;
+
+/**
+ * The status page: static files from the classpath ({@code status/}), served without authentication because
+ * they hold no data, and {@code /status/data}, the report as JSON (the route checks the admin token first).
+ */
+public final class StatusPage {
+
+    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final Map<String, String> ASSETS = Map.of(
+            "index.html", "text/html; charset=utf-8",
+            "status.js", "text/javascript; charset=utf-8",
+            "status.css", "text/css; charset=utf-8");
+    // the page loads only its own files and talks only to its own origin; no referrer ever leaves it
+    private static final String CSP = "default-src 'none'; script-src 'self'; style-src 'self'; connect-src 'self'; "
+            + "img-src 'self'; base-uri 'none'; form-action 'none'; frame-ancestors 'none'";
+
+    private final StatusReport report;
+    private final StatusHistory history;
+
+    public StatusPage(StatusReport report, StatusHistory history) {
+        this.report = report;
+        this.history = history;
+    }
+
+    public void page(Exchange exchange) {
+        serve(exchange.getMessage(), "index.html");
+    }
+
+    public void asset(@Header("file") String file, Exchange exchange) {
+        if (file == null || !ASSETS.containsKey(file) || file.equals("index.html")) {
+            throw new AdminException(404, "no such file: " + file);
+        }
+        serve(exchange.getMessage(), file);
+    }
+
+    public void data(Exchange exchange) throws IOException {
+        Message out = exchange.getMessage();
+        out.removeHeaders("*");
+        headers(out, "application/json");
+        out.setBody(JSON.writeValueAsString(toJson(report.build(), history.read())));
+    }
+
+    static ObjectNode toJson(StatusReport.Report r, List<StatusHistory.Series> series) {
+        ObjectNode root = JSON.createObjectNode();
+        root.put("generatedAt", text(r.generatedAt()));
+        ArrayNode entries = root.putArray("entries");
+        for (StatusReport.Entry e : r.entries()) {
+            ObjectNode n = entries.addObject();
+            n.put("shop", e.shop());
+            n.put("shopStatus", e.shopStatus());
+            n.put("shopStatusReason", e.shopStatusReason());
+            n.put("resource", e.resource());
+            n.put("phase", e.phase());
+            n.put("rows", e.rows());
+            n.put("rowsWritten", e.rowsWritten());
+            n.put("rowsTotal", e.rowsTotal());
+            n.put("lagSeconds", e.lagSeconds());
+            n.put("lastSuccessAt", text(e.lastSuccessAt()));
+            n.put("lastError", e.lastError());
+        }
+        ArrayNode hist = root.putArray("history");
+        for (StatusHistory.Series s : series) {
+            ObjectNode n = hist.addObject();
+            n.put("resource", s.resource());
+            ArrayNode points = n.putArray("points");
+            for (StatusHistory.Point p : s.points()) {
+                ObjectNode pn = points.addObject();
+                pn.put("at", p.at().toString());
+                pn.put("rowsPerSecond", p.rowsPerSecond());
+                pn.put("lagSeconds", p.lagSeconds());
+            }
+        }
+        return root;
+    }
+
+    private static String text(OffsetDateTime t) {
+        return t == null ? null : t.toInstant().toString();
+    }
+
+    private static void serve(Message out, String file) {
+        try (InputStream in = StatusPage.class.getClassLoader().getResourceAsStream("status/" + file)) {
+            if (in == null) {
+                throw new IllegalStateException("status/" + file + " is missing from the classpath");
+            }
+            out.removeHeaders("*");
+            headers(out, ASSETS.get(file));
+            out.setBody(in.readAllBytes());
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    private static void headers(Message out, String contentType) {
+        out.setHeader(Exchange.HTTP_RESPONSE_CODE, 200);
+        out.setHeader(Exchange.CONTENT_TYPE, contentType);
+        out.setHeader("Cache-Control", "no-store");
+        out.setHeader("Referrer-Policy", "no-referrer");
+        out.setHeader("X-Content-Type-Options", "nosniff");
+        out.setHeader("Content-Security-Policy", CSP);
+    }
+}

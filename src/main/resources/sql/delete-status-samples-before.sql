@@ -1,0 +1,1 @@
+DELETE FROM shopify.status_samples WHERE sampled_at < ?

@@ -82,15 +82,19 @@ public class Poller {
         return state.shopsIn(resource, SyncState.INCREMENTAL);
     }
 
-    /** Reads what changed since the high-water mark, page by page, each page committed with the mark. */
+    /**
+     * Reads what changed since the high-water mark, page by page, each page committed with the mark. A window the
+     * budget cannot finish is continued next time from its stored cursor, so a busy store still moves the mark.
+     */
     public void poll(@ExchangeProperty("shop") String shop, @ExchangeProperty("resource") String resource) {
         Resource r = catalog.resource(resource);
         ShopCredentials creds = credentials(shop);
         SyncStateStore.PollState ps = state.pollState(shop, resource).orElseThrow();
-        OffsetDateTime from = ps.highWaterMark() == null ? OffsetDateTime.parse("1970-01-01T00:00:00Z")
-                : ps.highWaterMark().minus(settings.overlap());
+        SyncStateStore.PollWindow open = ps.openWindow();
+        OffsetDateTime from = open != null ? open.from() : ps.highWaterMark() == null
+                ? OffsetDateTime.parse("1970-01-01T00:00:00Z") : ps.highWaterMark().minus(settings.overlap());
         String filter = "updated_at:>='" + searchTime(from) + "'";
-        if (settings.catchUpThreshold() > 0) {
+        if (open == null && settings.catchUpThreshold() > 0) {
             long changed = graphql.execute(creds, r.countQuery(filter), Map.of()).path(r.count()).path("count").asLong();
             if (changed > settings.catchUpThreshold()) {
                 LOG.info("{} {}: {} objects changed since {}; catching up with a bulk operation", shop, resource, changed, from);
@@ -98,21 +102,27 @@ public class Poller {
                 return;
             }
         }
-        String cursor = null;
+        String cursor = open == null ? null : open.cursor();
         long rows = 0;
         long deadline = System.nanoTime() + settings.pollBudget().toNanos();
-        do {
-            Pager.Page page = pager.page(creds, r, Pager.SortKey.UPDATED_AT, filter, cursor, (int) throttles.of(shop).maximum());
-            writer.writePolledPage(shop, r, page);
-            rows += page.roots();
-            if (!page.hasNextPage()) {
-                break;
+        try {
+            do {
+                Pager.Page page = pager.page(creds, r, Pager.SortKey.UPDATED_AT, filter, cursor,
+                        (int) throttles.of(shop).maximum());
+                writer.writePolledPage(shop, r, page);
+                rows += page.roots();
+                cursor = page.hasNextPage() ? page.endCursor() : null;
+            } while (cursor != null && System.nanoTime() < deadline);
+        } catch (RuntimeException e) {
+            if (open != null) {
+                state.forgetPollWindow(shop, resource);
             }
-            cursor = page.endCursor();
-        } while (System.nanoTime() < deadline); // the rest is read next time, from the mark committed so far
-        state.polled(shop, resource);
+            throw e;
+        }
+        state.polled(shop, resource, cursor == null ? null : new SyncStateStore.PollWindow(from, cursor));
         if (rows > 0) {
-            LOG.info("{} {}: polled {} changed objects since {}", shop, resource, rows, from);
+            LOG.info("{} {}: polled {} changed objects since {}{}", shop, resource, rows, from,
+                    cursor == null ? "" : " (the window continues next time)");
         }
     }
 

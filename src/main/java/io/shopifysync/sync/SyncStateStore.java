@@ -76,9 +76,16 @@ public final class SyncStateStore {
         jdbc.update(c, "update-sync-state-poll-progress", maxUpdatedAt, maxUpdatedAt, rows, now, now, now, shop, resource);
     }
 
-    public void polled(String shop, String resource) {
+    /** A poll ended: {@code openWindow} is where an unfinished window continues, or null when it was read to the end. */
+    public void polled(String shop, String resource, PollWindow openWindow) {
         OffsetDateTime now = now();
-        jdbc.update("update-sync-state-polled", now, now, now, shop, resource);
+        jdbc.update("update-sync-state-polled", now, now, openWindow == null ? null : openWindow.from(),
+                openWindow == null ? null : openWindow.cursor(), now, shop, resource);
+    }
+
+    /** A failed poll starts its next window afresh from the mark (the stored cursor may be what failed). */
+    public void forgetPollWindow(String shop, String resource) {
+        jdbc.update("update-sync-state-forget-poll-window", now(), shop, resource);
     }
 
     /** Hands a large catch-up to the import route: BACKFILL with a filtered bulk operation. */
@@ -101,13 +108,18 @@ public final class SyncStateStore {
 
     /** The polling part of a shop and resource's state. */
     public record PollState(OffsetDateTime highWaterMark, OffsetDateTime deletionsCheckedAt, String reconcileOperationId,
-                            OffsetDateTime reconcileStartedAt, OffsetDateTime reconciledAt) {
+                            OffsetDateTime reconcileStartedAt, OffsetDateTime reconciledAt, PollWindow openWindow) {
+    }
+
+    /** A poll window left unfinished: its lower bound and the cursor after the last page committed. */
+    public record PollWindow(OffsetDateTime from, String cursor) {
     }
 
     public Optional<PollState> pollState(String shop, String resource) {
         return jdbc.queryOne("select-poll-state", rs -> new PollState(rs.getObject(1, OffsetDateTime.class),
                 rs.getObject(2, OffsetDateTime.class), rs.getString(3), rs.getObject(4, OffsetDateTime.class),
-                rs.getObject(5, OffsetDateTime.class)), shop, resource);
+                rs.getObject(5, OffsetDateTime.class), rs.getString(8) == null ? null
+                        : new PollWindow(rs.getObject(7, OffsetDateTime.class), rs.getString(8))), shop, resource);
     }
 
     /** Ids of live rows last changed before {@code before}, ascending: the candidates of a reconciliation. */

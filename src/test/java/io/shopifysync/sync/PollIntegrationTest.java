@@ -58,6 +58,28 @@ class PollIntegrationTest {
     }
 
     @BothDatabases
+    void aWindowLargerThanOnePollCanReadContinuesWhereTheLastPollStopped(Dialect dialect) throws Exception {
+        // a budget of one page per poll, and three pages of changes inside the overlap window: re-reading the
+        // window from (mark - overlap) at every poll would return the same first page forever
+        try (ShopifyEmulator emu = ShopifyEmulator.builder().port(0).shops(1).seed(23).orders(5).products(3).customers(5)
+                .plan("plus").timeScale(0.01).start();
+             SyncHarness sync = new SyncHarness(dialect, dataDir, Map.of("poll.interval.ms", "300",
+                     "poll.budget.seconds", "0", "poll.catch-up.threshold", "0", "sync.overlap.seconds", "120",
+                     "reconcile.interval.ms", "0")).start()) {
+            EmulatedShop shop = emu.shops().get(0);
+            EmulatorControl control = new EmulatorControl(emu);
+            sync.register(shop);
+            await().atMost(Duration.ofSeconds(60)).until(() -> sync.allIncremental(shop.domain()));
+            control.call("POST", "/_emulator/shops/" + shop.domain() + "/customers/create", "{\"count\":700}");
+
+            await().atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(200)).until(() ->
+                    sync.databaseDigest(shop.domain()).equals(SyncHarness.emulatorDigest(emu, shop.domain())));
+            await().atMost(Duration.ofSeconds(10)).until(() -> sync.count("SELECT COUNT(*) FROM shopify.sync_state "
+                    + "WHERE resource = 'customers' AND poll_cursor IS NULL AND poll_window_from IS NULL") == 1);
+        }
+    }
+
+    @BothDatabases
     void aLargeCatchUpUsesAFilteredBulkOperation(Dialect dialect) throws Exception {
         try (ShopifyEmulator emu = ShopifyEmulator.builder().port(0).shops(1).seed(22).orders(10).products(3).customers(10)
                 .plan("plus").timeScale(0.01).start();

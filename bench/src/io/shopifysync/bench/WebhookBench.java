@@ -10,6 +10,8 @@ import io.shopifysync.accounts.TokenCipher;
 import io.shopifysync.app.ShopifySyncApp;
 import io.shopifysync.config.AppConfig;
 import io.shopifysync.db.Database;
+import io.shopifysync.db.Dialect;
+import io.shopifysync.db.SqlStatements;
 import io.shopifysync.webhooks.WebhookSignature;
 import io.vertx.core.MultiMap;
 import io.vertx.core.Vertx;
@@ -303,7 +305,8 @@ public final class WebhookBench {
 
     private static HttpServer bareServer(Vertx vertx, HikariDataSource ds, int port) throws Exception {
         WebhookSignature signature = new WebhookSignature(SECRET, null);
-        String insert = new String(Files.readAllBytes(Path.of("src/main/resources/sql/insert-webhook.sql")), StandardCharsets.UTF_8);
+        // the very statement the application runs (registered-shop check included)
+        String insert = new SqlStatements(Dialect.POSTGRESQL).get("insert-webhook");
         HttpServer server = vertx.createHttpServer(new HttpServerOptions().setTcpNoDelay(true));
         server.requestHandler(req -> req.body().onComplete(ar -> {
             if (ar.failed()) {
@@ -318,7 +321,7 @@ public final class WebhookBench {
         return server;
     }
 
-    /** The minimal handler: HMAC, then one INSERT of the same columns as {@code insert-webhook}. */
+    /** The minimal handler: HMAC, then the application's {@code insert-webhook} statement, autocommit. */
     private static int store(WebhookSignature signature, HikariDataSource ds, String insert, HttpServerRequest req,
                              byte[] body) throws Exception {
         if (!signature.verify(body, req.getHeader("X-Shopify-Hmac-Sha256"))) {
@@ -350,17 +353,17 @@ public final class WebhookBench {
             ps.setString(1, req.getHeader("X-Shopify-Event-Id"));
             ps.setString(2, req.getHeader("X-Shopify-Webhook-Id"));
             ps.setString(3, req.getHeader("X-Shopify-Topic"));
-            ps.setString(4, req.getHeader("X-Shopify-Shop-Domain"));
-            ps.setObject(5, objectId);
-            ps.setObject(6, objectUpdatedAt);
-            ps.setObject(7, triggered == null ? null : OffsetDateTime.parse(triggered));
-            ps.setString(8, req.getHeader("X-Shopify-API-Version"));
-            ps.setString(9, JSON.writeValueAsString(headers));
-            ps.setString(10, text);
-            ps.setObject(11, OffsetDateTime.now(ZoneOffset.UTC));
-            ps.executeUpdate();
+            ps.setObject(4, objectId);
+            ps.setObject(5, objectUpdatedAt);
+            ps.setObject(6, triggered == null ? null : OffsetDateTime.parse(triggered));
+            ps.setString(7, req.getHeader("X-Shopify-API-Version"));
+            ps.setString(8, JSON.writeValueAsString(headers));
+            ps.setString(9, text);
+            ps.setObject(10, OffsetDateTime.now(ZoneOffset.UTC));
+            ps.setString(11, req.getHeader("X-Shopify-Shop-Domain"));
+            ps.setString(12, req.getHeader("X-Shopify-Event-Id"));
+            return ps.executeUpdate() == 1 ? 200 : 401;
         }
-        return 200;
     }
 
     // ---- payloads and database -------------------------------------------------------------------------------

@@ -81,7 +81,8 @@ public final class WebhookBench {
 
     /** One measured phase. */
     private record Result(String label, int offered, double seconds, int sent, int ok, int non200, int failed,
-                          double achieved, long[] sortedLatencyNanos, Set<String> acked, Map<Integer, Integer> statuses) {
+                          double achieved, long[] sortedLatencyNanos, Set<String> acked, Map<Integer, Integer> statuses,
+                          Map<String, Long> cpuNanos) {
         double pct(double p) {
             if (sortedLatencyNanos.length == 0) {
                 return Double.NaN;
@@ -193,6 +194,7 @@ public final class WebhookBench {
         int[] status = new int[total];
         long[] completedAt = new long[total];
         CountDownLatch done = new CountDownLatch(total);
+        Map<String, Long> cpuBefore = cpuByThreadGroup();
         long start = System.nanoTime() + 20_000_000L;
         for (int i = 0; i < total; i++) {
             long due = start + (long) i * 1_000_000_000L / rate;
@@ -227,6 +229,8 @@ public final class WebhookBench {
         if (!done.await(60, TimeUnit.SECONDS)) {
             System.out.printf("  %s: %d requests still unanswered after 60 s%n", label, done.getCount());
         }
+        Map<String, Long> cpu = cpuByThreadGroup();
+        cpu.replaceAll((group, nanos) -> nanos - cpuBefore.getOrDefault(group, 0L));
         int ok = 0;
         int non200 = 0;
         int failed = 0;
@@ -253,7 +257,7 @@ public final class WebhookBench {
             System.out.printf("  %s: the generator fell behind its schedule (%.2f s to send %d s of requests)%n",
                     label, sendSeconds, seconds);
         }
-        return new Result(label, rate, elapsed, total, ok, non200, failed, ok / elapsed, sorted, acked, statuses);
+        return new Result(label, rate, elapsed, total, ok, non200, failed, ok / elapsed, sorted, acked, statuses, cpu);
     }
 
     private static void print(Result r) {
@@ -261,6 +265,39 @@ public final class WebhookBench {
                         + "answer %.2f s); ack latency ms p50 %.2f p90 %.2f p95 %.2f p99 %.2f p99.9 %.2f max %.2f; statuses %s%n",
                 r.label(), r.offered(), r.sent(), r.ok(), r.non200(), r.failed(), r.achieved(), r.seconds(), r.pct(50), r.pct(90),
                 r.pct(95), r.pct(99), r.pct(99.9), r.pct(100), r.statuses());
+        StringBuilder cpu = new StringBuilder();
+        long all = 0;
+        for (Map.Entry<String, Long> e : r.cpuNanos().entrySet()) {
+            all += e.getValue();
+            cpu.append(String.format(" %s %.1f", e.getKey(), e.getValue() / 1e3 / r.sent()));
+        }
+        System.out.printf("%s: JVM CPU per request, µs (client and server share the JVM; vert.x-worker = the server's request "
+                + "handling):%s; all threads %.1f%n", r.label(), cpu, all / 1e3 / r.sent());
+    }
+
+    /** CPU time of the JVM's live threads, summed by thread name with digits dropped. */
+    private static Map<String, Long> cpuByThreadGroup() {
+        java.lang.management.ThreadMXBean threads = java.lang.management.ManagementFactory.getThreadMXBean();
+        Map<String, Long> byGroup = new java.util.TreeMap<>();
+        for (java.lang.management.ThreadInfo info : threads.getThreadInfo(threads.getAllThreadIds())) {
+            if (info != null) {
+                long nanos = threads.getThreadCpuTime(info.getThreadId());
+                if (nanos > 0) {
+                    byGroup.merge(group(info.getThreadName()), nanos, Long::sum);
+                }
+            }
+        }
+        return byGroup;
+    }
+
+    private static String group(String threadName) {
+        if (threadName.startsWith("vert.x-worker")) {
+            return "vert.x-worker";
+        }
+        if (threadName.startsWith("vert.x-eventloop")) {
+            return "vert.x-eventloop";
+        }
+        return threadName.startsWith("main") ? "generator" : "other";
     }
 
     /** Every event id answered 200 must be in the inbox; returns how many are. */

@@ -10,6 +10,8 @@ import io.shopifysync.accounts.TokenCipher;
 import io.shopifysync.app.ShopifySyncApp;
 import io.shopifysync.config.AppConfig;
 import io.shopifysync.db.Database;
+import io.shopifysync.db.Dialect;
+import io.shopifysync.db.SqlStatements;
 import io.shopifysync.webhooks.WebhookSignature;
 import io.vertx.core.MultiMap;
 import io.vertx.core.Vertx;
@@ -79,7 +81,8 @@ public final class WebhookBench {
 
     /** One measured phase. */
     private record Result(String label, int offered, double seconds, int sent, int ok, int non200, int failed,
-                          double achieved, long[] sortedLatencyNanos, Set<String> acked, Map<Integer, Integer> statuses) {
+                          double achieved, long[] sortedLatencyNanos, Set<String> acked, Map<Integer, Integer> statuses,
+                          Map<String, Long> cpuNanos) {
         double pct(double p) {
             if (sortedLatencyNanos.length == 0) {
                 return Double.NaN;
@@ -191,6 +194,7 @@ public final class WebhookBench {
         int[] status = new int[total];
         long[] completedAt = new long[total];
         CountDownLatch done = new CountDownLatch(total);
+        Map<String, Long> cpuBefore = cpuByThreadGroup();
         long start = System.nanoTime() + 20_000_000L;
         for (int i = 0; i < total; i++) {
             long due = start + (long) i * 1_000_000_000L / rate;
@@ -225,6 +229,8 @@ public final class WebhookBench {
         if (!done.await(60, TimeUnit.SECONDS)) {
             System.out.printf("  %s: %d requests still unanswered after 60 s%n", label, done.getCount());
         }
+        Map<String, Long> cpu = cpuByThreadGroup();
+        cpu.replaceAll((group, nanos) -> nanos - cpuBefore.getOrDefault(group, 0L));
         int ok = 0;
         int non200 = 0;
         int failed = 0;
@@ -251,7 +257,7 @@ public final class WebhookBench {
             System.out.printf("  %s: the generator fell behind its schedule (%.2f s to send %d s of requests)%n",
                     label, sendSeconds, seconds);
         }
-        return new Result(label, rate, elapsed, total, ok, non200, failed, ok / elapsed, sorted, acked, statuses);
+        return new Result(label, rate, elapsed, total, ok, non200, failed, ok / elapsed, sorted, acked, statuses, cpu);
     }
 
     private static void print(Result r) {
@@ -259,6 +265,39 @@ public final class WebhookBench {
                         + "answer %.2f s); ack latency ms p50 %.2f p90 %.2f p95 %.2f p99 %.2f p99.9 %.2f max %.2f; statuses %s%n",
                 r.label(), r.offered(), r.sent(), r.ok(), r.non200(), r.failed(), r.achieved(), r.seconds(), r.pct(50), r.pct(90),
                 r.pct(95), r.pct(99), r.pct(99.9), r.pct(100), r.statuses());
+        StringBuilder cpu = new StringBuilder();
+        long all = 0;
+        for (Map.Entry<String, Long> e : r.cpuNanos().entrySet()) {
+            all += e.getValue();
+            cpu.append(String.format(" %s %.1f", e.getKey(), e.getValue() / 1e3 / r.sent()));
+        }
+        System.out.printf("%s: JVM CPU per request, µs (client and server share the JVM; vert.x-worker = the server's request "
+                + "handling):%s; all threads %.1f%n", r.label(), cpu, all / 1e3 / r.sent());
+    }
+
+    /** CPU time of the JVM's live threads, summed by thread name with digits dropped. */
+    private static Map<String, Long> cpuByThreadGroup() {
+        java.lang.management.ThreadMXBean threads = java.lang.management.ManagementFactory.getThreadMXBean();
+        Map<String, Long> byGroup = new java.util.TreeMap<>();
+        for (java.lang.management.ThreadInfo info : threads.getThreadInfo(threads.getAllThreadIds())) {
+            if (info != null) {
+                long nanos = threads.getThreadCpuTime(info.getThreadId());
+                if (nanos > 0) {
+                    byGroup.merge(group(info.getThreadName()), nanos, Long::sum);
+                }
+            }
+        }
+        return byGroup;
+    }
+
+    private static String group(String threadName) {
+        if (threadName.startsWith("vert.x-worker")) {
+            return "vert.x-worker";
+        }
+        if (threadName.startsWith("vert.x-eventloop")) {
+            return "vert.x-eventloop";
+        }
+        return threadName.startsWith("main") ? "generator" : "other";
     }
 
     /** Every event id answered 200 must be in the inbox; returns how many are. */
@@ -303,7 +342,8 @@ public final class WebhookBench {
 
     private static HttpServer bareServer(Vertx vertx, HikariDataSource ds, int port) throws Exception {
         WebhookSignature signature = new WebhookSignature(SECRET, null);
-        String insert = new String(Files.readAllBytes(Path.of("src/main/resources/sql/insert-webhook.sql")), StandardCharsets.UTF_8);
+        // the very statement the application runs (registered-shop check included)
+        String insert = new SqlStatements(Dialect.POSTGRESQL).get("insert-webhook");
         HttpServer server = vertx.createHttpServer(new HttpServerOptions().setTcpNoDelay(true));
         server.requestHandler(req -> req.body().onComplete(ar -> {
             if (ar.failed()) {
@@ -318,7 +358,7 @@ public final class WebhookBench {
         return server;
     }
 
-    /** The minimal handler: HMAC, then one INSERT of the same columns as {@code insert-webhook}. */
+    /** The minimal handler: HMAC, then the application's {@code insert-webhook} statement, autocommit. */
     private static int store(WebhookSignature signature, HikariDataSource ds, String insert, HttpServerRequest req,
                              byte[] body) throws Exception {
         if (!signature.verify(body, req.getHeader("X-Shopify-Hmac-Sha256"))) {
@@ -350,17 +390,17 @@ public final class WebhookBench {
             ps.setString(1, req.getHeader("X-Shopify-Event-Id"));
             ps.setString(2, req.getHeader("X-Shopify-Webhook-Id"));
             ps.setString(3, req.getHeader("X-Shopify-Topic"));
-            ps.setString(4, req.getHeader("X-Shopify-Shop-Domain"));
-            ps.setObject(5, objectId);
-            ps.setObject(6, objectUpdatedAt);
-            ps.setObject(7, triggered == null ? null : OffsetDateTime.parse(triggered));
-            ps.setString(8, req.getHeader("X-Shopify-API-Version"));
-            ps.setString(9, JSON.writeValueAsString(headers));
-            ps.setString(10, text);
-            ps.setObject(11, OffsetDateTime.now(ZoneOffset.UTC));
-            ps.executeUpdate();
+            ps.setObject(4, objectId);
+            ps.setObject(5, objectUpdatedAt);
+            ps.setObject(6, triggered == null ? null : OffsetDateTime.parse(triggered));
+            ps.setString(7, req.getHeader("X-Shopify-API-Version"));
+            ps.setString(8, JSON.writeValueAsString(headers));
+            ps.setString(9, text);
+            ps.setObject(10, OffsetDateTime.now(ZoneOffset.UTC));
+            ps.setString(11, req.getHeader("X-Shopify-Shop-Domain"));
+            ps.setString(12, req.getHeader("X-Shopify-Event-Id"));
+            return ps.executeUpdate() == 1 ? 200 : 401;
         }
-        return 200;
     }
 
     // ---- payloads and database -------------------------------------------------------------------------------

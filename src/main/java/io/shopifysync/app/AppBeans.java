@@ -31,12 +31,12 @@ import io.shopifysync.sync.ResourceWriter;
 import io.shopifysync.sync.ShopHealth;
 import io.shopifysync.sync.SyncStateStore;
 import io.shopifysync.sync.Upserts;
+import io.shopifysync.webhooks.InsertOnceIdempotentRepository;
 import io.shopifysync.webhooks.IntakeTransaction;
 import io.shopifysync.webhooks.WebhookIntake;
 import io.shopifysync.webhooks.WebhookProcessor;
 import io.shopifysync.webhooks.SubscriptionHealer;
 import io.shopifysync.webhooks.WebhookSignature;
-import org.apache.camel.processor.idempotent.jdbc.JdbcMessageIdRepository;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.concurrent.ExecutorService;
@@ -123,7 +123,9 @@ public final class AppBeans implements CamelConfiguration {
         registry.bind("webhookIntake", new WebhookIntake(jdbc, db.dataSource(), new WebhookSignature(
                 config.get("shopify.client.secret").orElse(null), config.get("shopify.client.secret.previous").orElse(null)),
                 config.getInt("webhook.max.body.bytes", 5 * 1024 * 1024), clock));
-        registry.bind("webhookIdempotency", idempotentRepository(db, intakeTransaction));
+        // camel-sql's JDBC idempotent repository, joining the intake transaction; its add is one INSERT
+        registry.bind("webhookIdempotency", new InsertOnceIdempotentRepository(db.dataSource(), intakeTransaction.template(),
+                db.sql(), "webhook-intake"));
         registry.bind("webhookProcessor", new WebhookProcessor(jdbc, new ShopData(jdbc, catalog, clock), catalog, accounts, pager, writer, clock,
                 config.getInt("webhook.process.batch", 200), config.getInt("webhook.process.max.attempts", 5)));
         registry.bind("webhookPool", webhookPool);
@@ -136,19 +138,5 @@ public final class AppBeans implements CamelConfiguration {
                 Duration.ofMinutes(config.getInt("status.sample.retention.minutes", 120))));
         registry.bind("tombstones", new Tombstones(jdbc, catalog, clock,
                 Duration.ofDays(config.getInt("purge.after.days", 30))));
-    }
-
-    /** camel-sql's JDBC idempotent repository on the Flyway-created table in schema shopify. */
-    private static JdbcMessageIdRepository idempotentRepository(Database db, IntakeTransaction transaction) {
-        JdbcMessageIdRepository repo = new JdbcMessageIdRepository(db.dataSource(), transaction.template(), "webhook-intake");
-        String table = "shopify.camel_messageprocessed";
-        repo.setCreateTableIfNotExists(false);
-        repo.setTableName(table);
-        repo.setTableExistsString("SELECT 1 FROM " + table + " WHERE 1 = 0");
-        repo.setQueryString("SELECT COUNT(*) FROM " + table + " WHERE processorName = ? AND messageId = ?");
-        repo.setInsertString("INSERT INTO " + table + " (processorName, messageId, createdAt) VALUES (?, ?, ?)");
-        repo.setDeleteString("DELETE FROM " + table + " WHERE processorName = ? AND messageId = ?");
-        repo.setClearString("DELETE FROM " + table + " WHERE processorName = ?");
-        return repo;
     }
 }

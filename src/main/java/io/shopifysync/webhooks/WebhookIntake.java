@@ -17,8 +17,8 @@ import org.slf4j.LoggerFactory;
 
 /**
  * The two steps of webhook intake: {@link #verify} (signature over the raw bytes before anything is
- * parsed, then a registered shop and an event id) and {@link #store} (one INSERT into the inbox). The
- * route answers 200 only after {@code store} committed; processing happens elsewhere, later.
+ * parsed, then a shop domain and an event id) and {@link #store} (one INSERT into the inbox, for a registered
+ * shop only). The route answers 200 only after {@code store} committed; processing happens elsewhere, later.
  */
 public final class WebhookIntake {
 
@@ -63,10 +63,6 @@ public final class WebhookIntake {
         } catch (InvalidInputException e) {
             throw new WebhookRejected(401, "X-Shopify-Shop-Domain: " + e.getMessage());
         }
-        if (!registered(shop)) {
-            LOG.warn("webhook {} for unregistered shop {} refused", m.getHeader("X-Shopify-Topic"), shop);
-            throw new WebhookRejected(401, "shop " + shop + " is not registered");
-        }
         String topic = m.getHeader("X-Shopify-Topic", String.class);
         if (topic == null || topic.isBlank()) {
             throw new WebhookRejected(400, "missing X-Shopify-Topic");
@@ -81,12 +77,11 @@ public final class WebhookIntake {
         exchange.setProperty("webhookBody", body);
     }
 
-    /** Whether the shop is registered, asked every time: a purged shop must not get a single row back. */
-    private boolean registered(String shop) {
-        return jdbc.queryOne("select-shop-status", rs -> rs.getString(1), shop).isPresent();
-    }
-
-    /** One INSERT; a duplicate that raced past the idempotent repository is rejected by the unique index. */
+    /**
+     * One INSERT that stores the delivery only for a registered shop, asked in the same statement every time
+     * (no cache: a purged shop must not get a single row back). Nothing inserted for an unregistered shop is a
+     * 401, which rolls back the intake transaction and the idempotency key with it.
+     */
     public void store(Exchange exchange) {
         Message m = exchange.getMessage();
         byte[] body = exchange.getProperty("webhookBody", byte[].class);
@@ -116,11 +111,32 @@ public final class WebhookIntake {
         String shop = exchange.getProperty("webhookShop", String.class);
         String event = exchange.getProperty("webhookEvent", String.class);
         Object[] params = {event, m.getHeader("X-Shopify-Webhook-Id", String.class), m.getHeader("X-Shopify-Topic", String.class),
-                shop, objectId, objectUpdatedAt, triggeredAt(m.getHeader("X-Shopify-Triggered-At", String.class)),
+                objectId, objectUpdatedAt, triggeredAt(m.getHeader("X-Shopify-Triggered-At", String.class)),
                 m.getHeader("X-Shopify-API-Version", String.class), JSON.valueToTree(headers).toString(), text, now, shop, event};
         if (transactional.update(jdbc.sql().get("insert-webhook"), params) == 0) {
+            if (!registered(shop)) {
+                refuseUnregistered(exchange, shop);
+            }
             LOG.debug("delivery {} was stored already", exchange.getProperty(EVENT_KEY));
         }
+    }
+
+    /** A delivery whose key is stored already: nothing to store, but an unregistered shop still gets its 401. */
+    public void duplicate(Exchange exchange) {
+        String shop = exchange.getProperty("webhookShop", String.class);
+        if (!registered(shop)) {
+            refuseUnregistered(exchange, shop);
+        }
+        LOG.debug("delivery {} was received already", exchange.getProperty(EVENT_KEY));
+    }
+
+    private boolean registered(String shop) {
+        return !transactional.queryForList(jdbc.sql().get("select-shop-status"), String.class, shop).isEmpty();
+    }
+
+    private static void refuseUnregistered(Exchange exchange, String shop) {
+        LOG.warn("webhook {} for unregistered shop {} refused", exchange.getMessage().getHeader("X-Shopify-Topic"), shop);
+        throw new WebhookRejected(401, "shop " + shop + " is not registered");
     }
 
     private static OffsetDateTime triggeredAt(String header) {

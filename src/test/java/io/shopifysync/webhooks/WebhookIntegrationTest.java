@@ -110,6 +110,25 @@ class WebhookIntegrationTest {
             assertThat(deliver(sync, shop.domain(), "customers/update", body, SECRET, "e3").statusCode()).isEqualTo(200);
             assertThat(deliver(sync, shop.domain(), "customers/update", body, SECRET, "e3").statusCode()).isEqualTo(200);
             assertThat(sync.count("SELECT COUNT(*) FROM shopify.webhook_inbox WHERE event_key = 'e3'")).isEqualTo(1);
+
+            // a delivery that could not be stored (topic over VARCHAR(128)) leaves no key: its retry is not a "duplicate"
+            assertThat(deliver(sync, shop.domain(), "t".repeat(200), body, SECRET, "e6").statusCode()).isEqualTo(503);
+            assertThat(sync.count("SELECT COUNT(*) FROM shopify.camel_messageprocessed WHERE messageid LIKE '%/e6'")).isZero();
+            assertThat(deliver(sync, shop.domain(), "customers/update", body, SECRET, "e6").statusCode()).isEqualTo(200);
+            assertThat(sync.count("SELECT COUNT(*) FROM shopify.webhook_inbox WHERE event_key = 'e6'")).isEqualTo(1);
+
+            // the refused delivery's idempotency key was rolled back with it: once registered, the same event is stored
+            assertThat(sync.count("SELECT COUNT(*) FROM shopify.camel_messageprocessed WHERE messageid LIKE 'stranger%'")).isZero();
+            sync.register("stranger.myshopify.com", "shpat_stranger", "http://127.0.0.1:9/admin/api/2026-10/graphql.json");
+            assertThat(deliver(sync, "stranger.myshopify.com", "customers/update", body, SECRET, "e1").statusCode()).isEqualTo(200);
+            assertThat(sync.count("SELECT COUNT(*) FROM shopify.webhook_inbox WHERE shop_domain = 'stranger.myshopify.com'"))
+                    .isEqualTo(1);
+            // removed (accounts remove, no purge): its key is still there, and a redelivery is refused all the same
+            sync.execute("DELETE FROM shopify.shops WHERE shop_domain = 'stranger.myshopify.com'");
+            assertThat(deliver(sync, "stranger.myshopify.com", "customers/update", body, SECRET, "e1").statusCode()).isEqualTo(401);
+            assertThat(deliver(sync, "stranger.myshopify.com", "customers/update", body, SECRET, "e5").statusCode()).isEqualTo(401);
+            assertThat(sync.count("SELECT COUNT(*) FROM shopify.camel_messageprocessed WHERE messageid LIKE 'stranger%'"))
+                    .isEqualTo(1);
         }
     }
 

@@ -1,0 +1,1 @@
+DELETE FROM shopify.camel_messageprocessed WHERE processorname = ? AND messageid = ?

@@ -1,0 +1,2 @@
+-- the repository's clear: every key of one processor
+DELETE FROM shopify.camel_messageprocessed WHERE processorname = ?

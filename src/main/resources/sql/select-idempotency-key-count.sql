@@ -1,0 +1,1 @@
+SELECT COUNT(*) FROM shopify.camel_messageprocessed WHERE processorname = ? AND messageid = ?

@@ -1,0 +1,1 @@
+SELECT 1 FROM shopify.camel_messageprocessed WHERE 1 = 0

@@ -7,6 +7,10 @@ import io.shopifysync.accounts.TokenCipher;
 import io.shopifysync.admin.AdminAuth;
 import io.shopifysync.admin.AdminErrors;
 import io.shopifysync.catalog.Catalog;
+import io.shopifysync.cluster.Partitions;
+import io.shopifysync.cluster.QuartzCluster;
+import io.shopifysync.cluster.WorkLocks;
+import com.zaxxer.hikari.HikariDataSource;
 import io.shopifysync.config.AppConfig;
 import io.shopifysync.db.Database;
 import io.shopifysync.db.Jdbc;
@@ -52,10 +56,17 @@ public final class AppBeans implements CamelConfiguration {
         Database db = Database.open(config);
         Clock clock = Clock.systemUTC();
         Catalog catalog = Catalog.load();
+        int importThreads = config.getInt("import.threads", 4);
+        int pollThreads = config.getInt("poll.threads", 4);
         ExecutorService importPool = context.getExecutorServiceManager()
-                .newFixedThreadPool(this, "import", config.getInt("import.threads", 4));
+                .newFixedThreadPool(this, "import", importThreads);
         ExecutorService syncPool = context.getExecutorServiceManager()
-                .newFixedThreadPool(this, "poll", config.getInt("poll.threads", 4));
+                .newFixedThreadPool(this, "poll", pollThreads);
+        QuartzCluster.configure(context, db, new QuartzCluster.Settings(
+                Boolean.parseBoolean(config.get("quartz.clustered").orElse("true")),
+                config.getInt("quartz.cluster.checkin.ms", 7500), config.getInt("quartz.threads", 10)));
+        // one held connection per running import or poll step, on a pool of its own (see WorkLocks)
+        HikariDataSource lockPool = db.openSidePool("shopify-sync-locks", importThreads + pollThreads + 2, 2_000);
         ExecutorService webhookPool = context.getExecutorServiceManager()
                 .newFixedThreadPool(this, "webhook", config.getInt("webhook.process.threads", 4));
         context.addService(new ServiceSupport() {
@@ -64,6 +75,7 @@ public final class AppBeans implements CamelConfiguration {
                 context.getExecutorServiceManager().shutdown(importPool);
                 context.getExecutorServiceManager().shutdown(syncPool);
                 context.getExecutorServiceManager().shutdown(webhookPool);
+                lockPool.close();
                 db.close();
             }
         });
@@ -109,6 +121,8 @@ public final class AppBeans implements CamelConfiguration {
         registry.bind("importPool", importPool);
         registry.bind("poller", poller);
         registry.bind("syncPool", syncPool);
+        registry.bind("partitions", new Partitions(config.getInt("sync.partitions", 1)));
+        registry.bind("workLocks", new WorkLocks(lockPool, db.sql()));
         IntakeTransaction intakeTransaction = new IntakeTransaction(db.dataSource());
         registry.bind("webhookIntakeTransaction", intakeTransaction);
         registry.bind("webhookIntake", new WebhookIntake(jdbc, db.dataSource(), new WebhookSignature(

@@ -40,6 +40,7 @@ import java.time.Duration;
 import java.util.concurrent.ExecutorService;
 import org.apache.camel.CamelConfiguration;
 import org.apache.camel.CamelContext;
+import org.apache.camel.ExtendedStartupListener;
 import org.apache.camel.support.service.ServiceSupport;
 
 /** Binds the beans that the YAML routes name ({@code ref: ...}) into the Camel registry. */
@@ -65,6 +66,16 @@ public final class AppBeans implements CamelConfiguration {
         QuartzCluster.configure(context, db, new QuartzCluster.Settings(
                 Boolean.parseBoolean(config.get("quartz.clustered").orElse("true")),
                 config.getInt("quartz.cluster.checkin.ms", 7500), config.getInt("quartz.threads", 10)));
+        context.addStartupListener(new ExtendedStartupListener() {
+            @Override
+            public void onCamelContextStarted(CamelContext started, boolean alreadyStarted) {
+            }
+
+            @Override
+            public void onCamelContextFullyStarted(CamelContext started, boolean alreadyStarted) throws Exception {
+                QuartzCluster.removeStaleTriggers(started); // every route's trigger is registered by now
+            }
+        });
         // one held connection per running import or poll step, on a pool of its own (see WorkLocks)
         HikariDataSource lockPool = db.openSidePool("shopify-sync-locks", importThreads + pollThreads + 2, 2_000);
         ExecutorService webhookPool = context.getExecutorServiceManager()

@@ -8,7 +8,6 @@ import org.apache.camel.main.MainListenerSupport;
 import io.shopifysync.catalog.Catalog;
 import io.shopifysync.catalog.CatalogRoutes;
 import io.shopifysync.cluster.Partitions;
-import io.shopifysync.cluster.QuartzCluster;
 
 /** The long-running application: Camel Main with our beans and the YAML routes read from {@code routes/}. */
 public final class ShopifySyncApp implements AutoCloseable {
@@ -35,15 +34,6 @@ public final class ShopifySyncApp implements AutoCloseable {
                             context.getRegistry().lookupByNameAndType("partitions", Partitions.class));
                 } catch (Exception e) {
                     throw new IllegalStateException("cannot instantiate the catalog's routes: " + e.getMessage(), e);
-                }
-            }
-
-            @Override
-            public void afterStart(BaseMainSupport started) {
-                try {
-                    QuartzCluster.removeStaleTriggers(started.getCamelContext());
-                } catch (Exception e) {
-                    throw new IllegalStateException("cannot remove stale Quartz triggers: " + e.getMessage(), e);
                 }
             }
         });

@@ -51,6 +51,7 @@ public final class WorkLocks {
 
         @Override
         public void close() {
+            LOG.debug("work released {} {} at {}", shop, resource, System.currentTimeMillis());
             try (connection) {
                 connection.rollback();
             } catch (SQLException e) {
@@ -129,7 +130,12 @@ public final class WorkLocks {
             ps.setString(1, shop);
             ps.setString(2, resource);
             try (ResultSet rs = ps.executeQuery()) {
-                return rs.next();
+                boolean held = rs.next();
+                if (held) {
+                    // with epoch millis: instances' logs can be laid side by side (WORK_LOCKS_LOG_LEVEL=DEBUG)
+                    LOG.debug("work claimed {} {} at {}", shop, resource, System.currentTimeMillis());
+                }
+                return held;
             }
         }
     }

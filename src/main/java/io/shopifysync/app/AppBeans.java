@@ -65,7 +65,8 @@ public final class AppBeans implements CamelConfiguration {
                 .newFixedThreadPool(this, "poll", pollThreads);
         QuartzCluster.configure(context, db, new QuartzCluster.Settings(
                 Boolean.parseBoolean(config.get("quartz.clustered").orElse("true")),
-                config.getInt("quartz.cluster.checkin.ms", 7500), config.getInt("quartz.threads", 10)));
+                config.getInt("quartz.cluster.checkin.ms", 7500), config.getInt("quartz.threads", 10),
+                config.getInt("quartz.idle.wait.ms", 1000)));
         context.addStartupListener(new ExtendedStartupListener() {
             @Override
             public void onCamelContextStarted(CamelContext started, boolean alreadyStarted) {

@@ -36,7 +36,7 @@ public final class QuartzCluster {
     private static final Set<String> CATALOG_GROUPS = Set.of("import", "poll");
 
     /** The knobs, from application.properties. */
-    public record Settings(boolean clustered, long checkinIntervalMs, int threads) {
+    public record Settings(boolean clustered, long checkinIntervalMs, int threads, long idleWaitMs) {
     }
 
     private QuartzCluster() {
@@ -67,6 +67,9 @@ public final class QuartzCluster {
             p.setProperty("org.quartz.jobStore.isClustered", "true");
             p.setProperty("org.quartz.jobStore.clusterCheckinInterval", Long.toString(settings.checkinIntervalMs()));
             p.setProperty("org.quartz.jobStore.misfireThreshold", "60000");
+            // a trigger released by another instance signals only that instance's scheduler; an idle one looks
+            // again after this long (Quartz's 30 s default left partitions waiting that long: bench/scale.sh)
+            p.setProperty("org.quartz.scheduler.idleWaitTime", Long.toString(settings.idleWaitMs()));
         } else {
             p.setProperty("org.quartz.jobStore.class", "org.quartz.simpl.RAMJobStore");
         }

@@ -78,9 +78,11 @@ class TwoInstancesKillIntegrationTest {
             long killedAt;
             try (AppProcess a = AppProcess.start(env(sync, masterKey, portA), logA);
                  AppProcess b = AppProcess.start(env(sync, masterKey, portB), logB)) {
-                // mid-import: a bulk operation runs and instance A holds a shop and resource in BACKFILL
+                // mid-import, with both instances at work: a bulk operation runs, B has done work beside A, and A
+                // holds a shop and resource
                 await().atMost(Duration.ofSeconds(90)).pollInterval(Duration.ofMillis(100)).until(() ->
                         sync.count("SELECT COUNT(*) FROM shopify.sync_state WHERE bulk_status IN ('CREATED', 'RUNNING')") > 0
+                                && holds("B", logB, Long.MAX_VALUE).size() >= 10 && holds("A", logA, Long.MAX_VALUE).size() >= 10
                                 && !openHolds(holds("A", logA, Long.MAX_VALUE)).isEmpty());
                 // customers only: with orders churned, order_transactions also misses a row in a one-instance
                 // kill-and-restart run (a separate, known issue), which would hide what this test is about

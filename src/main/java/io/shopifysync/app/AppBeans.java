@@ -7,6 +7,10 @@ import io.shopifysync.accounts.TokenCipher;
 import io.shopifysync.admin.AdminAuth;
 import io.shopifysync.admin.AdminErrors;
 import io.shopifysync.catalog.Catalog;
+import io.shopifysync.cluster.Partitions;
+import io.shopifysync.cluster.QuartzCluster;
+import io.shopifysync.cluster.WorkLocks;
+import com.zaxxer.hikari.HikariDataSource;
 import io.shopifysync.config.AppConfig;
 import io.shopifysync.db.Database;
 import io.shopifysync.db.Jdbc;
@@ -42,6 +46,7 @@ import java.time.Duration;
 import java.util.concurrent.ExecutorService;
 import org.apache.camel.CamelConfiguration;
 import org.apache.camel.CamelContext;
+import org.apache.camel.ExtendedStartupListener;
 import org.apache.camel.support.service.ServiceSupport;
 
 /** Binds the beans that the YAML routes name ({@code ref: ...}) into the Camel registry. */
@@ -59,10 +64,28 @@ public final class AppBeans implements CamelConfiguration {
         context.getCamelContextExtension().addInterceptStrategy(new LogContext());
         Clock clock = Clock.systemUTC();
         Catalog catalog = Catalog.load();
+        int importThreads = config.getInt("import.threads", 4);
+        int pollThreads = config.getInt("poll.threads", 4);
         ExecutorService importPool = context.getExecutorServiceManager()
-                .newFixedThreadPool(this, "import", config.getInt("import.threads", 4));
+                .newFixedThreadPool(this, "import", importThreads);
         ExecutorService syncPool = context.getExecutorServiceManager()
-                .newFixedThreadPool(this, "poll", config.getInt("poll.threads", 4));
+                .newFixedThreadPool(this, "poll", pollThreads);
+        QuartzCluster.configure(context, db, new QuartzCluster.Settings(
+                Boolean.parseBoolean(config.get("quartz.clustered").orElse("true")),
+                config.getInt("quartz.cluster.checkin.ms", 7500), config.getInt("quartz.threads", 10),
+                config.getInt("quartz.idle.wait.ms", 1000)));
+        context.addStartupListener(new ExtendedStartupListener() {
+            @Override
+            public void onCamelContextStarted(CamelContext started, boolean alreadyStarted) {
+            }
+
+            @Override
+            public void onCamelContextFullyStarted(CamelContext started, boolean alreadyStarted) throws Exception {
+                QuartzCluster.removeStaleTriggers(started); // every route's trigger is registered by now
+            }
+        });
+        // one held connection per running import or poll step, on a pool of its own (see WorkLocks)
+        HikariDataSource lockPool = db.openSidePool("shopify-sync-locks", importThreads + pollThreads + 2, 2_000);
         ExecutorService webhookPool = context.getExecutorServiceManager()
                 .newFixedThreadPool(this, "webhook", config.getInt("webhook.process.threads", 4));
         context.addService(new ServiceSupport() {
@@ -71,6 +94,7 @@ public final class AppBeans implements CamelConfiguration {
                 context.getExecutorServiceManager().shutdown(importPool);
                 context.getExecutorServiceManager().shutdown(syncPool);
                 context.getExecutorServiceManager().shutdown(webhookPool);
+                lockPool.close();
                 db.close();
             }
         });
@@ -118,6 +142,8 @@ public final class AppBeans implements CamelConfiguration {
         registry.bind("importPool", importPool);
         registry.bind("poller", poller);
         registry.bind("syncPool", syncPool);
+        registry.bind("partitions", new Partitions(config.getInt("sync.partitions", 1)));
+        registry.bind("workLocks", new WorkLocks(lockPool, db.sql()));
         IntakeTransaction intakeTransaction = new IntakeTransaction(db.dataSource());
         registry.bind("webhookIntakeTransaction", intakeTransaction);
         registry.bind("webhookIntake", new WebhookIntake(jdbc, db.dataSource(), new WebhookSignature(

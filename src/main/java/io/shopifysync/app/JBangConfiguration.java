@@ -1,6 +1,5 @@
 package io.shopifysync.app;
 
-import io.shopifysync.catalog.Catalog;
 import io.shopifysync.catalog.CatalogRoutes;
 import io.shopifysync.config.AppConfig;
 import io.shopifysync.observe.ManagementSecurity;
@@ -29,7 +28,7 @@ public final class JBangConfiguration implements CamelConfiguration {
 
             @Override
             public void addTemplatedRoutesToCamelContext(CamelContext camelContext) throws Exception {
-                CatalogRoutes.instantiate(camelContext, camelContext.getRegistry().lookupByNameAndType("catalog", Catalog.class));
+                CatalogRoutes.instantiate(camelContext);
             }
         });
         // the management server exists by now and does not listen yet: without this guard Jolokia would be open

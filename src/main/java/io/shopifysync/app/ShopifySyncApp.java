@@ -5,7 +5,6 @@ import org.apache.camel.CamelContext;
 import org.apache.camel.main.BaseMainSupport;
 import org.apache.camel.main.Main;
 import org.apache.camel.main.MainListenerSupport;
-import io.shopifysync.catalog.Catalog;
 import io.shopifysync.catalog.CatalogRoutes;
 import io.shopifysync.observe.ManagementSecurity;
 
@@ -30,7 +29,7 @@ public final class ShopifySyncApp implements AutoCloseable {
                 // routes/ is loaded now: bind its per-resource templates to every catalog entry
                 CamelContext context = configured.getCamelContext();
                 try {
-                    CatalogRoutes.instantiate(context, context.getRegistry().lookupByNameAndType("catalog", Catalog.class));
+                    CatalogRoutes.instantiate(context);
                 } catch (Exception e) {
                     throw new IllegalStateException("cannot instantiate the catalog's routes: " + e.getMessage(), e);
                 }

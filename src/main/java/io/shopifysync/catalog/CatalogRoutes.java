@@ -1,11 +1,13 @@
 package io.shopifysync.catalog;
 
+import io.shopifysync.cluster.Partitions;
 import org.apache.camel.CamelContext;
 import org.apache.camel.builder.TemplatedRouteBuilder;
 
 /**
  * Instantiates the per-resource route templates of {@code routes/} once for every catalog entry
- * (route ids {@code <template prefix>-<resource>}), the way Kamelets are bound.
+ * and partition (route ids {@code <template prefix>-<resource>}, with {@code -p<n>} when {@code sync.partitions}
+ * is above 1), the way Kamelets are bound.
  */
 public final class CatalogRoutes {
 
@@ -15,15 +17,26 @@ public final class CatalogRoutes {
     private CatalogRoutes() {
     }
 
-    public static void instantiate(CamelContext context, Catalog catalog) throws Exception {
+    /** With the {@code catalog} and {@code partitions} beans the application bound (AppBeans). */
+    public static void instantiate(CamelContext context) throws Exception {
+        instantiate(context, context.getRegistry().lookupByNameAndType("catalog", Catalog.class),
+                context.getRegistry().lookupByNameAndType("partitions", Partitions.class));
+    }
+
+    public static void instantiate(CamelContext context, Catalog catalog, Partitions partitions) throws Exception {
         for (String[] template : TEMPLATES) {
             for (Resource r : catalog.resources()) {
-                String routeId = template[1] + "-" + r.name();
-                if (context.getRoute(routeId) == null) {
-                    TemplatedRouteBuilder.builder(context, template[0])
-                            .routeId(routeId)
-                            .parameter("resource", r.name())
-                            .add();
+                for (int p = 0; p < partitions.count(); p++) {
+                    String job = r.name() + partitions.suffix(p);
+                    String routeId = template[1] + "-" + job;
+                    if (context.getRoute(routeId) == null) {
+                        TemplatedRouteBuilder.builder(context, template[0])
+                                .routeId(routeId)
+                                .parameter("resource", r.name())
+                                .parameter("partition", Integer.toString(p))
+                                .parameter("job", job)
+                                .add();
+                    }
                 }
             }
         }

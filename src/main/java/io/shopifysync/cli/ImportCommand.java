@@ -32,9 +32,10 @@ final class ImportCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         String domain = ShopDomain.parse(shop).value();
-        // port 0: a foreground import never competes with a running instance for HTTP_PORT
+        // port 0: a foreground import never competes with a running instance for HTTP_PORT; its own scheduler:
+        // it must not take cluster jobs it would only run for one shop (the work locks keep it apart from run)
         AppConfig config = AppConfig.load().with(Map.of("import.only-shop", domain, "http.port", "0",
-                "management.enabled", "false"));
+                "management.enabled", "false", "quartz.clustered", "false"));
         long deadline = timeoutSeconds == null ? Long.MAX_VALUE : System.nanoTime() + timeoutSeconds * 1_000_000_000L;
         try (ShopifySyncApp app = ShopifySyncApp.start(config)) {
             return follow(app, domain, spec.commandLine().getOut(), spec.commandLine().getErr(), deadline);

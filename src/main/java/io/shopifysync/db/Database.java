@@ -9,6 +9,7 @@ import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.SQLException;
+import java.util.Locale;
 import java.util.Map;
 import java.util.regex.Pattern;
 import javax.sql.DataSource;
@@ -92,13 +93,34 @@ public final class Database implements AutoCloseable {
                     .schemas(SCHEMA)
                     .defaultSchema(SCHEMA)
                     .createSchemas(true)
-                    .locations("classpath:db/migration")
+                    // db/migration-<dialect> holds what only one database has (V8: Quartz's tables on PostgreSQL)
+                    .locations("classpath:db/migration", "classpath:db/migration-" + dialect.name().toLowerCase(Locale.ROOT))
                     .placeholders(Map.of("json_type", dialect.jsonType()))
                     .load()
                     .migrate();
         } catch (FlywayException e) {
             throw new DatabaseUnavailableException("cannot migrate database " + displayUrl + ": " + rootMessage(e), e);
         }
+    }
+
+    /**
+     * A second, small pool on the same database, for connections held open for a long time (work locks):
+     * they can never starve the main pool, nor wait behind it.
+     */
+    public HikariDataSource openSidePool(String name, int size, int connectionTimeoutMs) {
+        HikariConfig hc = new HikariConfig();
+        hc.setJdbcUrl(dataSource.getJdbcUrl());
+        hc.setUsername(dataSource.getUsername());
+        hc.setPassword(dataSource.getPassword());
+        hc.setMaximumPoolSize(size);
+        hc.setMinimumIdle(0);
+        hc.setPoolName(name);
+        hc.setConnectionTimeout(Math.max(250, connectionTimeoutMs));
+        if (dialect == Dialect.POSTGRESQL) {
+            // a lock is an open transaction: a server-wide idle-in-transaction timeout must not end it mid-work
+            hc.setConnectionInitSql("SET idle_in_transaction_session_timeout = 0");
+        }
+        return new HikariDataSource(hc);
     }
 
     /** The URL as it may be shown: any password parameter is masked. */

@@ -162,10 +162,27 @@ public final class WebhookIntake {
             m.setBody("{\"error\":\"" + r.getMessage().replace("\"", "'") + "\"}");
             return;
         }
+        if (isDuplicateKey(e)) {
+            // the same event, committed by a concurrent request (another instance, or a retry racing the first):
+            // a unique violation is only raised once that insert committed, so the delivery is stored
+            LOG.debug("webhook {} already stored by a concurrent request", exchange.getProperty(EVENT_KEY));
+            m.setHeader(Exchange.HTTP_RESPONSE_CODE, 200);
+            m.setBody("");
+            return;
+        }
         // not stored, whatever the reason: Shopify must retry, never a 200 for something we do not have
         LOG.error("webhook not stored, answering 503: {}", e == null ? "unknown" : e.getMessage());
         m.setHeader(Exchange.HTTP_RESPONSE_CODE, 503);
         m.setHeader("Retry-After", "5");
         m.setBody("{\"error\":\"not stored, retry later\"}");
+    }
+
+    private static boolean isDuplicateKey(Throwable e) {
+        for (Throwable t = e; t != null; t = t.getCause() == t ? null : t.getCause()) {
+            if (t instanceof java.sql.SQLException sql && "23505".equals(sql.getSQLState())) {
+                return true;
+            }
+        }
+        return false;
     }
 }

@@ -207,8 +207,11 @@ class ManagementEndpointsIntegrationTest {
                 "health.inbox.max.age.seconds", "60", "webhook.process.interval.ms", "3600000"));
         try (SyncHarness sync = new SyncHarness(dialect, dataDir, settings).start()) {
             sync.register("backlog.myshopify.com", "shpat_" + "1".repeat(32), "http://127.0.0.1:1/admin/api/2026-10/graphql.json");
-            sync.execute("INSERT INTO shopify.webhook_inbox (event_key, topic, shop_domain, headers, body, received_at, status) "
-                    + "VALUES ('e1', 'orders/create', 'backlog.myshopify.com', '{}', '{}', CURRENT_TIMESTAMP - INTERVAL '5' MINUTE, 'NEW')");
+            // received 5 minutes ago and claimed just now: the processor (whose first tick may come any moment)
+            // leaves a fresh claim alone, so the delivery stays unprocessed for the whole test
+            sync.execute("INSERT INTO shopify.webhook_inbox (event_key, topic, shop_domain, headers, body, received_at, status, "
+                    + "claimed_at) VALUES ('e1', 'orders/create', 'backlog.myshopify.com', '{}', '{}', "
+                    + "CURRENT_TIMESTAMP - INTERVAL '5' MINUTE, 'CLAIMED', CURRENT_TIMESTAMP)");
             await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> {
                 JsonNode inbox = check(JSON.readTree(get(sync, "/observe/health?exposureLevel=full&data=true")), "inbox");
                 assertThat(inbox.path("status").asText()).isEqualTo("DOWN");

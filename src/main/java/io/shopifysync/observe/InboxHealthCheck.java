@@ -4,31 +4,18 @@ import java.time.Duration;
 import java.time.OffsetDateTime;
 import java.util.Map;
 import org.apache.camel.health.HealthCheckResultBuilder;
-import org.apache.camel.impl.health.AbstractHealthCheck;
 
 /**
  * The webhook inbox backlog: DOWN when the oldest unprocessed delivery is older than the configured age. Not
  * readiness: intake keeps storing and acknowledging whatever the backlog, which is the point of the inbox.
  */
-public final class InboxHealthCheck extends AbstractHealthCheck {
+public final class InboxHealthCheck extends ReportOnlyHealthCheck {
 
-    private final ObservedState state;
     private final Duration maxAge;
 
     public InboxHealthCheck(ObservedState state, Duration maxAge) {
-        super("shopify-sync", "inbox");
-        this.state = state;
+        super("inbox", state);
         this.maxAge = maxAge;
-    }
-
-    @Override
-    public boolean isLiveness() {
-        return false;
-    }
-
-    @Override
-    public boolean isReadiness() {
-        return false;
     }
 
     @Override

@@ -8,31 +8,18 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import org.apache.camel.health.HealthCheckResultBuilder;
-import org.apache.camel.impl.health.AbstractHealthCheck;
 
 /**
  * Every shop's status and last successful sync, for people and alerts: DOWN while a shop needs an operator
  * (AUTH_FAILED, FROZEN, LOCKED, PAUSED). Neither liveness nor readiness: one store's refused token must not take
  * the instance out of a load balancer, or every other store's webhooks would fail with it.
  */
-public final class ShopsHealthCheck extends AbstractHealthCheck {
+public final class ShopsHealthCheck extends ReportOnlyHealthCheck {
 
     static final Set<String> NEEDS_OPERATOR = Set.of("AUTH_FAILED", "FROZEN", "LOCKED", "PAUSED");
-    private final ObservedState state;
 
     public ShopsHealthCheck(ObservedState state) {
-        super("shopify-sync", "shops");
-        this.state = state;
-    }
-
-    @Override
-    public boolean isLiveness() {
-        return false;
-    }
-
-    @Override
-    public boolean isReadiness() {
-        return false;
+        super("shops", state);
     }
 
     @Override

@@ -74,6 +74,7 @@ public final class AppBeans implements CamelConfiguration {
                 Boolean.parseBoolean(config.get("quartz.clustered").orElse("true")),
                 config.getInt("quartz.cluster.checkin.ms", 7500), config.getInt("quartz.threads", 10),
                 config.getInt("quartz.idle.wait.ms", 1000)));
+        QuartzCluster.stopSchedulerAfterRoutes(context);
         context.addStartupListener(new ExtendedStartupListener() {
             @Override
             public void onCamelContextStarted(CamelContext started, boolean alreadyStarted) {

@@ -13,6 +13,8 @@ import org.apache.camel.CamelContext;
 import org.apache.camel.Route;
 import org.apache.camel.component.quartz.QuartzComponent;
 import org.apache.camel.component.quartz.QuartzEndpoint;
+import org.apache.camel.spi.CamelEvent;
+import org.apache.camel.support.EventNotifierSupport;
 import org.quartz.Scheduler;
 import org.quartz.SchedulerException;
 import org.quartz.TriggerKey;
@@ -77,6 +79,28 @@ public final class QuartzCluster {
         quartz.setProperties(p);
         // one scheduler name on every instance: the cluster is the set of instances sharing it
         quartz.setPrefixInstanceName(false);
+    }
+
+    /**
+     * Once every route has stopped (no job runs any more), stops the scheduler without waiting: camel-quartz waits
+     * for running jobs, and Quartz retries a job's completion forever while the database is unreachable.
+     */
+    public static void stopSchedulerAfterRoutes(CamelContext context) {
+        context.getManagementStrategy().addEventNotifier(new EventNotifierSupport() {
+            @Override
+            public boolean isEnabled(CamelEvent event) {
+                return event instanceof CamelEvent.CamelContextRoutesStoppedEvent;
+            }
+
+            @Override
+            public void notify(CamelEvent event) throws Exception {
+                Scheduler scheduler = context.hasComponent("quartz") instanceof QuartzComponent quartz
+                        ? quartz.getScheduler() : null;
+                if (scheduler != null && !scheduler.isShutdown()) {
+                    scheduler.shutdown(false);
+                }
+            }
+        });
     }
 
     /**

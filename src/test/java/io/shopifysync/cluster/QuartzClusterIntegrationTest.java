@@ -1,17 +1,21 @@
 package io.shopifysync.cluster;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 import io.shopifysync.db.Dialect;
 import io.shopifysync.testing.SyncHarness;
 import io.shopifysync.testing.TestDatabase;
+import java.net.ServerSocket;
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.ResultSet;
 import java.sql.Statement;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -45,6 +49,30 @@ class QuartzClusterIntegrationTest {
                         .as("stale partition triggers removed").noneMatch(t -> t.contains("-p"));
                 second.stop();
             }
+        }
+    }
+
+    @Test
+    void stopsPromptlyWhenTheDatabaseIsGoneWhileAJobRuns() throws Exception {
+        // a store that accepts the connection and never answers holds the import job; once the routes have stopped,
+        // camel-quartz would wait for that job, and Quartz retries its completion until the database returns
+        try (ServerSocket silentStore = new ServerSocket(0)) {
+            SyncHarness sync = new SyncHarness(Dialect.POSTGRESQL, dataDir, Map.of("import.interval.ms", "100",
+                    "camel.main.shutdown-timeout", "2")).start();
+            sync.register("silent.myshopify.com", "shpat_" + "2".repeat(32),
+                    "http://127.0.0.1:" + silentStore.getLocalPort() + "/admin/api/2026-10/graphql.json");
+            await().atMost(Duration.ofSeconds(20)).until(() -> sync.count("SELECT COUNT(*) FROM shopify.qrtz_fired_triggers"
+                    + " WHERE trigger_group = 'import' AND state = 'EXECUTING'") > 0);
+            sync.stopDatabase();
+            CompletableFuture<Void> stopped = CompletableFuture.runAsync(() -> {
+                try {
+                    sync.close();
+                } catch (Exception e) {
+                    throw new IllegalStateException(e);
+                }
+            });
+            await().atMost(Duration.ofSeconds(30)).until(stopped::isDone);
+            assertThat(stopped).isNotCompletedExceptionally();
         }
     }
 

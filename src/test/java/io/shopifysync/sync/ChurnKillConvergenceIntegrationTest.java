@@ -63,8 +63,9 @@ class ChurnKillConvergenceIntegrationTest {
             AppProcess first = AppProcess.start(env, log);
             await().atMost(Duration.ofSeconds(60)).until(() ->
                     sync.count("SELECT COUNT(*) FROM shopify.sync_state WHERE bulk_status IN ('CREATED', 'RUNNING')") > 0);
-            control.call("POST", base + "/orders/churn", "{\"createPerSecond\":1,\"updatePerSecond\":2,\"deletePerSecond\":0.5}");
-            control.call("POST", base + "/customers/churn", "{\"createPerSecond\":1,\"updatePerSecond\":2,\"deletePerSecond\":0.5}");
+            // ~50 customers deleted: about one order in ten used to change its transactions with its customer gone
+            control.call("POST", base + "/orders/churn", "{\"createPerSecond\":2,\"updatePerSecond\":3,\"deletePerSecond\":1}");
+            control.call("POST", base + "/customers/churn", "{\"createPerSecond\":2,\"updatePerSecond\":3,\"deletePerSecond\":5}");
             await().pollDelay(Duration.ofSeconds(2)).atMost(Duration.ofSeconds(3)).until(() -> true);
             first.kill();
             assertThat(sync.allIncremental(shop.domain())).as("killed mid-import").isFalse();

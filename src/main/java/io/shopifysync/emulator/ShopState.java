@@ -29,6 +29,8 @@ final class ShopState {
     final AtomicInteger tokenGrants = new AtomicInteger();
     volatile boolean installed = true;
     final long createdAt;
+    /** Live orders of each initial customer (orders only ever belong to those): Shopify refuses to delete a customer with orders. */
+    private final int[] ordersOfCustomer;
 
     ShopState(String domain, int number, long seed, int orders, int products, int customers, String plan,
               java.util.function.LongSupplier nanoClock) {
@@ -40,6 +42,13 @@ final class ShopState {
         this.events = new EventLog(number);
         this.accessToken = tokenFor(seed, domain, 0);
         this.createdAt = DataGenerator.T0 - 86_400L * 30;
+        this.ordersOfCustomer = new int[customers];
+        for (int i = 0; i < orders; i++) {
+            int ci = gen.orderCustomerIndex(i);
+            if (ci >= 0) {
+                ordersOfCustomer[ci]++;
+            }
+        }
         int[] counts = {orders, products, customers};
         for (ResourceKind k : ResourceKind.values()) {
             ResourceStore s = new ResourceStore(k);
@@ -58,6 +67,38 @@ final class ShopState {
         } catch (NoSuchAlgorithmException e) {
             throw new IllegalStateException(e);
         }
+    }
+
+    /** Creates an order, counted for its customer (under the lock that a customer's deletion also takes). */
+    synchronized int appendOrder(long created, long updated) {
+        int idx = store(ResourceKind.ORDER).append(created, updated);
+        int ci = gen.orderCustomerIndex(idx);
+        if (ci >= 0 && ci < ordersOfCustomer.length) {
+            ordersOfCustomer[ci]++;
+        }
+        return idx;
+    }
+
+    /** Deletes an order; false if it was not live. */
+    synchronized boolean deleteOrder(int idx) {
+        if (!store(ResourceKind.ORDER).delete(idx)) {
+            return false;
+        }
+        int ci = gen.orderCustomerIndex(idx);
+        if (ci >= 0 && ci < ordersOfCustomer.length) {
+            ordersOfCustomer[ci]--;
+        }
+        return true;
+    }
+
+    /** Whether the customer has live orders, which makes Shopify refuse its deletion. */
+    synchronized boolean customerHasOrders(int customerIdx) {
+        return customerIdx >= 0 && customerIdx < ordersOfCustomer.length && ordersOfCustomer[customerIdx] > 0;
+    }
+
+    /** Deletes a customer unless it has orders; false if refused or not live. */
+    synchronized boolean deleteCustomer(int idx) {
+        return !customerHasOrders(idx) && store(ResourceKind.CUSTOMER).delete(idx);
     }
 
     ResourceStore store(ResourceKind k) {

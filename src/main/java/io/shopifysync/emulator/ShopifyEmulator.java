@@ -656,14 +656,17 @@ public final class ShopifyEmulator implements AutoCloseable {
                     }
                 }
             } else {
-                targets.addAll(randomLive(store, count));
+                // Shopify refuses to delete a customer with orders: random deletes pick among those without
+                java.util.function.IntPredicate eligible = kind == ResourceKind.CUSTOMER && action.equals("delete")
+                        ? i -> !shop.customerHasOrders(i) : i -> true;
+                targets.addAll(randomLive(store, count, eligible));
             }
         }
         switch (action) {
             case "create" -> {
                 for (int i = 0; i < count; i++) {
                     long now = nowSeconds();
-                    int idx = store.append(now, now);
+                    int idx = kind == ResourceKind.ORDER ? shop.appendOrder(now, now) : store.append(now, now);
                     Map<String, Object> obj = shop.load(kind, idx);
                     long id = scheme.id(idx);
                     shop.events.add("create", kind.subjectType, kind.gid(id), nowSeconds(), kind.typeName + " was created.");
@@ -689,7 +692,12 @@ public final class ShopifyEmulator implements AutoCloseable {
             case "delete" -> {
                 for (int idx : targets) {
                     Map<String, Object> obj = shop.load(kind, idx);
-                    if (obj == null || !store.delete(idx)) {
+                    boolean deleted = switch (kind) {
+                        case ORDER -> shop.deleteOrder(idx);
+                        case CUSTOMER -> shop.deleteCustomer(idx); // refused while it has orders, as Shopify does
+                        default -> store.delete(idx);
+                    };
+                    if (obj == null || !deleted) {
                         continue;
                     }
                     long id = scheme.id(idx);
@@ -712,7 +720,7 @@ public final class ShopifyEmulator implements AutoCloseable {
         };
     }
 
-    private List<Integer> randomLive(ResourceStore store, int count) {
+    private List<Integer> randomLive(ResourceStore store, int count, java.util.function.IntPredicate eligible) {
         List<Integer> out = new ArrayList<>();
         int size = store.size();
         int live = store.liveCount();
@@ -727,12 +735,12 @@ public final class ShopifyEmulator implements AutoCloseable {
             synchronized (random) {
                 idx = random.nextInt(size);
             }
-            if (store.exists(idx) && seen.add(idx)) {
+            if (store.exists(idx) && eligible.test(idx) && seen.add(idx)) {
                 out.add(idx);
             }
         }
         for (int i = 0; i < size && out.size() < want; i++) {
-            if (store.exists(i) && seen.add(i)) {
+            if (store.exists(i) && eligible.test(i) && seen.add(i)) {
                 out.add(i);
             }
         }

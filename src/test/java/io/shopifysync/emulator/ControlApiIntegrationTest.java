@@ -240,4 +240,30 @@ class ControlApiIntegrationTest {
             assertThat(c.post("{ ordersCount { count } }").status()).as("token is gone after uninstall").isEqualTo(401);
         }
     }
+
+    @Test
+    void aCustomerWithOrdersIsNotDeletedAsShopifyRefusesIt() {
+        Set<String> withOrders = new HashSet<>();
+        for (JsonNode edge : client.data("{ orders(first: 250) { edges { node { customer { id } } } } }").path("orders").path("edges")) {
+            if (edge.path("node").path("customer").hasNonNull("id")) {
+                withOrders.add(edge.path("node").path("customer").path("id").asText());
+            }
+        }
+        String buyer = withOrders.iterator().next();
+        JsonNode refused = client.controlOk("POST", client.shopControl("/customers/delete"),
+                Map.of("ids", List.of(buyer.substring(buyer.lastIndexOf('/') + 1))));
+        assertThat(refused.path("count").asInt()).isZero();
+        assertThat(client.data("query($id: ID!) { node(id: $id) { id } }", Map.of("id", buyer)).path("node").path("id").asText())
+                .isEqualTo(buyer);
+
+        String fresh = client.createObjects("customers", 1).path("objects").get(0).path("id").asText();
+        JsonNode deleted = client.controlOk("POST", client.shopControl("/customers/delete"),
+                Map.of("ids", List.of(fresh.substring(fresh.lastIndexOf('/') + 1))));
+        assertThat(deleted.path("count").asInt()).isEqualTo(1);
+
+        client.createObjects("customers", 3);
+        for (JsonNode o : client.deleteObjects("customers", 3).path("objects")) {
+            assertThat(withOrders).as("a random delete picks a customer without orders").doesNotContain(o.path("id").asText());
+        }
+    }
 }

@@ -7,7 +7,7 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 MINUTES=${1:-4}
-JAR=target/shopify-sync.jar
+JAR=${JAR:-target/shopify-sync.jar}
 WORK=$(mktemp -d)
 free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'; }
 EMU_PORT=$(free_port); HTTP_PORT=$(free_port); MGMT_PORT=$(free_port)

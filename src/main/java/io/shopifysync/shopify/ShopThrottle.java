@@ -1,5 +1,8 @@
 package io.shopifysync.shopify;
 
+import java.util.Iterator;
+import java.util.LinkedHashMap;
+import java.util.Map;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.LongSupplier;
 
@@ -9,6 +12,8 @@ import java.util.function.LongSupplier;
  *   <li>{@link #tryAcquire} takes a call's estimated cost if the bucket has it; otherwise it takes nothing
  *       and says how long to wait (the deficit over the restore rate, re-checked at least every second so
  *       a fresher answer from the shop is taken into account) — a wait, never a busy retry.</li>
+ *   <li>Waiting callers are served first come, first served: a caller told to wait keeps its place (per
+ *       thread) until it is served or {@link #leave}s, so a stream of cheap calls cannot starve a costly one.</li>
  *   <li>{@link #answered} gives the reservation back and copies {@code extensions.cost.throttleStatus},
  *       minus the points other calls have reserved but not yet spent.</li>
  *   <li>Until the shop has answered once, its plan is unknown: one call at a time.</li>
@@ -28,6 +33,8 @@ public final class ShopThrottle {
     private double restoreRate = 50;
     private double outstanding;
     private long observedAt;
+    /** Callers told to wait, oldest first, with the points each needs. */
+    private final Map<Thread, Double> queue = new LinkedHashMap<>();
     private final AtomicLong waits = new AtomicLong();
     private final AtomicLong waitedMillis = new AtomicLong();
     private final AtomicLong throttled = new AtomicLong();
@@ -37,23 +44,53 @@ public final class ShopThrottle {
         this.observedAt = nanoClock.getAsLong();
     }
 
-    /** Takes {@code cost} points and returns 0, or takes nothing and returns the milliseconds to wait before asking again. */
+    /**
+     * Takes {@code cost} points and returns 0, or takes nothing and returns the milliseconds to wait before the
+     * same thread asks again; points go to waiting threads in the order they first asked.
+     */
     public synchronized long tryAcquire(int cost) {
         refill();
         double needed = Math.min(cost, maximum);
         long wait;
         if (!known && outstanding > 0) {
             wait = FIRST_ANSWER_WAIT_MILLIS;
-        } else if (available >= needed) {
-            available -= needed;
-            outstanding += needed;
-            return 0;
         } else {
-            wait = Math.min(MAX_WAIT_MILLIS, (long) Math.ceil((needed - available) * 1000 / restoreRate));
+            Thread me = Thread.currentThread();
+            double ahead = pointsQueuedAhead(me);
+            if (ahead == 0 && available >= needed) {
+                queue.remove(me);
+                available -= needed;
+                outstanding += needed;
+                return 0;
+            }
+            queue.put(me, needed); // keeps the place of a caller already queued
+            wait = Math.min(MAX_WAIT_MILLIS, (long) Math.ceil((ahead + needed - available) * 1000 / restoreRate));
         }
         waits.incrementAndGet();
         waitedMillis.addAndGet(wait);
         return wait;
+    }
+
+    /** Gives up the current thread's place in the queue (its call failed or was interrupted while waiting). */
+    public synchronized void leave() {
+        queue.remove(Thread.currentThread());
+    }
+
+    /** The points needed by live callers queued before {@code me} (all of them if {@code me} is not queued). */
+    private double pointsQueuedAhead(Thread me) {
+        double ahead = 0;
+        for (Iterator<Map.Entry<Thread, Double>> it = queue.entrySet().iterator(); it.hasNext(); ) {
+            Map.Entry<Thread, Double> e = it.next();
+            if (e.getKey() == me) {
+                break;
+            }
+            if (!e.getKey().isAlive()) {
+                it.remove(); // a thread that died waiting must not block the queue
+                continue;
+            }
+            ahead += e.getValue();
+        }
+        return ahead;
     }
 
     /**
@@ -99,6 +136,10 @@ public final class ShopThrottle {
 
     public synchronized boolean known() {
         return known;
+    }
+
+    public synchronized int queued() {
+        return queue.size();
     }
 
     public long waits() {

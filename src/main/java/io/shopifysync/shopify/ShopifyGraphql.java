@@ -49,8 +49,13 @@ public class ShopifyGraphql {
         String body = requestBody(query, variables);
         int transientFailures = 0;
         for (int attempt = 0; ; attempt++) {
-            for (long wait = throttle.tryAcquire(estimate); wait > 0; wait = throttle.tryAcquire(estimate)) {
-                pause(wait);
+            try {
+                for (long wait = throttle.tryAcquire(estimate); wait > 0; wait = throttle.tryAcquire(estimate)) {
+                    pause(wait);
+                }
+            } catch (RuntimeException e) {
+                throttle.leave(); // an interrupted waiter must not hold its place in the queue
+                throw e;
             }
             JsonNode response;
             try {
@@ -76,6 +81,9 @@ public class ShopifyGraphql {
                 long base = 100L << transientFailures++;
                 pause(base + ThreadLocalRandom.current().nextLong(base));
                 continue;
+            } catch (RuntimeException e) {
+                throttle.answered(estimate, 0, 0, 0, false); // any other failure must not keep the reservation
+                throw e;
             }
             JsonNode cost = response.path("extensions").path("cost");
             JsonNode status = cost.path("throttleStatus");

@@ -2,6 +2,8 @@ package io.shopifysync.shopify;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -130,5 +132,53 @@ class ShopThrottleTest {
         throttle.tryAcquire(20);                                   // 400 ms
         assertThat(throttle.waits()).isEqualTo(2);
         assertThat(throttle.waitedMillis()).isEqualTo(600);
+    }
+
+    /** Runs each call on one and the same other thread (its own place in the queue). */
+    private static long on(ExecutorService caller, java.util.concurrent.Callable<Long> call) throws Exception {
+        return caller.submit(call).get();
+    }
+
+    @Test
+    void aCostlyCallIsNotStarvedByAStreamOfCheapOnes() throws Exception {
+        known(1000, 0, 1000);
+        ExecutorService costly = Executors.newSingleThreadExecutor();
+        try {
+            assertThat(on(costly, () -> throttle.tryAcquire(800))).isEqualTo(800);
+            for (int step = 1; step < 8; step++) {
+                advanceMillis(100); // 100 points restored: enough for a cheap call, not for the costly one
+                assertThat(throttle.tryAcquire(100)).as("a cheap call queues behind the costly one").isPositive();
+            }
+            advanceMillis(100);
+            assertThat(on(costly, () -> throttle.tryAcquire(800))).as("served once its 800 points are back").isZero();
+            assertThat(throttle.queued()).isEqualTo(1);
+            advanceMillis(100);
+            assertThat(throttle.tryAcquire(100)).as("then the cheap call, next in line").isZero();
+            assertThat(throttle.queued()).isZero();
+        } finally {
+            costly.shutdownNow();
+        }
+    }
+
+    @Test
+    void aWaiterThatLeavesOrDiesNoLongerHoldsTheQueue() throws Exception {
+        known(1000, 0, 1000);
+        ExecutorService leaving = Executors.newSingleThreadExecutor();
+        try {
+            assertThat(on(leaving, () -> throttle.tryAcquire(900))).isPositive();
+            on(leaving, () -> {
+                throttle.leave();
+                return 0L;
+            });
+        } finally {
+            leaving.shutdownNow();
+        }
+        Thread dying = new Thread(() -> throttle.tryAcquire(900));
+        dying.start();
+        dying.join();
+        assertThat(throttle.queued()).isEqualTo(1);
+        advanceMillis(100);
+        assertThat(throttle.tryAcquire(100)).isZero();
+        assertThat(throttle.queued()).isZero();
     }
 }

@@ -64,7 +64,9 @@ public final class ShopThrottle {
                 return 0;
             }
             queue.put(me, needed); // keeps the place of a caller already queued
-            wait = Math.min(MAX_WAIT_MILLIS, (long) Math.ceil((ahead + needed - available) * 1000 / restoreRate));
+            // at least a short wait: with enough points for everyone, the callers ahead have not taken theirs yet
+            wait = Math.max(FIRST_ANSWER_WAIT_MILLIS,
+                    Math.min(MAX_WAIT_MILLIS, (long) Math.ceil((ahead + needed - available) * 1000 / restoreRate)));
         }
         waits.incrementAndGet();
         waitedMillis.addAndGet(wait);

@@ -14,10 +14,8 @@ import io.shopifysync.testing.SyncHarness;
 import io.shopifysync.testing.TestDatabase;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.security.SecureRandom;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.Base64;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -34,9 +32,7 @@ class ImportBesideRunIntegrationTest {
 
     @BothDatabases
     void theCliAndRunShareTheImportWithoutWorkingOnOneResourceAtOnce(Dialect dialect) throws Exception {
-        byte[] key = new byte[32];
-        new SecureRandom().nextBytes(key);
-        String masterKey = Base64.getEncoder().encodeToString(key);
+        String masterKey = SyncHarness.newMasterKey();
         try (ShopifyEmulator emu = ShopifyEmulator.builder().port(0).shops(1).seed(4).orders(300).products(30).customers(150)
                 .plan("plus").timeScale(1).bulkObjectsPerSecond(300).start();
              TestDatabase tdb = TestDatabase.create(dialect, dataDir);

@@ -161,6 +161,23 @@ class ShopThrottleTest {
     }
 
     @Test
+    void aCallerBehindTheQueueWaitsEvenWhenThePointsWouldCoverEveryone() throws Exception {
+        known(1000, 0, 1000);
+        ExecutorService first = Executors.newSingleThreadExecutor();
+        try {
+            assertThat(on(first, () -> throttle.tryAcquire(800))).isPositive();
+            advanceMillis(1000); // the bucket is full again, and the first caller has not come back yet
+            assertThat(throttle.tryAcquire(100)).as("behind the first caller: a positive wait, never a negative one")
+                    .isPositive();
+            assertThat(throttle.waitedMillis()).as("the waited-time counter only grows").isPositive();
+            assertThat(on(first, () -> throttle.tryAcquire(800))).isZero();
+            assertThat(throttle.tryAcquire(100)).isZero();
+        } finally {
+            first.shutdownNow();
+        }
+    }
+
+    @Test
     void aWaiterThatLeavesOrDiesNoLongerHoldsTheQueue() throws Exception {
         known(1000, 0, 1000);
         ExecutorService leaving = Executors.newSingleThreadExecutor();

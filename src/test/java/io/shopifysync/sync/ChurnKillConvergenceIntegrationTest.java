@@ -10,18 +10,14 @@ import io.shopifysync.emulator.ShopifyEmulator;
 import io.shopifysync.testing.AppProcess;
 import io.shopifysync.testing.BothDatabases;
 import io.shopifysync.testing.EmulatorControl;
-import io.shopifysync.testing.FreePort;
 import io.shopifysync.testing.SyncHarness;
 import io.shopifysync.testing.TestDatabase;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.security.SecureRandom;
 import java.sql.Connection;
 import java.sql.ResultSet;
 import java.sql.Statement;
 import java.time.Duration;
-import java.util.Base64;
-import java.util.HashMap;
 import java.util.Map;
 import java.util.TreeMap;
 import org.junit.jupiter.api.io.TempDir;
@@ -34,9 +30,7 @@ class ChurnKillConvergenceIntegrationTest {
 
     @BothDatabases
     void churnDuringAKilledImportConverges(Dialect dialect) throws Exception {
-        byte[] key = new byte[32];
-        new SecureRandom().nextBytes(key);
-        String masterKey = Base64.getEncoder().encodeToString(key);
+        String masterKey = SyncHarness.newMasterKey();
         try (ShopifyEmulator emu = ShopifyEmulator.builder().port(0).shops(1).seed(9).orders(300).products(12).customers(150)
                 .plan("plus").timeScale(1).bulkObjectsPerSecond(300).start();
              SyncHarness sync = new SyncHarness(TestDatabase.create(dialect, dataDir), dataDir,
@@ -45,15 +39,7 @@ class ChurnKillConvergenceIntegrationTest {
             EmulatorControl control = new EmulatorControl(emu);
             String base = "/_emulator/shops/" + shop.domain();
             sync.register(shop);
-            Map<String, String> env = new HashMap<>();
-            env.put("DB_URL", sync.databaseUrl());
-            if (dialect == Dialect.POSTGRESQL) {
-                env.put("DB_USER", TestDatabase.PG_USER);
-                env.put("DB_PASSWORD", TestDatabase.PG_PASSWORD);
-            }
-            env.put("SHOPIFY_SYNC_DATA_DIR", dataDir.toString());
-            env.put("SHOPIFY_SYNC_MASTER_KEY", masterKey);
-            env.put("HTTP_PORT", Integer.toString(FreePort.find()));
+            Map<String, String> env = sync.processEnv();
             env.put("IMPORT_INTERVAL_MS", "200");
             env.put("POLL_INTERVAL_MS", "2000");
             env.put("RECONCILE_INTERVAL_MS", "10000");

@@ -10,15 +10,11 @@ import io.shopifysync.emulator.ShopifyEmulator;
 import io.shopifysync.testing.AppProcess;
 import io.shopifysync.testing.BothDatabases;
 import io.shopifysync.testing.EmulatorControl;
-import io.shopifysync.testing.FreePort;
 import io.shopifysync.testing.SyncHarness;
 import io.shopifysync.testing.TestDatabase;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.security.SecureRandom;
 import java.time.Duration;
-import java.util.Base64;
-import java.util.HashMap;
 import java.util.Map;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -33,9 +29,7 @@ class KillResumeIntegrationTest {
 
     @BothDatabases
     void aKilledImportResumesTheRecordedBulkOperations(Dialect dialect) throws Exception {
-        byte[] key = new byte[32];
-        new SecureRandom().nextBytes(key);
-        String masterKey = Base64.getEncoder().encodeToString(key);
+        String masterKey = SyncHarness.newMasterKey();
         // the store is read slowly (400 objects/s), so the kill lands while its bulk operations run
         try (ShopifyEmulator emu = ShopifyEmulator.builder().port(0).shops(1).seed(3).orders(120).products(12).customers(60)
                 .plan("plus").timeScale(1).bulkObjectsPerSecond(400).start();
@@ -43,15 +37,7 @@ class KillResumeIntegrationTest {
                      Map.of("shopify.sync.master.key", masterKey))) {
             EmulatedShop shop = emu.shops().get(0);
             sync.register(shop);
-            Map<String, String> env = new HashMap<>();
-            env.put("DB_URL", sync.databaseUrl());
-            if (dialect == Dialect.POSTGRESQL) {
-                env.put("DB_USER", TestDatabase.PG_USER);
-                env.put("DB_PASSWORD", TestDatabase.PG_PASSWORD);
-            }
-            env.put("SHOPIFY_SYNC_DATA_DIR", dataDir.toString());
-            env.put("SHOPIFY_SYNC_MASTER_KEY", masterKey);
-            env.put("HTTP_PORT", Integer.toString(FreePort.find()));
+            Map<String, String> env = sync.processEnv();
             env.put("IMPORT_INTERVAL_MS", "200");
             Path log = Files.createTempFile(dataDir, "app", ".log");
 

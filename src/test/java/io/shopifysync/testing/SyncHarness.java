@@ -17,7 +17,9 @@ import io.shopifysync.sync.Digest;
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.ResultSet;
+import java.security.SecureRandom;
 import java.sql.Statement;
+import java.util.Base64;
 import java.util.HashMap;
 import java.util.Map;
 
@@ -29,6 +31,7 @@ public final class SyncHarness implements AutoCloseable {
 
     private static final ObjectMapper JSON = new ObjectMapper();
     private final TestDatabase tdb;
+    private final Path dataDir;
     private final AppConfig config;
     private final Database db;
     private ShopifySyncApp app;
@@ -39,6 +42,7 @@ public final class SyncHarness implements AutoCloseable {
 
     public SyncHarness(TestDatabase tdb, Path dataDir, Map<String, String> settings) {
         this.tdb = tdb;
+        this.dataDir = dataDir;
         Map<String, String> all = new HashMap<>();
         all.put("http.port", Integer.toString(FreePort.find()));
         all.put("management.port", Integer.toString(FreePort.find()));
@@ -47,6 +51,22 @@ public final class SyncHarness implements AutoCloseable {
         all.putAll(settings);
         this.config = tdb.config(dataDir, all);
         this.db = tdb.open();
+    }
+
+    /** A fresh master key (base64 of 32 random bytes): a harness and the processes beside it must share one. */
+    public static String newMasterKey() {
+        byte[] key = new byte[32];
+        new SecureRandom().nextBytes(key);
+        return Base64.getEncoder().encodeToString(key);
+    }
+
+    /** The environment of a separate application process (AppProcess) on this harness's database, data dir and key. */
+    public Map<String, String> processEnv() {
+        Map<String, String> env = new HashMap<>(CliProcess.envFor(tdb));
+        env.put("SHOPIFY_SYNC_DATA_DIR", dataDir.toString());
+        config.get("shopify.sync.master.key").ifPresent(key -> env.put("SHOPIFY_SYNC_MASTER_KEY", key));
+        env.put("HTTP_PORT", Integer.toString(FreePort.find()));
+        return env;
     }
 
     public SyncHarness start() throws Exception {

@@ -1,6 +1,9 @@
 package io.shopifysync.bench;
 
+import io.shopifysync.db.Database;
 import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
 import java.sql.DriverManager;
 import java.sql.Statement;
 import java.util.UUID;
@@ -26,6 +29,18 @@ final class BenchDatabase {
         String name = url.substring(url.lastIndexOf('/') + 1);
         try (Connection c = DriverManager.getConnection(ADMIN_URL, "postgres", ""); Statement s = c.createStatement()) {
             s.execute("DROP DATABASE IF EXISTS " + name + " WITH (FORCE)");
+        }
+    }
+
+    /** How many of the shop's resources are INCREMENTAL: the first import is done when all of them are. */
+    static int incremental(Database db, String shop) throws Exception {
+        try (Connection c = db.dataSource().getConnection(); PreparedStatement ps = c.prepareStatement(
+                "SELECT COUNT(*) FROM shopify.sync_state WHERE shop_domain = ? AND phase = 'INCREMENTAL'")) {
+            ps.setString(1, shop);
+            try (ResultSet rs = ps.executeQuery()) {
+                rs.next();
+                return rs.getInt(1);
+            }
         }
     }
 }

@@ -33,7 +33,6 @@ import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.PreparedStatement;
-import java.sql.ResultSet;
 import java.sql.Statement;
 import java.time.Clock;
 import java.time.OffsetDateTime;
@@ -89,7 +88,7 @@ public final class ImportBench {
                 long t0 = System.nanoTime();
                 new Accounts(database, new TokenCipher(MasterKey.load(config))).add(shop.domain(), shop.accessToken(), shop.adminUrl());
                 int resources = Catalog.load().resources().size();
-                while (incremental(database, shop.domain()) < resources) {
+                while (BenchDatabase.incremental(database, shop.domain()) < resources) {
                     Thread.sleep(20);
                 }
                 double seconds = (System.nanoTime() - t0) / 1e9;
@@ -108,17 +107,6 @@ public final class ImportBench {
             }
         } finally {
             BenchDatabase.drop(db);
-        }
-    }
-
-    private static int incremental(Database db, String shop) throws Exception {
-        try (Connection c = db.dataSource().getConnection(); PreparedStatement ps = c.prepareStatement(
-                "SELECT COUNT(*) FROM shopify.sync_state WHERE shop_domain = ? AND phase = 'INCREMENTAL'")) {
-            ps.setString(1, shop);
-            try (ResultSet rs = ps.executeQuery()) {
-                rs.next();
-                return rs.getInt(1);
-            }
         }
     }
 

@@ -26,10 +26,7 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.sql.Connection;
 import java.sql.DriverManager;
-import java.sql.PreparedStatement;
-import java.sql.ResultSet;
 import java.sql.Statement;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -113,7 +110,7 @@ public final class PollBench {
                         .add(shop.domain(), shop.accessToken(), proxy.baseUrl() + "/shops/" + shop.domain());
                 int resources = Catalog.load().resources().size();
                 long deadline = t0 + Duration.ofMinutes(15).toNanos();
-                while (incremental(database, shop.domain()) < resources) {
+                while (BenchDatabase.incremental(database, shop.domain()) < resources) {
                     if (System.nanoTime() > deadline) {
                         throw new IllegalStateException("not every resource INCREMENTAL after 15 minutes");
                     }
@@ -345,16 +342,5 @@ public final class PollBench {
 
     private static JsonNode get(String url) throws Exception {
         return JSON.readTree(HTTP.send(HttpRequest.newBuilder(URI.create(url)).build(), HttpResponse.BodyHandlers.ofString()).body());
-    }
-
-    private static int incremental(Database db, String shop) throws Exception {
-        try (Connection c = db.dataSource().getConnection(); PreparedStatement ps = c.prepareStatement(
-                "SELECT COUNT(*) FROM shopify.sync_state WHERE shop_domain = ? AND phase = 'INCREMENTAL'")) {
-            ps.setString(1, shop);
-            try (ResultSet rs = ps.executeQuery()) {
-                rs.next();
-                return rs.getInt(1);
-            }
-        }
     }
 }

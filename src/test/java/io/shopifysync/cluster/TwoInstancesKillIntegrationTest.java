@@ -14,11 +14,8 @@ import io.shopifysync.testing.TestDatabase;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.security.SecureRandom;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.Base64;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
@@ -50,9 +47,7 @@ class TwoInstancesKillIntegrationTest {
 
     @Test
     void theSurvivorFinishesEveryStoreAndNoWorkIsDoneTwiceAtOnce() throws Exception {
-        byte[] key = new byte[32];
-        new SecureRandom().nextBytes(key);
-        String masterKey = Base64.getEncoder().encodeToString(key);
+        String masterKey = SyncHarness.newMasterKey();
         // bulk results are read at 300 objects/s, so imports take seconds and the kill lands inside them
         try (ShopifyEmulator emu = ShopifyEmulator.builder().port(0).shops(6).seed(9).orders(300).products(30)
                 .customers(150).plan("plus").clientSecret(SECRET).timeScale(1).bulkObjectsPerSecond(300).start();
@@ -77,8 +72,8 @@ class TwoInstancesKillIntegrationTest {
             Files.deleteIfExists(logA);
             Files.deleteIfExists(logB);
             long killedAt;
-            try (AppProcess a = AppProcess.start(env(sync, masterKey, portA), logA);
-                 AppProcess b = AppProcess.start(env(sync, masterKey, portB), logB)) {
+            try (AppProcess a = AppProcess.start(env(sync, portA), logA);
+                 AppProcess b = AppProcess.start(env(sync, portB), logB)) {
                 // mid-import, with both instances at work: a bulk operation runs, B has done work beside A, and A
                 // holds a shop and resource
                 await().atMost(Duration.ofSeconds(90)).pollInterval(Duration.ofMillis(100)).until(() ->
@@ -165,13 +160,8 @@ class TwoInstancesKillIntegrationTest {
         }
     }
 
-    private Map<String, String> env(SyncHarness sync, String masterKey, int port) {
-        Map<String, String> env = new HashMap<>();
-        env.put("DB_URL", sync.databaseUrl());
-        env.put("DB_USER", TestDatabase.PG_USER);
-        env.put("DB_PASSWORD", TestDatabase.PG_PASSWORD);
-        env.put("SHOPIFY_SYNC_DATA_DIR", dataDir.toString());
-        env.put("SHOPIFY_SYNC_MASTER_KEY", masterKey);
+    private static Map<String, String> env(SyncHarness sync, int port) {
+        Map<String, String> env = sync.processEnv();
         env.put("SHOPIFY_CLIENT_SECRET", SECRET);
         env.put("HTTP_PORT", Integer.toString(port));
         env.put("IMPORT_INTERVAL_MS", "200");

@@ -10,8 +10,7 @@ import io.shopifysync.accounts.TokenCipher;
 import io.shopifysync.app.ShopifySyncApp;
 import io.shopifysync.config.AppConfig;
 import io.shopifysync.db.Database;
-import io.shopifysync.db.Dialect;
-import io.shopifysync.db.SqlStatements;
+import io.shopifysync.webhooks.InboxGroupCommit;
 import io.shopifysync.webhooks.WebhookSignature;
 import io.vertx.core.MultiMap;
 import io.vertx.core.Vertx;
@@ -62,7 +61,8 @@ import java.util.concurrent.locks.LockSupport;
  *       registered shop; afterwards every event id answered 200 is looked up in {@code shopify.webhook_inbox}.</li>
  *   <li>{@code bare}: a bare Vert.x {@code HttpServer} in the same JVM, the app stopped, whose handler verifies the
  *       same HMAC and runs one INSERT of the same columns into the same table through a HikariCP pool of the same
- *       size ({@code executeBlocking}, unordered, like platform-http-vertx does), driven at the same rate.</li>
+ *       size ({@code executeBlocking}, unordered, like platform-http-vertx does), one commit per delivery (no
+ *       idempotency key, no group commit), driven at the same rate.</li>
  * </ol>
  */
 public final class WebhookBench {
@@ -128,7 +128,13 @@ public final class WebhookBench {
                         "http://127.0.0.1:9/shops/" + SHOP);
                 int port = Integer.parseInt(settings.get("http.port"));
                 Set<String> warmAcked = warmUp(client, port, "ours-warm-", payloads, rate);
+                InboxGroupCommit inbox = app.context().getRegistry().lookupByNameAndType("webhookInbox", InboxGroupCommit.class);
+                long transactionsBefore = inbox.transactions();
                 ours = load(client, port, "ours", "ours-", payloads, rate, seconds);
+                long transactions = inbox.transactions() - transactionsBefore;
+                System.out.printf("ours: group commit: %d transactions for %d deliveries, %.1f deliveries per commit on average, "
+                        + "%d batches split%n", transactions, ours.sent(), ours.sent() / (double) Math.max(1, transactions),
+                        inbox.batchesSplit());
                 ours.acked().addAll(warmAcked);
             }
             oursStored = verify(db, "ours", ours.acked());
@@ -268,11 +274,36 @@ public final class WebhookBench {
         StringBuilder cpu = new StringBuilder();
         long all = 0;
         for (Map.Entry<String, Long> e : r.cpuNanos().entrySet()) {
-            all += e.getValue();
-            cpu.append(String.format(" %s %.1f", e.getKey(), e.getValue() / 1e3 / r.sent()));
+            if (!e.getKey().equals(POSTGRESQL)) {
+                all += e.getValue();
+                cpu.append(String.format(" %s %.1f", e.getKey(), e.getValue() / 1e3 / r.sent()));
+            }
         }
         System.out.printf("%s: JVM CPU per request, µs (client and server share the JVM; vert.x-worker = the server's request "
-                + "handling):%s; all threads %.1f%n", r.label(), cpu, all / 1e3 / r.sent());
+                + "handling):%s; all threads %.1f; PostgreSQL processes %.1f%n", r.label(), cpu, all / 1e3 / r.sent(),
+                r.cpuNanos().getOrDefault(POSTGRESQL, 0L) / 1e3 / r.sent());
+    }
+
+    private static final String POSTGRESQL = "postgresql";
+
+    /** CPU time (user + system) of every process named postgres on this machine, from /proc, in nanoseconds. */
+    private static long postgresCpuNanos() {
+        long ticks = 0;
+        java.io.File[] procs = new java.io.File("/proc").listFiles((dir, name) -> name.chars().allMatch(Character::isDigit));
+        for (java.io.File proc : procs == null ? new java.io.File[0] : procs) {
+            try {
+                String stat = Files.readString(proc.toPath().resolve("stat"));
+                int close = stat.lastIndexOf(')');
+                if (!stat.substring(stat.indexOf('(') + 1, close).equals("postgres")) {
+                    continue;
+                }
+                String[] f = stat.substring(close + 2).split(" ");
+                ticks += Long.parseLong(f[11]) + Long.parseLong(f[12]); // utime, stime (fields 14 and 15)
+            } catch (Exception e) {
+                // the process ended meanwhile
+            }
+        }
+        return ticks * 10_000_000L; // USER_HZ is 100 on Linux
     }
 
     /** CPU time of the JVM's live threads, summed by thread name with digits dropped. */
@@ -287,6 +318,7 @@ public final class WebhookBench {
                 }
             }
         }
+        byGroup.put(POSTGRESQL, postgresCpuNanos());
         return byGroup;
     }
 
@@ -340,10 +372,23 @@ public final class WebhookBench {
         return new HikariDataSource(hc);
     }
 
+    /**
+     * One delivery into the inbox, for a registered shop and only once: the application's statement before group
+     * commit (it now writes every delivery of a commit in one {@code insert-webhooks} statement).
+     */
+    private static final String BARE_INSERT = """
+            INSERT INTO shopify.webhook_inbox (event_key, webhook_id, topic, shop_domain, object_id, object_updated_at,
+                triggered_at, api_version, headers, body, received_at, status)
+            SELECT ?, ?, ?, s.shop_domain, CAST(? AS BIGINT), CAST(? AS TIMESTAMPTZ), CAST(? AS TIMESTAMPTZ), ?, ?, ?,
+                CAST(? AS TIMESTAMPTZ), 'NEW'
+            FROM shopify.shops s
+            WHERE s.shop_domain = ? AND NOT EXISTS (SELECT 1 FROM shopify.webhook_inbox x
+                WHERE x.shop_domain = s.shop_domain AND x.event_key = ?)
+            ON CONFLICT (shop_domain, event_key) DO NOTHING""";
+
     private static HttpServer bareServer(Vertx vertx, HikariDataSource ds, int port) throws Exception {
         WebhookSignature signature = new WebhookSignature(SECRET, null);
-        // the very statement the application runs (registered-shop check included)
-        String insert = new SqlStatements(Dialect.POSTGRESQL).get("insert-webhook");
+        String insert = BARE_INSERT;
         HttpServer server = vertx.createHttpServer(new HttpServerOptions().setTcpNoDelay(true));
         server.requestHandler(req -> req.body().onComplete(ar -> {
             if (ar.failed()) {

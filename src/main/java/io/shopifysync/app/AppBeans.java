@@ -36,7 +36,7 @@ import io.shopifysync.sync.ShopHealth;
 import io.shopifysync.sync.SyncStateStore;
 import io.shopifysync.sync.Upserts;
 import io.shopifysync.webhooks.InsertOnceIdempotentRepository;
-import io.shopifysync.webhooks.IntakeTransaction;
+import io.shopifysync.webhooks.InboxGroupCommit;
 import io.shopifysync.webhooks.WebhookIntake;
 import io.shopifysync.webhooks.WebhookProcessor;
 import io.shopifysync.webhooks.SubscriptionHealer;
@@ -47,7 +47,10 @@ import java.util.concurrent.ExecutorService;
 import org.apache.camel.CamelConfiguration;
 import org.apache.camel.CamelContext;
 import org.apache.camel.ExtendedStartupListener;
+import io.vertx.core.VertxOptions;
 import org.apache.camel.support.service.ServiceSupport;
+import org.springframework.jdbc.datasource.DataSourceTransactionManager;
+import org.springframework.transaction.support.TransactionTemplate;
 
 /** Binds the beans that the YAML routes name ({@code ref: ...}) into the Camel registry. */
 public final class AppBeans implements CamelConfiguration {
@@ -89,12 +92,24 @@ public final class AppBeans implements CamelConfiguration {
         HikariDataSource lockPool = db.openSidePool("shopify-sync-locks", importThreads + pollThreads + 2, 2_000);
         ExecutorService webhookPool = context.getExecutorServiceManager()
                 .newFixedThreadPool(this, "webhook", config.getInt("webhook.process.threads", 4));
+        // camel-sql's JDBC idempotent repository (its add is one INSERT); the group commit writes its keys with the inbox rows
+        TransactionTemplate intakeTransaction = new TransactionTemplate(new DataSourceTransactionManager(db.dataSource()));
+        InsertOnceIdempotentRepository idempotency = new InsertOnceIdempotentRepository(db.dataSource(), intakeTransaction,
+                db.sql(), "webhook-intake");
+        context.addService(idempotency); // started with the context: its statements are set in doInit
+        int intakeWriters = config.getInt("webhook.intake.writers", 1);
+        InboxGroupCommit inbox = new InboxGroupCommit(db.dataSource(), db.sql(), idempotency, intakeTransaction,
+                intakeWriters, config.getInt("webhook.intake.max.batch", 200), config.getInt("webhook.intake.queue", 2_000));
+        ExecutorService intakePool = context.getExecutorServiceManager().newFixedThreadPool(this, "webhook-intake", intakeWriters);
+        inbox.start(intakePool);
         context.addService(new ServiceSupport() {
             @Override
             protected void doStop() {
                 context.getExecutorServiceManager().shutdown(importPool);
                 context.getExecutorServiceManager().shutdown(syncPool);
                 context.getExecutorServiceManager().shutdown(webhookPool);
+                inbox.stop(); // the routes stopped first: the writers commit what is queued, then end
+                context.getExecutorServiceManager().shutdownGraceful(intakePool);
                 lockPool.close();
                 db.close();
             }
@@ -145,14 +160,15 @@ public final class AppBeans implements CamelConfiguration {
         registry.bind("syncPool", syncPool);
         registry.bind("partitions", new Partitions(config.getInt("sync.partitions", 1)));
         registry.bind("workLocks", new WorkLocks(lockPool, db.sql()));
-        IntakeTransaction intakeTransaction = new IntakeTransaction(db.dataSource());
-        registry.bind("webhookIntakeTransaction", intakeTransaction);
-        registry.bind("webhookIntake", new WebhookIntake(jdbc, db.dataSource(), new WebhookSignature(
+        registry.bind("webhookIdempotency", idempotency);
+        registry.bind("webhookInbox", inbox);
+        // platform-http-vertx runs each request on a Vert.x worker thread, which waits there for its group commit:
+        // the pool bounds how many deliveries can wait for one commit at a time (Vert.x's default is 20)
+        registry.bind("vertxOptions", new VertxOptions().setWorkerPoolSize(config.getInt("http.worker.threads", 64)));
+        registry.bind("webhookIntake", new WebhookIntake(new WebhookSignature(
                 config.get("shopify.client.secret").orElse(null), config.get("shopify.client.secret.previous").orElse(null)),
-                config.getInt("webhook.max.body.bytes", 5 * 1024 * 1024), clock));
-        // camel-sql's JDBC idempotent repository, joining the intake transaction; its add is one INSERT
-        registry.bind("webhookIdempotency", new InsertOnceIdempotentRepository(db.dataSource(), intakeTransaction.template(),
-                db.sql(), "webhook-intake"));
+                config.getInt("webhook.max.body.bytes", 5 * 1024 * 1024), inbox,
+                config.getInt("webhook.intake.timeout.ms", 4_000), clock));
         registry.bind("webhookProcessor", new WebhookProcessor(jdbc, new ShopData(jdbc, catalog, clock), catalog, accounts, pager, writer, clock,
                 config.getInt("webhook.process.batch", 200), config.getInt("webhook.process.max.attempts", 5)));
         registry.bind("webhookPool", webhookPool);

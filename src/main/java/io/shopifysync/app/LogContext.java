@@ -1,6 +1,5 @@
 package io.shopifysync.app;
 
-import java.util.Map;
 import org.apache.camel.AsyncCallback;
 import org.apache.camel.CamelContext;
 import org.apache.camel.Exchange;
@@ -26,7 +25,10 @@ public final class LogContext implements InterceptStrategy {
         return new DelegateAsyncProcessor(target) {
             @Override
             public boolean process(Exchange exchange, AsyncCallback callback) {
-                Map<String, String> before = MDC.getCopyOfContextMap();
+                // the three keys' values before, not a copy of the whole map: this runs for every step of every exchange
+                String routeBefore = MDC.get(ROUTE_ID);
+                String shopBefore = MDC.get(SHOP);
+                String resourceBefore = MDC.get(RESOURCE);
                 put(ROUTE_ID, ExchangeHelper.getAtRouteId(exchange));
                 put(SHOP, exchange.getProperty(SHOP, String.class));
                 put(RESOURCE, exchange.getProperty(RESOURCE, String.class));
@@ -34,11 +36,9 @@ public final class LogContext implements InterceptStrategy {
                     return processor.process(exchange, callback);
                 } finally {
                     // the thread goes back to a pool: leave its MDC as it was
-                    if (before == null) {
-                        MDC.clear();
-                    } else {
-                        MDC.setContextMap(before);
-                    }
+                    put(ROUTE_ID, routeBefore);
+                    put(SHOP, shopBefore);
+                    put(RESOURCE, resourceBefore);
                 }
             }
         };

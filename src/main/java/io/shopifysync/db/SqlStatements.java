@@ -20,6 +20,10 @@ public final class SqlStatements {
         this.dialect = dialect;
     }
 
+    public Dialect dialect() {
+        return dialect;
+    }
+
     public String get(String name) {
         return CACHE.computeIfAbsent(dialect + "/" + name, k -> load(name));
     }

@@ -1,7 +1,14 @@
 package io.shopifysync.webhooks;
 
+import io.shopifysync.db.Dialect;
 import io.shopifysync.db.SqlStatements;
+import java.sql.PreparedStatement;
 import java.sql.Timestamp;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Set;
 import javax.sql.DataSource;
 import org.apache.camel.processor.idempotent.jdbc.JdbcMessageIdRepository;
 import org.springframework.dao.DuplicateKeyException;
@@ -41,6 +48,38 @@ public final class InsertOnceIdempotentRepository extends JdbcMessageIdRepositor
     @Override
     public boolean add(String key) {
         return Boolean.TRUE.equals(transactionTemplate.execute(status -> insert(key) > 0));
+    }
+
+    /**
+     * {@link #add} for many distinct keys in the caller's transaction: returns the keys that were new (and are now
+     * stored). One statement for all of them on PostgreSQL; on H2 a batch of {@link #add}'s statement, because H2
+     * re-runs a statement that waited for a lock, and the re-run's result no longer names the rows its first run inserted.
+     */
+    public Set<String> addAll(Collection<String> keys) {
+        Timestamp now = new Timestamp(System.currentTimeMillis());
+        if (sql.dialect() == Dialect.POSTGRESQL) {
+            String insertAll = sql.get("insert-idempotency-keys");
+            return transactionTemplate.execute(status -> new HashSet<>(jdbcTemplate.query(connection -> {
+                PreparedStatement statement = connection.prepareStatement(insertAll);
+                statement.setString(1, processorName);
+                statement.setTimestamp(2, now);
+                statement.setArray(3, connection.createArrayOf("varchar", keys.toArray(String[]::new)));
+                return statement;
+            }, (rs, row) -> rs.getString(1))));
+        }
+        List<String> ordered = new ArrayList<>(keys);
+        List<Object[]> args = new ArrayList<>(ordered.size());
+        for (String key : ordered) {
+            args.add(new Object[] {processorName, key, now});
+        }
+        int[] counts = transactionTemplate.execute(status -> jdbcTemplate.batchUpdate(getInsertString(), args));
+        Set<String> added = new HashSet<>();
+        for (int i = 0; i < counts.length; i++) {
+            if (counts[i] > 0) {
+                added.add(ordered.get(i));
+            }
+        }
+        return added;
     }
 
     /** 1 when the key was inserted, 0 when it was there already. */

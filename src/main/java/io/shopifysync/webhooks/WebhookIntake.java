@@ -1,15 +1,18 @@
 package io.shopifysync.webhooks;
 
-import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.core.JsonParser;
+import com.fasterxml.jackson.core.JsonToken;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.shopifysync.accounts.InvalidInputException;
 import io.shopifysync.accounts.ShopDomain;
-import io.shopifysync.db.Jdbc;
 import java.time.Clock;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import org.apache.camel.Exchange;
 import org.apache.camel.Message;
 import org.slf4j.Logger;
@@ -17,8 +20,9 @@ import org.slf4j.LoggerFactory;
 
 /**
  * The two steps of webhook intake: {@link #verify} (signature over the raw bytes before anything is
- * parsed, then a shop domain and an event id) and {@link #store} (one INSERT into the inbox, for a registered
- * shop only). The route answers 200 only after {@code store} committed; processing happens elsewhere, later.
+ * parsed, then a shop domain and an event id) and {@link #store} (the idempotency key and the inbox row, for a
+ * registered shop only, committed by {@link InboxGroupCommit}). The route answers 200 only after {@code store}
+ * returned, which is after the commit; processing happens elsewhere, later.
  */
 public final class WebhookIntake {
 
@@ -26,19 +30,19 @@ public final class WebhookIntake {
     private static final Logger LOG = LoggerFactory.getLogger(WebhookIntake.class);
     private static final ObjectMapper JSON = new ObjectMapper();
 
-    private final Jdbc jdbc;
     private final WebhookSignature signature;
     private final long maxBodyBytes;
+    private final InboxGroupCommit inbox;
+    private final long storeTimeoutMillis;
     private final Clock clock;
 
-    /** Joins the intake transaction ({@link IntakeTransaction}) that the idempotent repository writes in too. */
-    private final org.springframework.jdbc.core.JdbcTemplate transactional;
-
-    public WebhookIntake(Jdbc jdbc, javax.sql.DataSource dataSource, WebhookSignature signature, long maxBodyBytes, Clock clock) {
-        this.jdbc = jdbc;
-        this.transactional = new org.springframework.jdbc.core.JdbcTemplate(dataSource);
+    /** {@code storeTimeoutMillis}: longest wait for the commit before answering 503 (Shopify gives up after 5 s). */
+    public WebhookIntake(WebhookSignature signature, long maxBodyBytes, InboxGroupCommit inbox, long storeTimeoutMillis,
+                         Clock clock) {
         this.signature = signature;
         this.maxBodyBytes = maxBodyBytes;
+        this.inbox = inbox;
+        this.storeTimeoutMillis = storeTimeoutMillis;
         this.clock = clock;
     }
 
@@ -78,27 +82,15 @@ public final class WebhookIntake {
     }
 
     /**
-     * One INSERT that stores the delivery only for a registered shop, asked in the same statement every time
-     * (no cache: a purged shop must not get a single row back). Nothing inserted for an unregistered shop is a
-     * 401, which rolls back the intake transaction and the idempotency key with it.
+     * Stores the delivery and its idempotency key in one transaction shared with concurrent deliveries, and returns
+     * once it committed. A key stored already is a duplicate (answered 200, not stored again); an unregistered shop
+     * is a 401 and leaves neither row. A delivery that was not stored throws, and the route answers 503.
      */
-    public void store(Exchange exchange) {
+    public void store(Exchange exchange) throws Exception {
         Message m = exchange.getMessage();
         byte[] body = exchange.getProperty("webhookBody", byte[].class);
         String text = new String(body, java.nio.charset.StandardCharsets.UTF_8);
-        Long objectId = null;
-        OffsetDateTime objectUpdatedAt = null;
-        try {
-            JsonNode json = JSON.readTree(text);
-            if (json != null && json.path("id").canConvertToLong()) {
-                objectId = json.path("id").asLong();
-            }
-            if (json != null && json.hasNonNull("updated_at")) {
-                objectUpdatedAt = OffsetDateTime.parse(json.get("updated_at").asText());
-            }
-        } catch (Exception e) {
-            // malformed JSON with a valid signature: stored as it came, the processor dead-letters it
-        }
+        ObjectRef object = ObjectRef.of(body);
         Map<String, String> headers = new LinkedHashMap<>();
         for (String h : new String[] {"X-Shopify-Topic", "X-Shopify-Shop-Domain", "X-Shopify-API-Version",
                 "X-Shopify-Webhook-Id", "X-Shopify-Event-Id", "X-Shopify-Triggered-At", "X-Shopify-Name"}) {
@@ -110,42 +102,68 @@ public final class WebhookIntake {
         OffsetDateTime now = OffsetDateTime.now(clock).withOffsetSameInstant(ZoneOffset.UTC);
         String shop = exchange.getProperty("webhookShop", String.class);
         String event = exchange.getProperty("webhookEvent", String.class);
-        Object[] params = {event, m.getHeader("X-Shopify-Webhook-Id", String.class), m.getHeader("X-Shopify-Topic", String.class),
-                objectId, objectUpdatedAt, triggeredAt(m.getHeader("X-Shopify-Triggered-At", String.class)),
-                m.getHeader("X-Shopify-API-Version", String.class), JSON.valueToTree(headers).toString(), text, now, shop, event};
-        if (transactional.update(jdbc.sql().get("insert-webhook"), params) == 0) {
-            if (!registered(shop)) {
-                refuseUnregistered(exchange, shop);
-            }
-            LOG.debug("delivery {} was stored already", exchange.getProperty(EVENT_KEY));
-        }
-    }
-
-    /** A delivery whose key is stored already: nothing to store, but an unregistered shop still gets its 401. */
-    public void duplicate(Exchange exchange) {
-        String shop = exchange.getProperty("webhookShop", String.class);
-        if (!registered(shop)) {
-            refuseUnregistered(exchange, shop);
-        }
-        LOG.debug("delivery {} was received already", exchange.getProperty(EVENT_KEY));
-    }
-
-    private boolean registered(String shop) {
-        return !transactional.queryForList(jdbc.sql().get("select-shop-status"), String.class, shop).isEmpty();
-    }
-
-    private static void refuseUnregistered(Exchange exchange, String shop) {
-        LOG.warn("webhook {} for unregistered shop {} refused", exchange.getMessage().getHeader("X-Shopify-Topic"), shop);
-        throw new WebhookRejected(401, "shop " + shop + " is not registered");
-    }
-
-    private static OffsetDateTime triggeredAt(String header) {
+        InboxGroupCommit.Delivery delivery = new InboxGroupCommit.Delivery(shop, event,
+                m.getHeader("X-Shopify-Webhook-Id", String.class), m.getHeader("X-Shopify-Topic", String.class), object.id(),
+                object.updatedAt(), timestamp(m.getHeader("X-Shopify-Triggered-At", String.class)),
+                m.getHeader("X-Shopify-API-Version", String.class), JSON.writeValueAsString(headers), text, now);
+        String key = delivery.key();
+        InboxGroupCommit.Outcome outcome;
         try {
-            return header == null ? null : OffsetDateTime.parse(header);
+            outcome = inbox.submit(delivery).get(storeTimeoutMillis, TimeUnit.MILLISECONDS);
+        } catch (ExecutionException e) {
+            throw e.getCause() instanceof Exception cause ? cause : e;
+        } catch (TimeoutException e) {
+            // it may still commit; Shopify's retry is then a duplicate, answered 200
+            throw new TimeoutException("delivery " + key + " not committed within " + storeTimeoutMillis + " ms");
+        }
+        if (outcome == InboxGroupCommit.Outcome.UNREGISTERED) {
+            LOG.warn("webhook {} for unregistered shop {} refused", m.getHeader("X-Shopify-Topic"), shop);
+            throw new WebhookRejected(401, "shop " + shop + " is not registered");
+        }
+        if (outcome == InboxGroupCommit.Outcome.DUPLICATE) {
+            LOG.debug("delivery {} was received already", key);
+        }
+    }
+
+    /** The top-level {@code id} and {@code updated_at} of a delivery's body; both null unless it is well-formed JSON. */
+    record ObjectRef(Long id, OffsetDateTime updatedAt) {
+
+        static ObjectRef of(byte[] body) {
+            // read by streaming: no tree of a whole order is built per delivery
+            try (JsonParser parser = JSON.getFactory().createParser(body)) {
+                if (parser.nextToken() != JsonToken.START_OBJECT) {
+                    return new ObjectRef(null, null);
+                }
+                Long id = null;
+                OffsetDateTime updatedAt = null;
+                while (parser.nextToken() == JsonToken.FIELD_NAME) {
+                    String field = parser.currentName();
+                    JsonToken value = parser.nextToken();
+                    if (value == JsonToken.START_OBJECT || value == JsonToken.START_ARRAY) {
+                        parser.skipChildren();
+                    } else if ("id".equals(field) && value == JsonToken.VALUE_NUMBER_INT) {
+                        id = parser.getLongValue();
+                    } else if ("updated_at".equals(field) && value == JsonToken.VALUE_STRING) {
+                        updatedAt = timestamp(parser.getText());
+                    }
+                }
+                // malformed JSON with a valid signature is stored as it came, and the processor dead-letters it
+                return parser.nextToken() == null ? new ObjectRef(id, updatedAt) : new ObjectRef(null, null);
+            } catch (java.io.IOException | RuntimeException e) {
+                return new ObjectRef(null, null);
+            }
+        }
+    }
+
+    /** The timestamp, or null when absent or unreadable. */
+    private static OffsetDateTime timestamp(String text) {
+        try {
+            return text == null ? null : OffsetDateTime.parse(text);
         } catch (RuntimeException e) {
             return null;
         }
     }
+
 
     private static String firstNonBlank(String a, String b) {
         return a != null && !a.isBlank() ? a.trim() : b != null && !b.isBlank() ? b.trim() : null;

@@ -16,6 +16,7 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
+import org.springframework.jdbc.datasource.DataSourceTransactionManager;
 import org.springframework.transaction.support.TransactionTemplate;
 
 /** The intake's idempotent repository: add is one INSERT whose update count is the answer, on both databases. */
@@ -42,7 +43,7 @@ class InsertOnceIdempotentRepositoryTest {
     @BothDatabases
     void addIsTrueOnceThenFalseAndContainsRemoveClearStayCorrect(Dialect dialect) throws Exception {
         try (TestDatabase tdb = TestDatabase.create(dialect); Database db = tdb.open()) {
-            TransactionTemplate tx = new IntakeTransaction(db.dataSource()).template();
+            TransactionTemplate tx = new TransactionTemplate(new DataSourceTransactionManager(db.dataSource()));
             InsertOnceIdempotentRepository repo = repository(db, tx, "webhook-intake");
             InsertOnceIdempotentRepository other = repository(db, tx, "other");
 
@@ -71,7 +72,7 @@ class InsertOnceIdempotentRepositoryTest {
     @BothDatabases
     void aDuplicateAddLeavesTheSurroundingTransactionUsable(Dialect dialect) throws Exception {
         try (TestDatabase tdb = TestDatabase.create(dialect); Database db = tdb.open()) {
-            TransactionTemplate tx = new IntakeTransaction(db.dataSource()).template();
+            TransactionTemplate tx = new TransactionTemplate(new DataSourceTransactionManager(db.dataSource()));
             InsertOnceIdempotentRepository repo = repository(db, tx, "webhook-intake");
             assertThat(repo.add("k")).isTrue();
             // a failed INSERT would abort a PostgreSQL transaction: the intake's inbox INSERT could not follow
@@ -84,7 +85,7 @@ class InsertOnceIdempotentRepositoryTest {
     @BothDatabases
     void aKeyAddedInATransactionThatRollsBackIsGone(Dialect dialect) throws Exception {
         try (TestDatabase tdb = TestDatabase.create(dialect); Database db = tdb.open()) {
-            TransactionTemplate tx = new IntakeTransaction(db.dataSource()).template();
+            TransactionTemplate tx = new TransactionTemplate(new DataSourceTransactionManager(db.dataSource()));
             InsertOnceIdempotentRepository repo = repository(db, tx, "webhook-intake");
             Boolean added = tx.execute(status -> {
                 boolean a = repo.add("k");
@@ -100,7 +101,7 @@ class InsertOnceIdempotentRepositoryTest {
     @BothDatabases
     void concurrentAddsOfOneKeyAnswerTrueExactlyOnce(Dialect dialect) throws Exception {
         try (TestDatabase tdb = TestDatabase.create(dialect); Database db = tdb.open()) {
-            TransactionTemplate tx = new IntakeTransaction(db.dataSource()).template();
+            TransactionTemplate tx = new TransactionTemplate(new DataSourceTransactionManager(db.dataSource()));
             InsertOnceIdempotentRepository repo = repository(db, tx, "webhook-intake");
             int threads = 4;
             ExecutorService pool = Executors.newFixedThreadPool(threads);
@@ -132,7 +133,7 @@ class InsertOnceIdempotentRepositoryTest {
     @BothDatabases
     void anAddWaitsForTheTransactionHoldingTheKeyAndFollowsItsOutcome(Dialect dialect) throws Exception {
         try (TestDatabase tdb = TestDatabase.create(dialect); Database db = tdb.open()) {
-            TransactionTemplate tx = new IntakeTransaction(db.dataSource()).template();
+            TransactionTemplate tx = new TransactionTemplate(new DataSourceTransactionManager(db.dataSource()));
             InsertOnceIdempotentRepository repo = repository(db, tx, "webhook-intake");
             ExecutorService pool = Executors.newFixedThreadPool(2);
             try {

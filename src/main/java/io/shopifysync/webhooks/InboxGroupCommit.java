@@ -1,0 +1,299 @@
+package io.shopifysync.webhooks;
+
+import io.shopifysync.db.Dialect;
+import io.shopifysync.db.SqlStatements;
+import java.sql.PreparedStatement;
+import java.time.OffsetDateTime;
+import java.time.format.DateTimeFormatter;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.LongAdder;
+import java.util.function.Function;
+import javax.sql.DataSource;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.dao.DuplicateKeyException;
+import org.springframework.jdbc.core.JdbcTemplate;
+import org.springframework.transaction.support.TransactionTemplate;
+
+/**
+ * Group commit for webhook intake. Concurrent requests hand their verified delivery to a few writer threads; a
+ * writer takes every delivery waiting at that moment (never waiting for a batch to fill) and writes them in one
+ * transaction of two statements: the idempotency keys through camel-sql's repository, then the inbox rows. Each request learns its
+ * own outcome only after that commit, so a 200 still means "stored", while one commit acknowledges many.
+ *
+ * <p>A batch that fails is written again one delivery at a time, so one bad delivery fails alone.
+ */
+public final class InboxGroupCommit {
+
+    /** What became of one delivery; an exception instead means it was not stored. */
+    public enum Outcome { STORED, DUPLICATE, UNREGISTERED }
+
+    /** One verified delivery, as it goes into {@code shopify.webhook_inbox}. */
+    public record Delivery(String shop, String event, String webhookId, String topic, Long objectId,
+                           OffsetDateTime objectUpdatedAt, OffsetDateTime triggeredAt, String apiVersion, String headers,
+                           String body, OffsetDateTime receivedAt) {
+
+        /** The idempotency key: an event id is unique per shop. */
+        public String key() {
+            return shop + "/" + event;
+        }
+    }
+
+    private record Pending(Delivery delivery, CompletableFuture<Outcome> outcome) {
+    }
+
+    private static final Logger LOG = LoggerFactory.getLogger(InboxGroupCommit.class);
+    private static final DateTimeFormatter SQL_TIMESTAMP = DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm:ss.SSSSSSxxx");
+
+    private final InsertOnceIdempotentRepository idempotency;
+    private final TransactionTemplate transaction;
+    private final JdbcTemplate jdbc;
+    private final boolean setBased;
+    private final String insertWebhooks;
+    private final String insertWebhook;
+    private final String selectShop;
+    private final BlockingQueue<Pending> queue;
+    private final int maxBatch;
+    private final int writers;
+    private volatile boolean accepting;
+    private final LongAdder transactions = new LongAdder();
+    private final LongAdder split = new LongAdder();
+
+    /**
+     * @param writers  threads that write batches (each holds one connection while it writes)
+     * @param maxBatch most deliveries in one transaction
+     * @param capacity most deliveries waiting; beyond that a delivery is refused at once (the route answers 503)
+     */
+    public InboxGroupCommit(DataSource dataSource, SqlStatements sql, InsertOnceIdempotentRepository idempotency,
+                            TransactionTemplate transaction, int writers, int maxBatch, int capacity) {
+        this.idempotency = idempotency;
+        this.transaction = transaction;
+        this.jdbc = new JdbcTemplate(dataSource); // joins the transaction the template opened on the same DataSource
+        this.setBased = sql.dialect() == Dialect.POSTGRESQL;
+        this.insertWebhooks = setBased ? sql.get("insert-webhooks") : null;
+        this.insertWebhook = setBased ? null : sql.get("insert-webhook");
+        this.selectShop = sql.get("select-shop-status");
+        this.writers = writers;
+        this.maxBatch = maxBatch;
+        this.queue = new LinkedBlockingQueue<>(capacity);
+    }
+
+    /** Starts the writer threads on {@code pool}, which must have at least {@code writers} threads. */
+    public void start(ExecutorService pool) {
+        accepting = true;
+        for (int i = 0; i < writers; i++) {
+            pool.execute(this::writeUntilStopped);
+        }
+    }
+
+    /** Refuses new deliveries; the writers write those already queued, then end. */
+    public void stop() {
+        accepting = false;
+    }
+
+    /** Queues a delivery; the future completes after the transaction holding it committed (or failed). */
+    public CompletableFuture<Outcome> submit(Delivery delivery) {
+        CompletableFuture<Outcome> outcome = new CompletableFuture<>();
+        if (!accepting) {
+            outcome.completeExceptionally(new RejectedExecutionException("webhook intake is not running"));
+        } else if (!queue.offer(new Pending(delivery, outcome))) {
+            outcome.completeExceptionally(new RejectedExecutionException(
+                    "webhook intake queue is full (" + (queue.size() + queue.remainingCapacity()) + " waiting)"));
+        }
+        return outcome;
+    }
+
+    private void writeUntilStopped() {
+        List<Pending> batch = new ArrayList<>(maxBatch);
+        while (accepting || !queue.isEmpty()) {
+            try {
+                Pending first = queue.poll(100, TimeUnit.MILLISECONDS);
+                if (first == null) {
+                    continue;
+                }
+                batch.add(first);
+                queue.drainTo(batch, maxBatch - 1);
+                write(batch);
+            } catch (InterruptedException e) {
+                fail(batch, e);
+                Thread.currentThread().interrupt();
+                return;
+            } catch (RuntimeException | Error e) {
+                // write completes every future; this is a last resort so no request waits for nothing
+                fail(batch, e);
+                LOG.error("webhook intake writer: {}", e.toString(), e);
+            } finally {
+                batch.clear();
+            }
+        }
+    }
+
+    private static void fail(List<Pending> batch, Throwable e) {
+        for (Pending p : batch) {
+            p.outcome().completeExceptionally(e);
+        }
+    }
+
+    /** Writes {@code deliveries} as one batch on the calling thread, as a writer does with what it took. */
+    List<CompletableFuture<Outcome>> writeAsOneBatch(List<Delivery> deliveries) {
+        List<Pending> batch = new ArrayList<>();
+        for (Delivery d : deliveries) {
+            batch.add(new Pending(d, new CompletableFuture<>()));
+        }
+        List<CompletableFuture<Outcome>> outcomes = batch.stream().map(Pending::outcome).toList();
+        write(batch);
+        return outcomes;
+    }
+
+    /** One transaction for the batch; when it fails, one transaction per delivery so only the bad one fails. */
+    private void write(List<Pending> batch) {
+        batch.sort(Comparator.comparing(p -> p.delivery().key())); // one lock order for every writer and instance
+        try {
+            Outcome[] outcomes = transaction.execute(status -> writeInOneTransaction(batch));
+            transactions.increment();
+            for (int i = 0; i < batch.size(); i++) {
+                batch.get(i).outcome().complete(outcomes[i]);
+            }
+        } catch (DuplicateKeyException e) {
+            if (batch.size() == 1) {
+                // H2: a concurrent transaction committed the same key while ours waited; written again, it is a duplicate
+                writeAlone(batch.get(0));
+                return;
+            }
+            writeOneByOne(batch, e);
+        } catch (RuntimeException e) {
+            if (batch.size() == 1) {
+                batch.get(0).outcome().completeExceptionally(e);
+                return;
+            }
+            writeOneByOne(batch, e);
+        }
+    }
+
+    private void writeAlone(Pending p) {
+        try {
+            p.outcome().complete(transaction.execute(status -> writeInOneTransaction(List.of(p)))[0]);
+        } catch (RuntimeException e) {
+            p.outcome().completeExceptionally(e);
+        }
+    }
+
+    private void writeOneByOne(List<Pending> batch, RuntimeException e) {
+        split.increment();
+        LOG.debug("a batch of {} deliveries failed ({}); writing them one by one", batch.size(), e.toString());
+        for (Pending p : batch) {
+            write(new ArrayList<>(List.of(p)));
+        }
+    }
+
+    /** Two statements whatever the batch's size: the new keys, then the inbox rows of those keys. */
+    private Outcome[] writeInOneTransaction(List<Pending> batch) {
+        // the first delivery of an event in the batch decides; any other is its duplicate
+        Map<String, Integer> first = new LinkedHashMap<>();
+        for (int i = 0; i < batch.size(); i++) {
+            first.putIfAbsent(batch.get(i).delivery().key(), i);
+        }
+        Set<String> fresh = idempotency.addAll(first.keySet());
+        List<Delivery> toStore = new ArrayList<>(fresh.size());
+        for (int i : first.values()) {
+            if (fresh.contains(batch.get(i).delivery().key())) {
+                toStore.add(batch.get(i).delivery());
+            }
+        }
+        Set<String> stored = toStore.isEmpty() ? Set.of() : insert(toStore);
+        Outcome[] outcomes = new Outcome[batch.size()];
+        // nothing stored: an unregistered shop, or an event the inbox holds already; a known key: a duplicate
+        Map<String, Boolean> registered = new HashMap<>();
+        for (int i : first.values()) {
+            Delivery d = batch.get(i).delivery();
+            if (stored.contains(d.key())) {
+                outcomes[i] = Outcome.STORED;
+            } else if (!registered.computeIfAbsent(d.shop(), shop -> !jdbc.queryForList(selectShop, String.class, shop).isEmpty())) {
+                if (fresh.contains(d.key())) {
+                    idempotency.remove(d.key()); // uncommitted, so the shop's retry after registering is stored
+                }
+                outcomes[i] = Outcome.UNREGISTERED;
+            } else {
+                outcomes[i] = fresh.contains(d.key()) ? Outcome.STORED : Outcome.DUPLICATE;
+            }
+        }
+        for (int i = 0; i < batch.size(); i++) {
+            if (outcomes[i] == null) {
+                Outcome decided = outcomes[first.get(batch.get(i).delivery().key())];
+                outcomes[i] = decided == Outcome.UNREGISTERED ? Outcome.UNREGISTERED : Outcome.DUPLICATE;
+            }
+        }
+        return outcomes;
+    }
+
+    /**
+     * The inbox rows, each only for a registered shop and only once; returns the keys of the rows stored. PostgreSQL:
+     * one INSERT of every delivery, one array per column. H2: a batch of one INSERT per delivery (see
+     * {@link InsertOnceIdempotentRepository#addAll} for why).
+     */
+    private Set<String> insert(List<Delivery> deliveries) {
+        if (!setBased) {
+            List<Object[]> rows = new ArrayList<>(deliveries.size());
+            for (Delivery d : deliveries) {
+                rows.add(new Object[] {d.event(), d.webhookId(), d.topic(), d.objectId(), d.objectUpdatedAt(), d.triggeredAt(),
+                        d.apiVersion(), d.headers(), d.body(), d.receivedAt(), d.shop(), d.event()});
+            }
+            int[] counts = jdbc.batchUpdate(insertWebhook, rows);
+            Set<String> stored = new HashSet<>();
+            for (int i = 0; i < counts.length; i++) {
+                if (counts[i] > 0) {
+                    stored.add(deliveries.get(i).key());
+                }
+            }
+            return stored;
+        }
+        List<Function<Delivery, Object>> columns = List.of(Delivery::event, Delivery::webhookId, Delivery::topic,
+                Delivery::shop, Delivery::objectId, d -> timestamp(d.objectUpdatedAt()), d -> timestamp(d.triggeredAt()),
+                Delivery::apiVersion, Delivery::headers, Delivery::body, d -> timestamp(d.receivedAt()));
+        return new HashSet<>(jdbc.query(connection -> {
+            PreparedStatement statement = connection.prepareStatement(insertWebhooks);
+            for (int c = 0; c < columns.size(); c++) {
+                String[] values = new String[deliveries.size()];
+                for (int r = 0; r < values.length; r++) {
+                    Object v = columns.get(c).apply(deliveries.get(r));
+                    values[r] = v == null ? null : v.toString();
+                }
+                statement.setArray(c + 1, connection.createArrayOf("varchar", values));
+            }
+            return statement;
+        }, (rs, row) -> rs.getString(1) + "/" + rs.getString(2)));
+    }
+
+    /** A timestamp both databases read from a string, offset included. */
+    private static String timestamp(OffsetDateTime t) {
+        return t == null ? null : SQL_TIMESTAMP.format(t);
+    }
+
+    /** Deliveries waiting for a writer. */
+    public int waiting() {
+        return queue.size();
+    }
+
+    /** Transactions committed so far (deliveries / transactions is the mean batch). */
+    public long transactions() {
+        return transactions.sum();
+    }
+
+    /** Batches that failed as a whole and were written again one delivery at a time. */
+    public long batchesSplit() {
+        return split.sum();
+    }
+}

@@ -1,5 +1,5 @@
 -- Many deliveries into the inbox in one statement, each only for a registered shop and only once. Parameters: one
--- array per column (strings; timestamps as 'yyyy-MM-dd HH:mm:ss.SSSSSS+hh:mm'). Returns the rows stored.
+-- array per column (strings; timestamps as 'yyyy-MM-dd HH:mm:ss.SSSSSS+hh:mm').
 INSERT INTO shopify.webhook_inbox (event_key, webhook_id, topic, shop_domain, object_id, object_updated_at, triggered_at,
     api_version, headers, body, received_at, status)
 SELECT d.event_key, d.webhook_id, d.topic, s.shop_domain, CAST(d.object_id AS BIGINT),
@@ -12,4 +12,3 @@ FROM unnest(CAST(? AS VARCHAR[]), CAST(? AS VARCHAR[]), CAST(? AS VARCHAR[]), CA
          received_at)
 JOIN shopify.shops s ON s.shop_domain = d.shop_domain
 ON CONFLICT (shop_domain, event_key) DO NOTHING
-RETURNING shop_domain, event_key

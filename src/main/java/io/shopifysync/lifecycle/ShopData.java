@@ -24,7 +24,9 @@ import org.slf4j.LoggerFactory;
 public final class ShopData {
 
     private static final Logger LOG = LoggerFactory.getLogger(ShopData.class);
-    private static final List<String> OWN_TABLES = List.of("sync_state", "webhook_inbox", "dead_letters", "data_requests", "shops");
+    // the shop's row first: it waits for any webhook intake holding it (InboxGroupCommit locks it), and once deleted
+    // no new delivery is stored, so the inbox deleted after it keeps nothing of the shop
+    private static final List<String> OWN_TABLES = List.of("shops", "sync_state", "webhook_inbox", "dead_letters", "data_requests");
 
     private final Jdbc jdbc;
     private final Catalog catalog;
@@ -41,8 +43,8 @@ public final class ShopData {
         String shop = ShopDomain.parse(rawShop).value();
         Map<String, Integer> deleted = jdbc.inTransaction(c -> {
             Map<String, Integer> counts = new LinkedHashMap<>();
-            List<String> tables = new ArrayList<>(catalog.tables());
-            tables.addAll(OWN_TABLES);
+            List<String> tables = new ArrayList<>(OWN_TABLES);
+            tables.addAll(catalog.tables());
             for (String table : tables) {
                 try (PreparedStatement ps = c.prepareStatement(jdbc.sql().get("delete-shop-rows").replace("${table}", table))) {
                     ps.setString(1, shop);

@@ -13,6 +13,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.TreeSet;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutorService;
@@ -31,7 +32,8 @@ import org.springframework.transaction.support.TransactionTemplate;
 /**
  * Group commit for webhook intake. Concurrent requests hand their verified delivery to a few writer threads; a
  * writer takes every delivery waiting at that moment (never waiting for a batch to fill) and writes them in one
- * transaction of two statements: the idempotency keys through camel-sql's repository, then the inbox rows. Each request learns its
+ * transaction: the registered shops among them (locked against a concurrent purge), the idempotency keys through
+ * camel-sql's repository, then the inbox rows. Each request learns its
  * own outcome only after that commit, so a 200 still means "stored", while one commit acknowledges many.
  *
  * <p>A batch that fails is written again one delivery at a time, so one bad delivery fails alone.
@@ -64,7 +66,7 @@ public final class InboxGroupCommit {
     private final boolean setBased;
     private final String insertWebhooks;
     private final String insertWebhook;
-    private final String selectShop;
+    private final String lockRegisteredShops;
     private final BlockingQueue<Pending> queue;
     private final int maxBatch;
     private final int writers;
@@ -85,7 +87,7 @@ public final class InboxGroupCommit {
         this.setBased = sql.dialect() == Dialect.POSTGRESQL;
         this.insertWebhooks = setBased ? sql.get("insert-webhooks") : null;
         this.insertWebhook = setBased ? null : sql.get("insert-webhook");
-        this.selectShop = sql.get("select-shop-status");
+        this.lockRegisteredShops = sql.get("lock-registered-shops");
         this.writers = writers;
         this.maxBatch = maxBatch;
         this.queue = new LinkedBlockingQueue<>(capacity);
@@ -199,71 +201,72 @@ public final class InboxGroupCommit {
         }
     }
 
-    /** Two statements whatever the batch's size: the new keys, then the inbox rows of those keys. */
+    /** Three statements whatever the batch's size: the registered shops (locked), their new keys, the inbox rows. */
     private Outcome[] writeInOneTransaction(List<Pending> batch) {
         // the first delivery of an event in the batch decides; any other is its duplicate
         Map<String, Integer> first = new LinkedHashMap<>();
+        Set<String> shops = new TreeSet<>();
         for (int i = 0; i < batch.size(); i++) {
             first.putIfAbsent(batch.get(i).delivery().key(), i);
+            shops.add(batch.get(i).delivery().shop());
         }
-        Set<String> fresh = idempotency.addAll(first.keySet());
+        Set<String> registered = lockRegistered(shops);
+        List<String> keys = new ArrayList<>(first.size());
+        for (int i : first.values()) {
+            if (registered.contains(batch.get(i).delivery().shop())) {
+                keys.add(batch.get(i).delivery().key());
+            }
+        }
+        Set<String> fresh = keys.isEmpty() ? Set.of() : idempotency.addAll(keys);
         List<Delivery> toStore = new ArrayList<>(fresh.size());
         for (int i : first.values()) {
             if (fresh.contains(batch.get(i).delivery().key())) {
                 toStore.add(batch.get(i).delivery());
             }
         }
-        Set<String> stored = toStore.isEmpty() ? Set.of() : insert(toStore);
-        Outcome[] outcomes = new Outcome[batch.size()];
-        // nothing stored: an unregistered shop, or an event the inbox holds already; a known key: a duplicate
-        Map<String, Boolean> registered = new HashMap<>();
-        for (int i : first.values()) {
-            Delivery d = batch.get(i).delivery();
-            if (stored.contains(d.key())) {
-                outcomes[i] = Outcome.STORED;
-            } else if (!registered.computeIfAbsent(d.shop(), shop -> !jdbc.queryForList(selectShop, String.class, shop).isEmpty())) {
-                if (fresh.contains(d.key())) {
-                    idempotency.remove(d.key()); // uncommitted, so the shop's retry after registering is stored
-                }
-                outcomes[i] = Outcome.UNREGISTERED;
-            } else {
-                outcomes[i] = fresh.contains(d.key()) ? Outcome.STORED : Outcome.DUPLICATE;
-            }
+        if (!toStore.isEmpty()) {
+            insert(toStore); // a new key whose event the inbox holds already (keys cleared by hand) is stored all the same
         }
+        Outcome[] outcomes = new Outcome[batch.size()];
         for (int i = 0; i < batch.size(); i++) {
-            if (outcomes[i] == null) {
-                Outcome decided = outcomes[first.get(batch.get(i).delivery().key())];
-                outcomes[i] = decided == Outcome.UNREGISTERED ? Outcome.UNREGISTERED : Outcome.DUPLICATE;
-            }
+            Delivery d = batch.get(i).delivery();
+            boolean decides = first.get(d.key()) == i;
+            outcomes[i] = !registered.contains(d.shop()) ? Outcome.UNREGISTERED
+                    : decides && fresh.contains(d.key()) ? Outcome.STORED : Outcome.DUPLICATE;
         }
         return outcomes;
     }
 
     /**
-     * The inbox rows, each only for a registered shop and only once; returns the keys of the rows stored. PostgreSQL:
-     * one INSERT of every delivery, one array per column. H2: a batch of one INSERT per delivery (see
-     * {@link InsertOnceIdempotentRepository#addAll} for why).
+     * The registered ones among {@code shops}, their rows locked until this transaction ends, so a purge of a shop
+     * cannot commit between our check and our rows (it waits, and then deletes them; or we wait, and store nothing).
      */
-    private Set<String> insert(List<Delivery> deliveries) {
+    private Set<String> lockRegistered(Set<String> shops) {
+        return new HashSet<>(jdbc.query(connection -> {
+            PreparedStatement statement = connection.prepareStatement(lockRegisteredShops);
+            statement.setArray(1, connection.createArrayOf("varchar", shops.toArray(String[]::new)));
+            return statement;
+        }, (rs, row) -> rs.getString(1)));
+    }
+
+    /**
+     * The inbox rows, each only once. PostgreSQL: one INSERT of every delivery, one array per column. H2: a batch of
+     * one INSERT per delivery (see {@link InsertOnceIdempotentRepository#addAll} for why).
+     */
+    private void insert(List<Delivery> deliveries) {
         if (!setBased) {
             List<Object[]> rows = new ArrayList<>(deliveries.size());
             for (Delivery d : deliveries) {
                 rows.add(new Object[] {d.event(), d.webhookId(), d.topic(), d.objectId(), d.objectUpdatedAt(), d.triggeredAt(),
                         d.apiVersion(), d.headers(), d.body(), d.receivedAt(), d.shop(), d.event()});
             }
-            int[] counts = jdbc.batchUpdate(insertWebhook, rows);
-            Set<String> stored = new HashSet<>();
-            for (int i = 0; i < counts.length; i++) {
-                if (counts[i] > 0) {
-                    stored.add(deliveries.get(i).key());
-                }
-            }
-            return stored;
+            jdbc.batchUpdate(insertWebhook, rows);
+            return;
         }
         List<Function<Delivery, Object>> columns = List.of(Delivery::event, Delivery::webhookId, Delivery::topic,
                 Delivery::shop, Delivery::objectId, d -> timestamp(d.objectUpdatedAt()), d -> timestamp(d.triggeredAt()),
                 Delivery::apiVersion, Delivery::headers, Delivery::body, d -> timestamp(d.receivedAt()));
-        return new HashSet<>(jdbc.query(connection -> {
+        jdbc.update(connection -> {
             PreparedStatement statement = connection.prepareStatement(insertWebhooks);
             for (int c = 0; c < columns.size(); c++) {
                 String[] values = new String[deliveries.size()];
@@ -274,7 +277,7 @@ public final class InboxGroupCommit {
                 statement.setArray(c + 1, connection.createArrayOf("varchar", values));
             }
             return statement;
-        }, (rs, row) -> rs.getString(1) + "/" + rs.getString(2)));
+        });
     }
 
     /** A timestamp both databases read from a string, offset included. */

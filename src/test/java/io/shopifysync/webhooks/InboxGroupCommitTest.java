@@ -2,16 +2,25 @@ package io.shopifysync.webhooks;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.awaitility.Awaitility.await;
 
 import io.shopifysync.accounts.Accounts;
 import io.shopifysync.accounts.MasterKey;
 import io.shopifysync.accounts.TokenCipher;
+import io.shopifysync.catalog.Catalog;
 import io.shopifysync.db.Database;
 import io.shopifysync.db.Dialect;
+import io.shopifysync.db.Jdbc;
+import io.shopifysync.lifecycle.ShopData;
 import io.shopifysync.testing.BothDatabases;
 import io.shopifysync.testing.TestDatabase;
 import io.shopifysync.webhooks.InboxGroupCommit.Delivery;
 import io.shopifysync.webhooks.InboxGroupCommit.Outcome;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.Statement;
+import java.time.Clock;
+import java.time.Duration;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
 import java.util.ArrayList;
@@ -153,6 +162,57 @@ class InboxGroupCommitTest {
                 assertThat(writers.awaitTermination(10, TimeUnit.SECONDS)).as("writers end after stop").isTrue();
                 senders.shutdownNow();
             }
+        }
+    }
+
+    @BothDatabases
+    void anIntakeWaitsForAPurgeOfItsShopAndStoresNothing(Dialect dialect) throws Exception {
+        try (TestDatabase tdb = TestDatabase.create(dialect); Database db = tdb.open();
+             Connection purge = db.dataSource().getConnection()) {
+            register(db);
+            InboxGroupCommit inbox = groupCommit(db, 1, 10);
+            ExecutorService writers = Executors.newSingleThreadExecutor();
+            try {
+                inbox.start(writers);
+                // a purge (shop/redact) has deleted the shop's row and not committed yet
+                purge.setAutoCommit(false);
+                try (Statement st = purge.createStatement()) {
+                    st.executeUpdate("DELETE FROM shopify.shops WHERE shop_domain = '" + SHOP + "'");
+                }
+                CompletableFuture<Outcome> outcome = inbox.submit(delivery(SHOP, "e1", "orders/updated"));
+                await().during(Duration.ofMillis(300)).atMost(Duration.ofSeconds(3)).until(() -> !outcome.isDone());
+                purge.commit();
+                assertThat(outcome.get(10, TimeUnit.SECONDS)).isEqualTo(Outcome.UNREGISTERED);
+                assertThat(count(db, "SELECT COUNT(*) FROM shopify.webhook_inbox")).isZero();
+                assertThat(count(db, "SELECT COUNT(*) FROM shopify.camel_messageprocessed")).isZero();
+            } finally {
+                inbox.stop();
+                writers.shutdown();
+            }
+        }
+    }
+
+    @BothDatabases
+    void aPurgeWaitsForAnIntakeHoldingItsShopAndThenDeletesWhatItStored(Dialect dialect) throws Exception {
+        try (TestDatabase tdb = TestDatabase.create(dialect); Database db = tdb.open();
+             Connection intake = db.dataSource().getConnection()) {
+            register(db);
+            // an intake transaction that locked the shop's row and stored a delivery, not committed yet
+            intake.setAutoCommit(false);
+            try (PreparedStatement lock = intake.prepareStatement(db.sql().get("lock-registered-shops"))) {
+                lock.setArray(1, intake.createArrayOf("varchar", new String[] {SHOP}));
+                lock.executeQuery().close();
+            }
+            try (Statement st = intake.createStatement()) {
+                st.executeUpdate("INSERT INTO shopify.webhook_inbox (event_key, topic, shop_domain, headers, body, received_at, status)"
+                        + " VALUES ('e1', 'orders/updated', '" + SHOP + "', '{}', '{}', CURRENT_TIMESTAMP, 'NEW')");
+            }
+            ShopData shopData = new ShopData(new Jdbc(db), Catalog.load(), Clock.systemUTC());
+            CompletableFuture<Map<String, Integer>> purged = CompletableFuture.supplyAsync(() -> shopData.purge(SHOP, "test"));
+            await().during(Duration.ofMillis(300)).atMost(Duration.ofSeconds(3)).until(() -> !purged.isDone());
+            intake.commit();
+            assertThat(purged.get(10, TimeUnit.SECONDS)).containsEntry("webhook_inbox", 1).containsEntry("shops", 1);
+            assertThat(count(db, "SELECT COUNT(*) FROM shopify.webhook_inbox")).isZero();
         }
     }
 

@@ -166,7 +166,7 @@ class InboxGroupCommitTest {
     }
 
     @BothDatabases
-    void anIntakeWaitsForAPurgeOfItsShopAndStoresNothing(Dialect dialect) throws Exception {
+    void anIntakeDuringAPurgeOfItsShopStoresNothing(Dialect dialect) throws Exception {
         try (TestDatabase tdb = TestDatabase.create(dialect); Database db = tdb.open();
              Connection purge = db.dataSource().getConnection()) {
             register(db);
@@ -179,10 +179,20 @@ class InboxGroupCommitTest {
                 try (Statement st = purge.createStatement()) {
                     st.executeUpdate("DELETE FROM shopify.shops WHERE shop_domain = '" + SHOP + "'");
                 }
-                CompletableFuture<Outcome> outcome = inbox.submit(delivery(SHOP, "e1", "orders/updated"));
-                await().during(Duration.ofMillis(300)).atMost(Duration.ofSeconds(3)).until(() -> !outcome.isDone());
+                CompletableFuture<Outcome> during = inbox.submit(delivery(SHOP, "e1", "orders/updated"));
+                if (dialect == Dialect.POSTGRESQL) {
+                    // refused at once (the route answers 503), not holding the writer for the purge's length
+                    assertThatThrownBy(() -> during.get(10, TimeUnit.SECONDS)).isInstanceOf(ExecutionException.class)
+                            .hasMessageContaining("55P03"); // lock_not_available
+                } else {
+                    await().during(Duration.ofMillis(300)).atMost(Duration.ofSeconds(3)).until(() -> !during.isDone());
+                }
                 purge.commit();
-                assertThat(outcome.get(10, TimeUnit.SECONDS)).isEqualTo(Outcome.UNREGISTERED);
+                if (dialect == Dialect.H2) {
+                    assertThat(during.get(10, TimeUnit.SECONDS)).isEqualTo(Outcome.UNREGISTERED);
+                }
+                assertThat(inbox.submit(delivery(SHOP, "e1", "orders/updated")).get(10, TimeUnit.SECONDS))
+                        .isEqualTo(Outcome.UNREGISTERED);
                 assertThat(count(db, "SELECT COUNT(*) FROM shopify.webhook_inbox")).isZero();
                 assertThat(count(db, "SELECT COUNT(*) FROM shopify.camel_messageprocessed")).isZero();
             } finally {

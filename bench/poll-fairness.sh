@@ -7,6 +7,10 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 MINUTES=${1:-4}
+if ! [[ "$MINUTES" =~ ^[1-9][0-9]*$ ]]; then
+  echo "minutes of changes must be a whole number from 1, got '$MINUTES'" >&2
+  exit 2
+fi
 JAR=${JAR:-target/shopify-sync.jar}
 source bench/three-stores.sh
 END=$(( $(date +%s) + MINUTES * 60 ))

@@ -36,8 +36,10 @@ public final class CliProcess {
     }
 
     public static Result run(Path dataDir, Map<String, String> env, String... args) throws Exception {
+        // short-lived commands: C1 only and the serial collector start about a third faster (most CLI tests' time)
         List<String> cmd = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "-cp", System.getProperty("java.class.path"), ShopifySync.class.getName()));
+                "-XX:TieredStopAtLevel=1", "-XX:+UseSerialGC", "-cp", System.getProperty("java.class.path"),
+                ShopifySync.class.getName()));
         cmd.addAll(List.of(args));
         ProcessBuilder pb = new ProcessBuilder(cmd).directory(ProjectHome.path().toFile());
         pb.environment().keySet().removeIf(k -> k.startsWith("DB_") || k.startsWith("SHOPIFY_") || k.equals("ADMIN_TOKEN"));

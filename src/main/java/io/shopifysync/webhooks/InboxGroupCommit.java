@@ -33,8 +33,8 @@ import org.springframework.transaction.support.TransactionTemplate;
  * Group commit for webhook intake. Concurrent requests hand their verified delivery to a few writer threads; a
  * writer takes every delivery waiting at that moment (never waiting for a batch to fill) and writes them in one
  * transaction: the registered shops among them (locked against a concurrent purge), the idempotency keys through
- * camel-sql's repository, then the inbox rows. Each request learns its
- * own outcome only after that commit, so a 200 still means "stored", while one commit acknowledges many.
+ * camel-sql's repository, then the inbox rows. Each request learns its own outcome only after that commit, so a
+ * 200 still means "stored", while one commit acknowledges many.
  *
  * <p>A batch that fails is written again one delivery at a time, so one bad delivery fails alone.
  */

@@ -64,8 +64,8 @@ public final class InboxGroupCommit {
     private final TransactionTemplate transaction;
     private final JdbcTemplate jdbc;
     private final boolean setBased;
-    private final String insertWebhooks;
-    private final String insertWebhook;
+    /** {@code insert-webhooks} (PostgreSQL: every row in one statement) or {@code insert-webhook} (H2: one row). */
+    private final String insertRows;
     private final String lockRegisteredShops;
     private final BlockingQueue<Pending> queue;
     private final int maxBatch;
@@ -85,8 +85,7 @@ public final class InboxGroupCommit {
         this.transaction = transaction;
         this.jdbc = new JdbcTemplate(dataSource); // joins the transaction the template opened on the same DataSource
         this.setBased = sql.dialect() == Dialect.POSTGRESQL;
-        this.insertWebhooks = setBased ? sql.get("insert-webhooks") : null;
-        this.insertWebhook = setBased ? null : sql.get("insert-webhook");
+        this.insertRows = sql.get(setBased ? "insert-webhooks" : "insert-webhook");
         this.lockRegisteredShops = sql.get("lock-registered-shops");
         this.writers = writers;
         this.maxBatch = maxBatch;
@@ -164,32 +163,30 @@ public final class InboxGroupCommit {
     private void write(List<Pending> batch) {
         batch.sort(Comparator.comparing(p -> p.delivery().key())); // one lock order for every writer and instance
         try {
-            Outcome[] outcomes = transaction.execute(status -> writeInOneTransaction(batch));
-            transactions.increment();
-            for (int i = 0; i < batch.size(); i++) {
-                batch.get(i).outcome().complete(outcomes[i]);
-            }
-        } catch (DuplicateKeyException e) {
-            if (batch.size() == 1) {
-                // H2: a concurrent transaction committed the same key while ours waited; written again, it is a duplicate
-                writeAlone(batch.get(0));
-                return;
-            }
-            writeOneByOne(batch, e);
+            commit(batch);
         } catch (RuntimeException e) {
-            if (batch.size() == 1) {
-                batch.get(0).outcome().completeExceptionally(e);
+            if (batch.size() > 1) {
+                writeOneByOne(batch, e);
                 return;
             }
-            writeOneByOne(batch, e);
+            if (e instanceof DuplicateKeyException) {
+                // H2: a concurrent transaction committed the same key while ours waited; written again, it is a duplicate
+                try {
+                    commit(batch);
+                    return;
+                } catch (RuntimeException again) {
+                    e = again;
+                }
+            }
+            batch.get(0).outcome().completeExceptionally(e);
         }
     }
 
-    private void writeAlone(Pending p) {
-        try {
-            p.outcome().complete(transaction.execute(status -> writeInOneTransaction(List.of(p)))[0]);
-        } catch (RuntimeException e) {
-            p.outcome().completeExceptionally(e);
+    private void commit(List<Pending> batch) {
+        Outcome[] outcomes = transaction.execute(status -> writeInOneTransaction(batch));
+        transactions.increment();
+        for (int i = 0; i < batch.size(); i++) {
+            batch.get(i).outcome().complete(outcomes[i]);
         }
     }
 
@@ -260,14 +257,14 @@ public final class InboxGroupCommit {
                 rows.add(new Object[] {d.event(), d.webhookId(), d.topic(), d.objectId(), d.objectUpdatedAt(), d.triggeredAt(),
                         d.apiVersion(), d.headers(), d.body(), d.receivedAt(), d.shop(), d.event()});
             }
-            jdbc.batchUpdate(insertWebhook, rows);
+            jdbc.batchUpdate(insertRows, rows);
             return;
         }
         List<Function<Delivery, Object>> columns = List.of(Delivery::event, Delivery::webhookId, Delivery::topic,
                 Delivery::shop, Delivery::objectId, d -> timestamp(d.objectUpdatedAt()), d -> timestamp(d.triggeredAt()),
                 Delivery::apiVersion, Delivery::headers, Delivery::body, d -> timestamp(d.receivedAt()));
         jdbc.update(connection -> {
-            PreparedStatement statement = connection.prepareStatement(insertWebhooks);
+            PreparedStatement statement = connection.prepareStatement(insertRows);
             for (int c = 0; c < columns.size(); c++) {
                 String[] values = new String[deliveries.size()];
                 for (int r = 0; r < values.length; r++) {

@@ -24,6 +24,7 @@ import org.springframework.transaction.support.TransactionTemplate;
 public final class InsertOnceIdempotentRepository extends JdbcMessageIdRepository {
 
     private final SqlStatements sql;
+    private String insertAll;
 
     /** With {@code transaction}, every operation joins the caller's transaction when there is one. */
     public InsertOnceIdempotentRepository(DataSource dataSource, TransactionTemplate transaction, SqlStatements sql,
@@ -42,6 +43,7 @@ public final class InsertOnceIdempotentRepository extends JdbcMessageIdRepositor
         setInsertString(sql.get("insert-idempotency-key"));
         setDeleteString(sql.get("delete-idempotency-key"));
         setClearString(sql.get("delete-idempotency-keys"));
+        insertAll = sql.dialect() == Dialect.POSTGRESQL ? sql.get("insert-idempotency-keys") : null;
     }
 
     /** True when {@code key} was not there and is now (committed with the surrounding transaction). */
@@ -58,7 +60,6 @@ public final class InsertOnceIdempotentRepository extends JdbcMessageIdRepositor
     public Set<String> addAll(Collection<String> keys) {
         Timestamp now = new Timestamp(System.currentTimeMillis());
         if (sql.dialect() == Dialect.POSTGRESQL) {
-            String insertAll = sql.get("insert-idempotency-keys");
             return transactionTemplate.execute(status -> new HashSet<>(jdbcTemplate.query(connection -> {
                 PreparedStatement statement = connection.prepareStatement(insertAll);
                 statement.setString(1, processorName);

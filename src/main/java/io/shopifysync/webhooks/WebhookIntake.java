@@ -26,7 +26,6 @@ import org.slf4j.LoggerFactory;
  */
 public final class WebhookIntake {
 
-    public static final String EVENT_KEY = "webhookEventKey";
     private static final Logger LOG = LoggerFactory.getLogger(WebhookIntake.class);
     private static final ObjectMapper JSON = new ObjectMapper();
 
@@ -75,7 +74,6 @@ public final class WebhookIntake {
         if (event == null) {
             throw new WebhookRejected(400, "missing X-Shopify-Event-Id and X-Shopify-Webhook-Id");
         }
-        exchange.setProperty(EVENT_KEY, shop + "/" + event);
         exchange.setProperty("webhookShop", shop);
         exchange.setProperty("webhookEvent", event);
         exchange.setProperty("webhookBody", body);
@@ -183,7 +181,8 @@ public final class WebhookIntake {
         if (isDuplicateKey(e)) {
             // the same event, committed by a concurrent request (another instance, or a retry racing the first):
             // a unique violation is only raised once that insert committed, so the delivery is stored
-            LOG.debug("webhook {} already stored by a concurrent request", exchange.getProperty(EVENT_KEY));
+            LOG.debug("webhook {}/{} already stored by a concurrent request", exchange.getProperty("webhookShop"),
+                    exchange.getProperty("webhookEvent"));
             m.setHeader(Exchange.HTTP_RESPONSE_CODE, 200);
             m.setBody("");
             return;

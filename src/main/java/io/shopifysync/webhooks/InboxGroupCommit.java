@@ -4,7 +4,6 @@ import io.shopifysync.db.Dialect;
 import io.shopifysync.db.SqlStatements;
 import java.sql.PreparedStatement;
 import java.time.OffsetDateTime;
-import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.HashMap;
@@ -54,11 +53,14 @@ public final class InboxGroupCommit {
         }
     }
 
-    private record Pending(Delivery delivery, CompletableFuture<Outcome> outcome) {
+    /** A delivery waiting for its commit; its key, compared and looked up many times per batch, is built once. */
+    private record Pending(Delivery delivery, String key, CompletableFuture<Outcome> outcome) {
+        Pending(Delivery delivery) {
+            this(delivery, delivery.key(), new CompletableFuture<>());
+        }
     }
 
     private static final Logger LOG = LoggerFactory.getLogger(InboxGroupCommit.class);
-    private static final DateTimeFormatter SQL_TIMESTAMP = DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm:ss.SSSSSSxxx");
 
     private final InsertOnceIdempotentRepository idempotency;
     private final TransactionTemplate transaction;
@@ -107,10 +109,11 @@ public final class InboxGroupCommit {
 
     /** Queues a delivery; the future completes after the transaction holding it committed (or failed). */
     public CompletableFuture<Outcome> submit(Delivery delivery) {
-        CompletableFuture<Outcome> outcome = new CompletableFuture<>();
+        Pending pending = new Pending(delivery);
+        CompletableFuture<Outcome> outcome = pending.outcome();
         if (!accepting) {
             outcome.completeExceptionally(new RejectedExecutionException("webhook intake is not running"));
-        } else if (!queue.offer(new Pending(delivery, outcome))) {
+        } else if (!queue.offer(pending)) {
             outcome.completeExceptionally(new RejectedExecutionException(
                     "webhook intake queue is full (" + (queue.size() + queue.remainingCapacity()) + " waiting)"));
         }
@@ -152,7 +155,7 @@ public final class InboxGroupCommit {
     List<CompletableFuture<Outcome>> writeAsOneBatch(List<Delivery> deliveries) {
         List<Pending> batch = new ArrayList<>();
         for (Delivery d : deliveries) {
-            batch.add(new Pending(d, new CompletableFuture<>()));
+            batch.add(new Pending(d));
         }
         List<CompletableFuture<Outcome>> outcomes = batch.stream().map(Pending::outcome).toList();
         write(batch);
@@ -161,7 +164,7 @@ public final class InboxGroupCommit {
 
     /** One transaction for the batch; when it fails, one transaction per delivery so only the bad one fails. */
     private void write(List<Pending> batch) {
-        batch.sort(Comparator.comparing(p -> p.delivery().key())); // one lock order for every writer and instance
+        batch.sort(Comparator.comparing(Pending::key)); // one lock order for every writer and instance
         try {
             commit(batch);
         } catch (RuntimeException e) {
@@ -204,20 +207,20 @@ public final class InboxGroupCommit {
         Map<String, Integer> first = new LinkedHashMap<>();
         Set<String> shops = new TreeSet<>();
         for (int i = 0; i < batch.size(); i++) {
-            first.putIfAbsent(batch.get(i).delivery().key(), i);
+            first.putIfAbsent(batch.get(i).key(), i);
             shops.add(batch.get(i).delivery().shop());
         }
         Set<String> registered = lockRegistered(shops);
         List<String> keys = new ArrayList<>(first.size());
         for (int i : first.values()) {
             if (registered.contains(batch.get(i).delivery().shop())) {
-                keys.add(batch.get(i).delivery().key());
+                keys.add(batch.get(i).key());
             }
         }
         Set<String> fresh = keys.isEmpty() ? Set.of() : idempotency.addAll(keys);
         List<Delivery> toStore = new ArrayList<>(fresh.size());
         for (int i : first.values()) {
-            if (fresh.contains(batch.get(i).delivery().key())) {
+            if (fresh.contains(batch.get(i).key())) {
                 toStore.add(batch.get(i).delivery());
             }
         }
@@ -226,10 +229,10 @@ public final class InboxGroupCommit {
         }
         Outcome[] outcomes = new Outcome[batch.size()];
         for (int i = 0; i < batch.size(); i++) {
-            Delivery d = batch.get(i).delivery();
-            boolean decides = first.get(d.key()) == i;
-            outcomes[i] = !registered.contains(d.shop()) ? Outcome.UNREGISTERED
-                    : decides && fresh.contains(d.key()) ? Outcome.STORED : Outcome.DUPLICATE;
+            Pending p = batch.get(i);
+            boolean decides = first.get(p.key()) == i;
+            outcomes[i] = !registered.contains(p.delivery().shop()) ? Outcome.UNREGISTERED
+                    : decides && fresh.contains(p.key()) ? Outcome.STORED : Outcome.DUPLICATE;
         }
         return outcomes;
     }
@@ -279,7 +282,7 @@ public final class InboxGroupCommit {
 
     /** A timestamp both databases read from a string, offset included. */
     private static String timestamp(OffsetDateTime t) {
-        return t == null ? null : SQL_TIMESTAMP.format(t);
+        return t == null ? null : Timestamps.sql(t);
     }
 
     /** Deliveries waiting for a writer. */

@@ -2,14 +2,13 @@ package io.shopifysync.webhooks;
 
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonToken;
+import com.fasterxml.jackson.core.io.JsonStringEncoder;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.shopifysync.accounts.InvalidInputException;
 import io.shopifysync.accounts.ShopDomain;
 import java.time.Clock;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
-import java.util.LinkedHashMap;
-import java.util.Map;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
@@ -89,21 +88,13 @@ public final class WebhookIntake {
         byte[] body = exchange.getProperty("webhookBody", byte[].class);
         String text = new String(body, java.nio.charset.StandardCharsets.UTF_8);
         ObjectRef object = ObjectRef.of(body);
-        Map<String, String> headers = new LinkedHashMap<>();
-        for (String h : new String[] {"X-Shopify-Topic", "X-Shopify-Shop-Domain", "X-Shopify-API-Version",
-                "X-Shopify-Webhook-Id", "X-Shopify-Event-Id", "X-Shopify-Triggered-At", "X-Shopify-Name"}) {
-            String v = m.getHeader(h, String.class);
-            if (v != null) {
-                headers.put(h, v);
-            }
-        }
         OffsetDateTime now = OffsetDateTime.now(clock).withOffsetSameInstant(ZoneOffset.UTC);
         String shop = exchange.getProperty("webhookShop", String.class);
         String event = exchange.getProperty("webhookEvent", String.class);
         InboxGroupCommit.Delivery delivery = new InboxGroupCommit.Delivery(shop, event,
                 m.getHeader("X-Shopify-Webhook-Id", String.class), m.getHeader("X-Shopify-Topic", String.class), object.id(),
                 object.updatedAt(), timestamp(m.getHeader("X-Shopify-Triggered-At", String.class)),
-                m.getHeader("X-Shopify-API-Version", String.class), JSON.writeValueAsString(headers), text, now);
+                m.getHeader("X-Shopify-API-Version", String.class), storedHeaders(m), text, now);
         String key = delivery.key();
         InboxGroupCommit.Outcome outcome;
         try {
@@ -153,10 +144,33 @@ public final class WebhookIntake {
         }
     }
 
+    private static final String[] STORED_HEADERS = {"X-Shopify-Topic", "X-Shopify-Shop-Domain", "X-Shopify-API-Version",
+            "X-Shopify-Webhook-Id", "X-Shopify-Event-Id", "X-Shopify-Triggered-At", "X-Shopify-Name"};
+
+    /**
+     * The Shopify headers present, as a JSON object in this order: written by hand with Jackson's own string escaping,
+     * which gives ObjectMapper's output for a map at a fraction of its cost per delivery.
+     */
+    static String storedHeaders(Message m) {
+        StringBuilder json = new StringBuilder(400).append('{');
+        for (String name : STORED_HEADERS) {
+            String value = m.getHeader(name, String.class);
+            if (value != null) {
+                if (json.length() > 1) {
+                    json.append(',');
+                }
+                json.append('"').append(name).append("\":\"");
+                JsonStringEncoder.getInstance().quoteAsString(value, json);
+                json.append('"');
+            }
+        }
+        return json.append('}').toString();
+    }
+
     /** The timestamp, or null when absent or unreadable. */
     private static OffsetDateTime timestamp(String text) {
         try {
-            return text == null ? null : OffsetDateTime.parse(text);
+            return text == null ? null : Timestamps.parse(text);
         } catch (RuntimeException e) {
             return null;
         }

@@ -37,6 +37,7 @@ import io.shopifysync.sync.SyncStateStore;
 import io.shopifysync.sync.Upserts;
 import io.shopifysync.webhooks.InsertOnceIdempotentRepository;
 import io.shopifysync.webhooks.InboxGroupCommit;
+import io.shopifysync.webhooks.ShopifyHeadersOnly;
 import io.shopifysync.webhooks.WebhookIntake;
 import io.shopifysync.webhooks.WebhookProcessor;
 import io.shopifysync.webhooks.SubscriptionHealer;
@@ -165,6 +166,7 @@ public final class AppBeans implements CamelConfiguration {
         // platform-http-vertx runs each request on a Vert.x worker thread, which waits there for its group commit:
         // the pool bounds how many deliveries can wait for one commit at a time (Vert.x's default is 20)
         registry.bind("vertxOptions", new VertxOptions().setWorkerPoolSize(config.getInt("http.worker.threads", 64)));
+        registry.bind("shopifyHeadersOnly", new ShopifyHeadersOnly());
         registry.bind("webhookIntake", new WebhookIntake(new WebhookSignature(
                 config.get("shopify.client.secret").orElse(null), config.get("shopify.client.secret.previous").orElse(null)),
                 config.getInt("webhook.max.body.bytes", 5 * 1024 * 1024), inbox,

@@ -143,6 +143,9 @@ class WebhookIntegrationTest {
             sync.stopDatabase();
             HttpResponse<String> r = deliver(sync, shop.domain(), "customers/update", "{\"id\":1}", SECRET, "e4");
             assertThat(r.statusCode()).isEqualTo(503);
+            assertThat(r.headers().firstValue("Retry-After")).hasValue("5");
+            assertThat(r.headers().firstValue("Content-Type")).hasValueSatisfying(v -> assertThat(v).startsWith("application/json"));
+            assertThat(r.body()).contains("not stored");
         }
     }
 }

@@ -3,7 +3,8 @@
 #   bench/webhooks.sh [rate] [seconds] [connections]     default 3000/s for 12 s over 64 connections
 # Open-loop load generator (single-threaded java.nio, OpenLoopLoad) against the real app (route webhook-intake), then against a
 # bare Vert.x handler doing the same HMAC + INSERT, at the same rate in the same run; prints both and the ratio.
-# Numbers go to stdout and bench/results/webhooks-<timestamp>.txt. BENCH_JAVA_OPTS adds JVM options (e.g. a collector).
+# Numbers go to stdout and bench/results/webhooks-<timestamp>.txt. BENCH_JAVA_OPTS adds JVM options (e.g. a collector);
+# BENCH_SIDES=ours skips the bare side (tuning runs, no ratio); the app reads its settings from the environment too.
 # bench/load-generator-selfcheck.sh checks the generator itself.
 source "$(dirname "$0")/build.sh"
 OUT="bench/results/webhooks-$(date +%Y%m%d-%H%M%S).txt"

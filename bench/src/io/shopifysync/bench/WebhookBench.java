@@ -74,7 +74,7 @@ public final class WebhookBench {
     /** One measured phase. */
     private record Result(String label, int offered, double seconds, int sent, int ok, int non200, int failed,
                           double achieved, long[] sortedLatencyNanos, Set<String> acked, Map<Integer, Integer> statuses,
-                          Map<String, Long> cpuNanos) {
+                          Map<String, Long> cpuNanos, long[] maxLatencyNanosBySecond) {
         double pct(double p) {
             if (sortedLatencyNanos.length == 0) {
                 return Double.NaN;
@@ -130,6 +130,12 @@ public final class WebhookBench {
             oursStored = verify(db, "ours", ours.acked());
             print(ours);
 
+            boolean committed = oursStored == ours.acked().size();
+            if ("ours".equals(System.getenv("BENCH_SIDES"))) {
+                // tuning runs only: without the bare side there is no ratio
+                System.out.printf("bare: skipped (BENCH_SIDES=ours); ours committed %s%n", committed ? "yes" : "NO");
+                return;
+            }
             Result bare;
             long bareStored;
             // its own Vertx with default options, as platform-http-vertx creates one (event loops, 20 workers)
@@ -155,7 +161,6 @@ public final class WebhookBench {
                     ours.pct(100) / bare.pct(100));
             boolean sustained = ours.achieved() >= 0.98 * rate && ours.non200() == 0 && ours.failed() == 0;
             boolean latency = ours.pct(99) <= 25.0;
-            boolean committed = oursStored == ours.acked().size();
             System.out.printf("target (>= 3000/s sustained, p99 ack <= 25 ms, every ack committed): offered %d/s %s, "
                             + "sustained %s, p99 %s, committed %s (bare committed %s)%n", rate, rate >= 3000 ? "ok" : "BELOW 3000",
                     sustained ? "yes" : "NO", latency ? "ok" : "MISSED", committed ? "yes" : "NO",
@@ -247,7 +252,13 @@ public final class WebhookBench {
             System.out.printf("  %s: the generator fell behind its schedule (%.2f s to send %d s of requests)%n",
                     label, sendSeconds, seconds);
         }
-        return new Result(label, rate, elapsed, total, ok, non200, failed, ok / elapsed, sorted, acked, statuses, cpu);
+        long[] maxBySecond = new long[seconds];
+        for (int i = 0; i < total; i++) {
+            int second = i / rate;
+            maxBySecond[second] = Math.max(maxBySecond[second], latency[i]);
+        }
+        return new Result(label, rate, elapsed, total, ok, non200, failed, ok / elapsed, sorted, acked, statuses, cpu,
+                maxBySecond);
     }
 
     private static final byte[] EVENT_ID_HEADER = "\r\nX-Shopify-Event-Id: ".getBytes(StandardCharsets.US_ASCII);
@@ -313,6 +324,17 @@ public final class WebhookBench {
                         + "answer %.2f s); ack latency ms p50 %.2f p90 %.2f p95 %.2f p99 %.2f p99.9 %.2f max %.2f; statuses %s%n",
                 r.label(), r.offered(), r.sent(), r.ok(), r.non200(), r.failed(), r.achieved(), r.seconds(), r.pct(50), r.pct(90),
                 r.pct(95), r.pct(99), r.pct(99.9), r.pct(100), r.statuses());
+        // where the tail sits in time: one slow second (a pause) or a queue that builds up (capacity)
+        long[] bySecond = r.maxLatencyNanosBySecond();
+        Integer[] order = new Integer[bySecond.length];
+        Arrays.setAll(order, i -> i);
+        Arrays.sort(order, (a, b) -> Long.compare(bySecond[b], bySecond[a]));
+        StringBuilder slowest = new StringBuilder();
+        for (int k = 0; k < Math.min(5, order.length); k++) {
+            slowest.append(String.format(" +%d s: %.1f ms;", order[k], bySecond[order[k]] / 1e6));
+        }
+        System.out.printf("%s: seconds (by due time) whose slowest answer took over 25 ms: %d of %d; the slowest:%s%n", r.label(),
+                Arrays.stream(bySecond).filter(n -> n > 25_000_000L).count(), bySecond.length, slowest);
         StringBuilder cpu = new StringBuilder();
         long all = 0;
         for (Map.Entry<String, Long> e : r.cpuNanos().entrySet()) {

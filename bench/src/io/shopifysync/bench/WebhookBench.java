@@ -74,7 +74,8 @@ public final class WebhookBench {
     /** One measured phase. */
     private record Result(String label, int offered, double seconds, int sent, int ok, int non200, int failed,
                           double achieved, long[] sortedLatencyNanos, Set<String> acked, Map<Integer, Integer> statuses,
-                          Map<String, Long> cpuNanos, long[] maxLatencyNanosBySecond) {
+                          Map<String, Long> cpuNanos, long[] maxLatencyNanosBySecond,
+                          java.time.Instant startedAt) {
         double pct(double p) {
             if (sortedLatencyNanos.length == 0) {
                 return Double.NaN;
@@ -217,6 +218,7 @@ public final class WebhookBench {
         Map<String, Long> cpuBefore = cpuByThreadGroup();
         OpenLoopLoad.Result run = generator.run(port, rate, seconds, requests);
         long start = run.startNanos();
+        java.time.Instant startedAt = java.time.Instant.now().minusNanos(System.nanoTime() - start);
         long sendEnd = run.allDueNanos();
         long[] latency = run.latencyNanos();
         int[] status = run.status();
@@ -258,7 +260,7 @@ public final class WebhookBench {
             maxBySecond[second] = Math.max(maxBySecond[second], latency[i]);
         }
         return new Result(label, rate, elapsed, total, ok, non200, failed, ok / elapsed, sorted, acked, statuses, cpu,
-                maxBySecond);
+                maxBySecond, startedAt);
     }
 
     private static final byte[] EVENT_ID_HEADER = "\r\nX-Shopify-Event-Id: ".getBytes(StandardCharsets.US_ASCII);
@@ -333,7 +335,8 @@ public final class WebhookBench {
         for (int k = 0; k < Math.min(5, order.length); k++) {
             slowest.append(String.format(" +%d s: %.1f ms;", order[k], bySecond[order[k]] / 1e6));
         }
-        System.out.printf("%s: seconds (by due time) whose slowest answer took over 25 ms: %d of %d; the slowest:%s%n", r.label(),
+        System.out.printf("%s: seconds (by due time from %s) whose slowest answer took over 25 ms: %d of %d; the slowest:%s%n",
+                r.label(), r.startedAt().truncatedTo(java.time.temporal.ChronoUnit.MILLIS),
                 Arrays.stream(bySecond).filter(n -> n > 25_000_000L).count(), bySecond.length, slowest);
         StringBuilder cpu = new StringBuilder();
         long all = 0;

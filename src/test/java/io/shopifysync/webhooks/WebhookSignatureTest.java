@@ -56,4 +56,26 @@ class WebhookSignatureTest {
         assertThat(s.verify(body, good)).isTrue();
         assertThat(new WebhookSignature("", " ").configured()).isFalse();
     }
+
+    @Test
+    void oneVerifierGivesEachBodyItsOwnAnswerHoweverOftenAndFromHowManyThreads() throws Exception {
+        WebhookSignature s = new WebhookSignature("new-secret", "old-secret");
+        java.util.concurrent.ExecutorService threads = java.util.concurrent.Executors.newFixedThreadPool(4);
+        try {
+            java.util.List<java.util.concurrent.Future<Boolean>> answers = new java.util.ArrayList<>();
+            for (int i = 0; i < 2_000; i++) {
+                byte[] body = ("{\"id\":" + i + "}").getBytes(StandardCharsets.UTF_8);
+                String signature = WebhookSignature.sign(i % 3 == 0 ? "old-secret" : "new-secret", body);
+                // every fourth is checked against another body: the Macs reused per thread must not carry state over
+                byte[] checked = i % 4 == 0 ? ("{\"id\":" + (i + 1) + "}").getBytes(StandardCharsets.UTF_8) : body;
+                boolean expected = i % 4 != 0;
+                answers.add(threads.submit(() -> s.verify(checked, signature) == expected));
+            }
+            for (java.util.concurrent.Future<Boolean> answer : answers) {
+                assertThat(answer.get()).isTrue();
+            }
+        } finally {
+            threads.shutdownNow();
+        }
+    }
 }

@@ -53,6 +53,8 @@ final class BulkOperations implements AutoCloseable {
         final boolean groupObjects;
         final long createdAt;
         final long failAfter;
+        /** The errorCode of the injected failure (Shopify's BulkOperationErrorCode). */
+        final String failCode;
         final Path file;
         volatile String status = "CREATED";
         volatile String errorCode;
@@ -62,13 +64,14 @@ final class BulkOperations implements AutoCloseable {
         volatile Long fileSize;
         volatile boolean cancelRequested;
 
-        Op(long id, ShopState shop, String query, boolean groupObjects, long createdAt, long failAfter, Path file) {
+        Op(long id, ShopState shop, String query, boolean groupObjects, long createdAt, long failAfter, String failCode, Path file) {
             this.id = id;
             this.shop = shop;
             this.query = query;
             this.groupObjects = groupObjects;
             this.createdAt = createdAt;
             this.failAfter = failAfter;
+            this.failCode = failCode;
             this.file = file;
         }
 
@@ -187,7 +190,7 @@ final class BulkOperations implements AutoCloseable {
             }
             long id = nextId.incrementAndGet();
             op = new Op(id, shop, query, groupObjects, emu.nowSeconds(), shop.faults.bulkFailAfterObjects,
-                    dir.resolve(shop.domain + "-" + id + ".jsonl"));
+                    shop.faults.bulkErrorCode, dir.resolve(shop.domain + "-" + id + ".jsonl"));
             list.add(op);
         }
         Map<String, Object> m = toMap(op); // as Shopify answers: CREATED
@@ -387,7 +390,7 @@ final class BulkOperations implements AutoCloseable {
                             for (String line : lines) {
                                 if (op.failAfter >= 0 && op.objectCount.get() >= op.failAfter) {
                                     out.flush();
-                                    finish(op, "FAILED", "INTERNAL_SERVER_ERROR");
+                                    finish(op, "FAILED", op.failCode);
                                     return;
                                 }
                                 out.write(line);
@@ -408,7 +411,7 @@ final class BulkOperations implements AutoCloseable {
             }
             out.flush();
             if (op.failAfter >= 0 && op.objectCount.get() >= op.failAfter && op.failAfter == 0) {
-                finish(op, "FAILED", "INTERNAL_SERVER_ERROR");
+                finish(op, "FAILED", op.failCode);
                 return;
             }
             finish(op, "COMPLETED", null);

@@ -313,7 +313,15 @@ final class ControlApi {
                 case "dropRate" -> f.dropRate = number(b, key, 0, 1);
                 case "bulkFailAfterObjects" -> f.bulkFailAfterObjects = b.get(key) == null ? -1 : (long) number(b, key, -1, 1e12);
                 case "failNextRequests" -> f.failNextRequests = (int) number(b, key, 0, 1e9);
-                default -> throw new Bad(400, "unknown fault '" + key + "' (errorRate, errorStatus, latencyMs, dropRate, bulkFailAfterObjects, failNextRequests)");
+                case "bulkErrorCode" -> {
+                    Object code = b.get(key);
+                    if (!(code instanceof String c) || !Faults.BULK_ERROR_CODES.contains(c)) {
+                        throw new Bad(400, "bulkErrorCode must be one of " + Faults.BULK_ERROR_CODES + ", not " + code);
+                    }
+                    f.bulkErrorCode = c;
+                }
+                default -> throw new Bad(400, "unknown fault '" + key + "' (errorRate, errorStatus, latencyMs, dropRate, "
+                        + "bulkFailAfterObjects, bulkErrorCode, failNextRequests)");
             }
         }
         return f.toMap();

@@ -280,6 +280,21 @@ class BulkOperationIntegrationTest {
     }
 
     @Test
+    void anInjectedAccessDeniedFailsAtOnceWithThatCodeAndNoData() {
+        client.setFault(Map.of("bulkFailAfterObjects", 0, "bulkErrorCode", "ACCESS_DENIED"));
+        JsonNode failed = awaitFinished(client, run(client, "{ customers { edges { node { id } } } }"));
+        assertThat(failed.path("status").asText()).as(failed.toString()).isEqualTo("FAILED");
+        assertThat(failed.path("errorCode").asText()).isEqualTo("ACCESS_DENIED");
+        assertThat(failed.path("url").isNull()).isTrue();
+        assertThat(failed.path("partialDataUrl").isNull()).as(failed.toString()).isTrue();
+        GraphqlClient.Resp refused = client.control("PUT", client.shopControl("/faults"), Map.of("bulkErrorCode", "NO_SUCH_CODE"));
+        assertThat(refused.status()).isEqualTo(400);
+        assertThat(refused.body()).contains("ACCESS_DENIED", "INTERNAL_SERVER_ERROR", "TIMEOUT");
+        assertThat(client.controlOk("DELETE", client.shopControl("/faults"), null).path("bulkErrorCode").asText())
+                .isEqualTo("INTERNAL_SERVER_ERROR");
+    }
+
+    @Test
     void bulkOperationsFinishWebhook() {
         try (GraphqlClient.Receiver rx = new GraphqlClient.Receiver()) {
             String sub = WebhookDeliveryIntegrationTest.subscribe(client, "BULK_OPERATIONS_FINISH", rx.url("/bulk"));

@@ -181,7 +181,7 @@ final class GraphqlClient {
         return controlOk("DELETE", shopControl("/orders/churn"), null);
     }
 
-    /** Keys: errorRate, errorStatus, latencyMs, dropRate, bulkFailAfterObjects, failNextRequests. */
+    /** Keys: errorRate, errorStatus, latencyMs, dropRate, bulkFailAfterObjects, bulkErrorCode, failNextRequests. */
     JsonNode setFault(Map<String, ?> fault) {
         return controlOk("PUT", shopControl("/faults"), fault);
     }

@@ -22,21 +22,32 @@ class ImportFaultsIntegrationTest {
     Path dataDir;
 
     @BothDatabases
-    void convergesThrough5xxThrottlePressureAndPartialBulkResults(Dialect dialect) throws Exception {
-        try (ShopifyEmulator emu = ShopifyEmulator.builder().port(0).shops(1).seed(11).orders(40).products(12).customers(30)
+    void convergesThrough5xxThrottlePressureAndPartialBulkResultsWhileADeniedShopIsSetAside(Dialect dialect) throws Exception {
+        try (ShopifyEmulator emu = ShopifyEmulator.builder().port(0).shops(2).seed(11).orders(40).products(12).customers(30)
                 .plan("advanced").timeScale(0.01).start();
              SyncHarness sync = new SyncHarness(dialect, dataDir, Map.of())) {
             EmulatedShop shop = emu.shops().get(0);
+            EmulatedShop denied = emu.shops().get(1);
             EmulatorControl control = new EmulatorControl(emu);
             control.call("PUT", "/_emulator/shops/" + shop.domain() + "/faults",
                     "{\"errorRate\":0.1,\"errorStatus\":503,\"bulkFailAfterObjects\":100}");
             control.call("POST", "/_emulator/shops/" + shop.domain() + "/throttle/drain", "{\"available\":0}");
+            // the app lacks an access scope on this store: its bulk operations fail at once with ACCESS_DENIED
+            control.call("PUT", "/_emulator/shops/" + denied.domain() + "/faults",
+                    "{\"bulkFailAfterObjects\":0,\"bulkErrorCode\":\"ACCESS_DENIED\"}");
             sync.start();
             sync.register(shop);
+            sync.register(denied);
 
             await().atMost(Duration.ofSeconds(90)).until(() -> sync.allIncremental(shop.domain()));
             assertThat(sync.databaseDigest(shop.domain())).isEqualTo(SyncHarness.emulatorDigest(emu, shop.domain()));
             JsonAssert.bulkOperationsFailed(control, shop.domain());
+
+            await().atMost(Duration.ofSeconds(30)).until(() -> sync.count("SELECT COUNT(*) FROM shopify.shops WHERE shop_domain = '"
+                    + denied.domain() + "' AND status = 'AUTH_FAILED'") == 1);
+            assertThat(sync.count("SELECT COUNT(*) FROM shopify.dead_letters WHERE shop_domain = '" + denied.domain()
+                    + "' AND reason LIKE '%ACCESS_DENIED%'")).isPositive();
+            assertThat(sync.allIncremental(denied.domain())).isFalse();
         }
     }
 

@@ -285,11 +285,6 @@ public final class InboxGroupCommit {
         return t == null ? null : Timestamps.sql(t);
     }
 
-    /** Deliveries waiting for a writer. */
-    public int waiting() {
-        return queue.size();
-    }
-
     /** Transactions committed so far (deliveries / transactions is the mean batch). */
     public long transactions() {
         return transactions.sum();

@@ -176,7 +176,6 @@ public final class WebhookIntake {
         }
     }
 
-
     private static String firstNonBlank(String a, String b) {
         return a != null && !a.isBlank() ? a.trim() : b != null && !b.isBlank() ? b.trim() : null;
     }

@@ -2,6 +2,7 @@ package io.shopifysync.app;
 
 import io.shopifysync.catalog.CatalogRoutes;
 import io.shopifysync.config.AppConfig;
+import io.shopifysync.admin.PublicPortGuard;
 import io.shopifysync.observe.ManagementSecurity;
 import org.apache.camel.CamelConfiguration;
 import org.apache.camel.CamelContext;
@@ -33,5 +34,7 @@ public final class JBangConfiguration implements CamelConfiguration {
         });
         // the management server exists by now and does not listen yet: without this guard Jolokia would be open
         ManagementSecurity.install(context, config);
+        // likewise the public port: nothing reads a stranger's body before this guard
+        PublicPortGuard.install(context, config);
     }
 }

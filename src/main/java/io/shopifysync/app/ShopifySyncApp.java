@@ -6,6 +6,7 @@ import org.apache.camel.main.BaseMainSupport;
 import org.apache.camel.main.Main;
 import org.apache.camel.main.MainListenerSupport;
 import io.shopifysync.catalog.CatalogRoutes;
+import io.shopifysync.admin.PublicPortGuard;
 import io.shopifysync.observe.ManagementSecurity;
 
 /** The long-running application: Camel Main with our beans and the YAML routes read from {@code routes/}. */
@@ -34,6 +35,7 @@ public final class ShopifySyncApp implements AutoCloseable {
                     throw new IllegalStateException("cannot instantiate the catalog's routes: " + e.getMessage(), e);
                 }
                 ManagementSecurity.install(context, config);
+                PublicPortGuard.install(context, config);
             }
         });
         return main;

@@ -89,6 +89,7 @@ public final class SlowUploadBench {
                     register = adminPost(http, base, "{\"shop\":\"" + shop.domain() + "\",\"token\":\"" + shop.accessToken()
                             + "\",\"apiUrl\":\"" + shop.adminUrl() + "\"}");
                 }
+                System.out.printf("slow-upload: load average at the start %s%n", loadAverage());
                 System.out.printf("slow-upload: app -Xmx%s, shop registered (HTTP %d); attack: %d connections x %d of %d bytes, "
                         + "%s, %d s%n", heap, register.status, connections, sent, declared, mode, seconds);
 
@@ -119,6 +120,7 @@ public final class SlowUploadBench {
                 for (Thread t : attackers) {
                     t.join(5_000);
                 }
+                System.out.printf("slow-upload: load average at the end %s%n", loadAverage());
                 report("admin GET /admin/shops", admin);
                 report("signed webhook", webhook);
                 report("/observe/health/ready", ready);
@@ -223,8 +225,10 @@ public final class SlowUploadBench {
         List<Long> ms = probes.stream().map(p -> p.nanos / 1_000_000).sorted().toList();
         Map<Integer, Long> statuses = new TreeMap<>();
         probes.forEach(p -> statuses.merge(p.status, 1L, Long::sum));
-        System.out.printf("slow-upload: %-24s %4d probes, median %5d ms, worst %5d ms, statuses %s (-1 = no answer in 10 s)%n",
-                label, ms.size(), ms.isEmpty() ? 0 : ms.get(ms.size() / 2), ms.isEmpty() ? 0 : ms.get(ms.size() - 1), statuses);
+        System.out.printf("slow-upload: %-24s %4d probes, median %5d ms, p99 %5d ms, worst %5d ms, over 2 s: %d, statuses %s "
+                        + "(-1 = no answer in 10 s)%n", label, ms.size(), ms.isEmpty() ? 0 : ms.get(ms.size() / 2),
+                ms.isEmpty() ? 0 : ms.get((int) Math.min(ms.size() - 1, Math.ceil(ms.size() * 0.99) - 1)),
+                ms.isEmpty() ? 0 : ms.get(ms.size() - 1), ms.stream().filter(m -> m > 2_000).count(), statuses);
     }
 
     private static void awaitReady(HttpClient http, String mgmt, Process app) throws Exception {
@@ -246,6 +250,14 @@ public final class SlowUploadBench {
             return lines.filter(l -> l.contains(needle)).count();
         } catch (java.io.UncheckedIOException e) {
             return -1;
+        }
+    }
+
+    private static String loadAverage() {
+        try {
+            return Files.readString(Path.of("/proc/loadavg")).trim();
+        } catch (IOException e) {
+            return "unknown";
         }
     }
 

@@ -68,6 +68,9 @@ public final class PublicPortGuard implements AuthenticationHandler {
     public static PublicPortGuard install(CamelContext context, AppConfig config) {
         MainHttpServer server = context.hasService(MainHttpServer.class);
         if (server == null) {
+            if (Boolean.parseBoolean(config.get("camel.server.enabled").orElse("false"))) {
+                throw new IllegalStateException("camel.server.enabled is true but Camel created no HTTP server to guard");
+            }
             return null; // the foreground import and the CLI start no HTTP server
         }
         PublicPortGuard guard = new PublicPortGuard(new AdminAuth(config.get("admin.token").orElse(null)), new Limits(

@@ -75,6 +75,9 @@ class CamelJBangIntegrationTest {
             assertThat(http.send(HttpRequest.newBuilder(URI.create(jolokia)).build(), HttpResponse.BodyHandlers.ofString())
                     .statusCode()).isEqualTo(401);
             assertThat(send("GET", jolokia, null).statusCode()).isEqualTo(200);
+            // and so does the public port: a credential smuggled into the query string is refused before any route
+            assertThat(http.send(HttpRequest.newBuilder(URI.create(base + "/admin/shops?Authorization=Bearer%20" + ADMIN_TOKEN))
+                    .build(), HttpResponse.BodyHandlers.ofString()).statusCode()).isEqualTo(400);
             String output = Files.readString(log);
             assertThat(output).contains("Apache Camel (JBang) 4.18.0 is starting");
             for (String route : List.of("webhook-intake", "webhook-process", "admin-shops-add", "import-orders", "poll-orders",

@@ -29,6 +29,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.random.RandomGenerator;
 import org.apache.camel.Body;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -47,8 +48,28 @@ public final class WebhookProcessor {
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final Duration CLAIM_TIMEOUT = Duration.ofMinutes(2);
 
-    /** One claimed inbox row. */
-    record Delivery(long id, String topic, Long objectId, OffsetDateTime objectUpdatedAt, String body, int attempts) {
+    /** One claimed inbox row; {@code attempts} counts this attempt. */
+    record Delivery(long id, String topic, Long objectId, OffsetDateTime objectUpdatedAt, String body, int attempts,
+                    OffsetDateTime triggeredAt) {
+    }
+
+    /** How long a failed delivery waits before its next attempt: {@code base × 2^(attempt-1)}, at most {@code max}. */
+    public record Backoff(Duration base, Duration max) {
+        public Backoff {
+            if (base.isNegative() || base.isZero() || max.compareTo(base) < 0) {
+                throw new IllegalArgumentException("retry backoff needs 0 < base <= max, got base " + base + ", max " + max);
+            }
+        }
+
+        /** The delay after the {@code attempt}-th failure, less up to half of it at random so retries spread out. */
+        Duration after(int attempt, RandomGenerator random) {
+            long delay = base.toMillis();
+            for (int i = 1; i < attempt && delay < max.toMillis(); i++) {
+                delay *= 2;
+            }
+            delay = Math.min(delay, max.toMillis());
+            return Duration.ofMillis(delay - random.nextLong(delay / 2 + 1));
+        }
     }
 
     private final Jdbc jdbc;
@@ -60,9 +81,11 @@ public final class WebhookProcessor {
     private final Clock clock;
     private final int batch;
     private final int maxAttempts;
+    private final Backoff backoff;
+    private final RandomGenerator random;
 
     public WebhookProcessor(Jdbc jdbc, ShopData shopData, Catalog catalog, Accounts accounts, Pager pager, ResourceWriter writer, Clock clock,
-                            int batch, int maxAttempts) {
+                            int batch, int maxAttempts, Backoff backoff, RandomGenerator random) {
         this.jdbc = jdbc;
         this.shopData = shopData;
         this.catalog = catalog;
@@ -72,6 +95,8 @@ public final class WebhookProcessor {
         this.clock = clock;
         this.batch = batch;
         this.maxAttempts = maxAttempts;
+        this.backoff = backoff;
+        this.random = random;
     }
 
     private OffsetDateTime now() {
@@ -79,7 +104,8 @@ public final class WebhookProcessor {
     }
 
     public List<String> shopsWithWork() {
-        return jdbc.query("select-inbox-shops", rs -> rs.getString(1), now().minus(CLAIM_TIMEOUT));
+        OffsetDateTime now = now();
+        return jdbc.query("select-inbox-shops", rs -> rs.getString(1), now, now.minus(CLAIM_TIMEOUT));
     }
 
     /** Claims up to {@code batch} of the shop's deliveries (rows other instances hold are skipped) and applies them. */
@@ -128,15 +154,18 @@ public final class WebhookProcessor {
         return jdbc.inTransaction(c -> {
             List<Delivery> out = new ArrayList<>();
             try (PreparedStatement ps = c.prepareStatement(jdbc.sql().get("claim-inbox"))) {
+                OffsetDateTime due = now();
                 ps.setString(1, shop);
-                ps.setObject(2, now().minus(CLAIM_TIMEOUT));
-                ps.setInt(3, batch);
+                ps.setObject(2, due);
+                ps.setObject(3, due.minus(CLAIM_TIMEOUT));
+                ps.setInt(4, batch);
                 try (ResultSet rs = ps.executeQuery()) {
                     while (rs.next()) {
                         long objectId = rs.getLong(3);
                         Long obj = rs.wasNull() ? null : objectId;
                         out.add(new Delivery(rs.getLong(1), rs.getString(2), obj, rs.getObject(4, OffsetDateTime.class),
-                                rs.getString(5), rs.getInt(6)));
+                                // this claim is attempt attempts + 1 (mark-inbox-claimed counts it below)
+                                rs.getString(5), rs.getInt(6) + 1, rs.getObject(7, OffsetDateTime.class)));
                     }
                 }
             }
@@ -311,7 +340,7 @@ public final class WebhookProcessor {
         jdbc.update("mark-inbox-done", now(), d.id());
     }
 
-    /** Transient failures go back to NEW (retried on a later round); poison or too many attempts: DEAD and dead-lettered. */
+    /** Transient failures go back to NEW, due after their backoff; poison or too many attempts: DEAD and dead-lettered. */
     private void failed(String shop, Delivery d, RuntimeException e) {
         boolean poison = e instanceof PoisonDelivery
                 || e instanceof ShopifyApiException api && api.kind() == ShopifyApiException.Kind.QUERY_REJECTED;
@@ -326,8 +355,10 @@ public final class WebhookProcessor {
             });
             LOG.warn("{}: delivery {} dead-lettered: {}", shop, d.id(), reason);
         } else {
-            jdbc.update("mark-inbox-failed", "NEW", truncate(reason), null, d.id());
-            LOG.warn("{}: delivery {} failed (attempt {}), will retry: {}", shop, d.id(), d.attempts(), reason);
+            Duration wait = backoff.after(d.attempts(), random);
+            jdbc.update("mark-inbox-failed", "NEW", truncate(reason), now().plus(wait), d.id());
+            LOG.warn("{}: delivery {} failed (attempt {}), will retry in {} s: {}", shop, d.id(), d.attempts(),
+                    wait.toMillis() / 1000.0, reason);
         }
     }
 

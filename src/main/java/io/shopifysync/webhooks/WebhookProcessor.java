@@ -1,5 +1,7 @@
 package io.shopifysync.webhooks;
 
+import com.fasterxml.jackson.core.JsonParser;
+import com.fasterxml.jackson.core.JsonToken;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
@@ -127,9 +129,11 @@ public final class WebhookProcessor {
                 Optional<Resource> deleteOf = resourceFor(d.topic(), false);
                 if (upsertOf.isPresent()) {
                     requireObjectId(d);
+                    requireFittingGid(d, upsertOf.get());
                     upserts.computeIfAbsent(upsertOf.get(), r -> new ArrayList<>()).add(d);
                 } else if (deleteOf.isPresent()) {
                     requireObjectId(d);
+                    requireFittingGid(d, deleteOf.get());
                     writer.tombstone(shop, deleteOf.get().table(), List.of(d.objectId()), now());
                     done(d);
                 } else {
@@ -186,6 +190,56 @@ public final class WebhookProcessor {
         if (d.objectId() == null) {
             throw new PoisonDelivery("a " + d.topic() + " delivery without a numeric id (malformed body?)");
         }
+    }
+
+    /**
+     * The HMAC covers the body only, not the topic header: a signed body re-sent under another topic must not act on
+     * another kind of object. A body's {@code admin_graphql_api_id} must name the topic's type and the same id; delete
+     * payloads of orders and products carry only {@code id} (see the fixtures), so the gid is checked when present.
+     */
+    private static void requireFittingGid(Delivery d, Resource r) {
+        String gid = topLevelText(d.body(), "admin_graphql_api_id");
+        if (gid == null) {
+            return;
+        }
+        String type;
+        long id;
+        try {
+            type = Gid.type(gid);
+            id = Gid.numericId(gid);
+        } catch (IllegalArgumentException e) {
+            throw new PoisonDelivery(d.topic() + " body has admin_graphql_api_id " + abbreviate(gid) + ", not a Shopify gid");
+        }
+        if (!type.equals(r.type())) {
+            throw new PoisonDelivery(d.topic() + " body names " + abbreviate(gid) + " (admin_graphql_api_id), not a " + r.type());
+        }
+        if (id != d.objectId()) {
+            throw new PoisonDelivery(d.topic() + " body has id " + d.objectId() + " but admin_graphql_api_id " + abbreviate(gid));
+        }
+    }
+
+    /** A top-level string field of a JSON object, read by streaming (no tree of a whole order); null when absent. */
+    private static String topLevelText(String body, String field) {
+        try (JsonParser parser = JSON.getFactory().createParser(body)) {
+            if (parser.nextToken() != JsonToken.START_OBJECT) {
+                return null;
+            }
+            while (parser.nextToken() == JsonToken.FIELD_NAME) {
+                String name = parser.currentName();
+                JsonToken value = parser.nextToken();
+                if (field.equals(name)) {
+                    return value == JsonToken.VALUE_STRING ? parser.getText() : null;
+                }
+                parser.skipChildren();
+            }
+            return null;
+        } catch (java.io.IOException e) {
+            return null; // an id was read from it at intake, so it is JSON as far as that; a broken rest changes nothing here
+        }
+    }
+
+    private static String abbreviate(String s) {
+        return s.length() <= 80 ? s : s.substring(0, 79) + "…";
     }
 
     /** Fetches what is newer than the stored rows and writes it; objects Shopify no longer has are tombstoned. */
@@ -247,18 +301,27 @@ public final class WebhookProcessor {
 
     private void applyShopTopic(String shop, Delivery d) {
         JsonNode body = parse(d);
+        ShopTopicShapes.requireFits(d.topic(), shop, body);
         switch (d.topic()) {
-            case "app/uninstalled" -> {
-                OffsetDateTime now = now();
-                jdbc.update("mark-shop-uninstalled", now, now, shop);
-                LOG.info("{}: app uninstalled; polling and imports stop for it", shop);
-            }
+            case "app/uninstalled" -> uninstalled(shop, d);
             case "shop/redact" -> redactShop(shop);
             case "customers/redact" -> redactCustomer(shop, body);
             case "customers/data_request" -> exportCustomer(shop, body);
             case "bulk_operations/finish" -> LOG.debug("{}: bulk operation finished: {}", shop, body.path("admin_graphql_api_id"));
             default -> throw new PoisonDelivery("no handler for topic " + d.topic());
         }
+    }
+
+    /** Marks the shop uninstalled, unless the uninstall happened before the shop's current install (a late retry). */
+    private void uninstalled(String shop, Delivery d) {
+        Optional<OffsetDateTime> installedAt = jdbc.queryOne("select-shop-installed-at", rs -> rs.getObject(1, OffsetDateTime.class), shop);
+        if (d.triggeredAt() != null && installedAt.isPresent() && d.triggeredAt().isBefore(installedAt.get())) {
+            LOG.info("{}: app/uninstalled of {} ignored: the shop was installed again at {}", shop, d.triggeredAt(), installedAt.get());
+            return;
+        }
+        OffsetDateTime now = now();
+        jdbc.update("mark-shop-uninstalled", now, now, shop);
+        LOG.info("{}: app uninstalled; polling and imports stop for it", shop);
     }
 
     private void redactShop(String shop) {

@@ -1,2 +1,2 @@
--- A failed delivery goes back to NEW to be retried (after the claim timeout), or is DEAD after too many attempts.
-UPDATE shopify.webhook_inbox SET status = ?, last_error = ?, claimed_at = ? WHERE id = ?
+-- A failed delivery goes back to NEW, due again at next_attempt_at (its backoff), or is DEAD after too many attempts.
+UPDATE shopify.webhook_inbox SET status = ?, last_error = ?, claimed_at = NULL, next_attempt_at = ? WHERE id = ?

@@ -171,8 +171,11 @@ public final class AppBeans implements CamelConfiguration {
                 config.get("shopify.client.secret").orElse(null), config.get("shopify.client.secret.previous").orElse(null)),
                 config.getInt("webhook.max.body.bytes", 5 * 1024 * 1024), inbox,
                 config.getInt("webhook.intake.timeout.ms", 4_000), clock));
+        // the retry jitter's java.util.Random is thread-safe: the webhook pool's threads share it
         registry.bind("webhookProcessor", new WebhookProcessor(jdbc, new ShopData(jdbc, catalog, clock), catalog, accounts, pager, writer, clock,
-                config.getInt("webhook.process.batch", 200), config.getInt("webhook.process.max.attempts", 5)));
+                config.getInt("webhook.process.batch", 200), config.getInt("webhook.process.max.attempts", 5),
+                new WebhookProcessor.Backoff(Duration.ofMillis(config.getInt("webhook.process.retry.base.ms", 10_000)),
+                        Duration.ofMillis(config.getInt("webhook.process.retry.max.ms", 600_000))), new java.util.Random()));
         registry.bind("webhookPool", webhookPool);
         registry.bind("subscriptionHealer", new SubscriptionHealer(accounts, graphql, catalog,
                 config.get("webhook.public.url").orElse(null), clock));

@@ -59,6 +59,9 @@ public final class WebhookIntake {
         if (!signature.verify(body, m.getHeader("X-Shopify-Hmac-Sha256", String.class))) {
             throw new WebhookRejected(401, "invalid or missing X-Shopify-Hmac-Sha256");
         }
+        for (HeaderLimit limit : HEADER_LIMITS) {
+            requireWithin(m, limit.name(), limit.maxChars());
+        }
         String shop;
         try {
             shop = ShopDomain.parse(m.getHeader("X-Shopify-Shop-Domain", String.class)).value();
@@ -72,6 +75,14 @@ public final class WebhookIntake {
         String event = firstNonBlank(m.getHeader("X-Shopify-Event-Id", String.class), m.getHeader("X-Shopify-Webhook-Id", String.class));
         if (event == null) {
             throw new WebhookRejected(400, "missing X-Shopify-Event-Id and X-Shopify-Webhook-Id");
+        }
+        // the idempotency key is "<shop>/<event>" in a VARCHAR(255) column: what is left of it after the shop
+        int eventLimit = IDEMPOTENCY_KEY_CHARS - shop.length() - 1;
+        if (event.length() > eventLimit) {
+            String header = event.equals(trimmed(m.getHeader("X-Shopify-Event-Id", String.class))) ? "X-Shopify-Event-Id"
+                    : "X-Shopify-Webhook-Id";
+            throw new WebhookRejected(400, header + " of " + event.length() + " characters is over the limit of " + eventLimit
+                    + " for shop " + shop);
         }
         exchange.setProperty("webhookShop", shop);
         exchange.setProperty("webhookEvent", event);
@@ -167,6 +178,33 @@ public final class WebhookIntake {
         return json.append('}').toString();
     }
 
+    /** A header's longest accepted value: a longer one cannot be stored, which is permanent (400), not a 503 to retry. */
+    private record HeaderLimit(String name, int maxChars) {
+    }
+
+    /** The widths of the inbox columns each header is stored in (V5__webhook_inbox.sql). */
+    private static final HeaderLimit[] HEADER_LIMITS = {
+            new HeaderLimit("X-Shopify-Shop-Domain", 255),
+            new HeaderLimit("X-Shopify-Topic", 128),
+            new HeaderLimit("X-Shopify-Event-Id", 255),
+            new HeaderLimit("X-Shopify-Webhook-Id", 255),
+            new HeaderLimit("X-Shopify-API-Version", 32),
+            // stored as a timestamp: no timestamp Shopify writes (2025-07-10T16:15:47.000000Z) comes near 64 characters
+            new HeaderLimit("X-Shopify-Triggered-At", 64)};
+    /** camel_messageprocessed.messageid, which holds "<shop>/<event id>". */
+    private static final int IDEMPOTENCY_KEY_CHARS = 255;
+
+    private static void requireWithin(Message m, String header, int maxChars) {
+        String value = m.getHeader(header, String.class);
+        if (value != null && value.length() > maxChars) {
+            throw new WebhookRejected(400, header + " of " + value.length() + " characters is over the limit of " + maxChars);
+        }
+    }
+
+    private static String trimmed(String s) {
+        return s == null ? null : s.trim();
+    }
+
     /** The timestamp, or null when absent or unreadable. */
     private static OffsetDateTime timestamp(String text) {
         try {
@@ -188,7 +226,7 @@ public final class WebhookIntake {
         m.setHeader(Exchange.CONTENT_TYPE, "application/json");
         if (e instanceof WebhookRejected r) {
             m.setHeader(Exchange.HTTP_RESPONSE_CODE, r.status());
-            m.setBody("{\"error\":\"" + r.getMessage().replace("\"", "'") + "\"}");
+            m.setBody(errorJson(r.getMessage()));
             return;
         }
         if (isDuplicateKey(e)) {
@@ -205,6 +243,13 @@ public final class WebhookIntake {
         m.setHeader(Exchange.HTTP_RESPONSE_CODE, 503);
         m.setHeader("Retry-After", "5");
         m.setBody("{\"error\":\"not stored, retry later\"}");
+    }
+
+    /** {"error":"…"}, valid JSON whatever the message holds (a header's backslash, quote or control character). */
+    static String errorJson(String message) {
+        StringBuilder json = new StringBuilder(message.length() + 16).append("{\"error\":\"");
+        JsonStringEncoder.getInstance().quoteAsString(message, json);
+        return json.append("\"}").toString();
     }
 
     private static boolean isDuplicateKey(Throwable e) {

@@ -1,5 +1,7 @@
 package io.shopifysync.webhooks;
 
+import com.fasterxml.jackson.core.JsonParser;
+import com.fasterxml.jackson.core.JsonToken;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
@@ -29,6 +31,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.random.RandomGenerator;
 import org.apache.camel.Body;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -47,8 +50,28 @@ public final class WebhookProcessor {
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final Duration CLAIM_TIMEOUT = Duration.ofMinutes(2);
 
-    /** One claimed inbox row. */
-    record Delivery(long id, String topic, Long objectId, OffsetDateTime objectUpdatedAt, String body, int attempts) {
+    /** One claimed inbox row; {@code attempts} counts this attempt. */
+    record Delivery(long id, String topic, Long objectId, OffsetDateTime objectUpdatedAt, String body, int attempts,
+                    OffsetDateTime triggeredAt) {
+    }
+
+    /** How long a failed delivery waits before its next attempt: {@code base × 2^(attempt-1)}, at most {@code max}. */
+    public record Backoff(Duration base, Duration max) {
+        public Backoff {
+            if (base.isNegative() || base.isZero() || max.compareTo(base) < 0) {
+                throw new IllegalArgumentException("retry backoff needs 0 < base <= max, got base " + base + ", max " + max);
+            }
+        }
+
+        /** The delay after the {@code attempt}-th failure, less up to half of it at random so retries spread out. */
+        Duration after(int attempt, RandomGenerator random) {
+            long delay = base.toMillis();
+            for (int i = 1; i < attempt && delay < max.toMillis(); i++) {
+                delay *= 2;
+            }
+            delay = Math.min(delay, max.toMillis());
+            return Duration.ofMillis(delay - random.nextLong(delay / 2 + 1));
+        }
     }
 
     private final Jdbc jdbc;
@@ -60,9 +83,11 @@ public final class WebhookProcessor {
     private final Clock clock;
     private final int batch;
     private final int maxAttempts;
+    private final Backoff backoff;
+    private final RandomGenerator random;
 
     public WebhookProcessor(Jdbc jdbc, ShopData shopData, Catalog catalog, Accounts accounts, Pager pager, ResourceWriter writer, Clock clock,
-                            int batch, int maxAttempts) {
+                            int batch, int maxAttempts, Backoff backoff, RandomGenerator random) {
         this.jdbc = jdbc;
         this.shopData = shopData;
         this.catalog = catalog;
@@ -72,6 +97,8 @@ public final class WebhookProcessor {
         this.clock = clock;
         this.batch = batch;
         this.maxAttempts = maxAttempts;
+        this.backoff = backoff;
+        this.random = random;
     }
 
     private OffsetDateTime now() {
@@ -79,7 +106,8 @@ public final class WebhookProcessor {
     }
 
     public List<String> shopsWithWork() {
-        return jdbc.query("select-inbox-shops", rs -> rs.getString(1), now().minus(CLAIM_TIMEOUT));
+        OffsetDateTime now = now();
+        return jdbc.query("select-inbox-shops", rs -> rs.getString(1), now, now.minus(CLAIM_TIMEOUT));
     }
 
     /** Claims up to {@code batch} of the shop's deliveries (rows other instances hold are skipped) and applies them. */
@@ -101,9 +129,11 @@ public final class WebhookProcessor {
                 Optional<Resource> deleteOf = resourceFor(d.topic(), false);
                 if (upsertOf.isPresent()) {
                     requireObjectId(d);
+                    requireFittingGid(d, upsertOf.get());
                     upserts.computeIfAbsent(upsertOf.get(), r -> new ArrayList<>()).add(d);
                 } else if (deleteOf.isPresent()) {
                     requireObjectId(d);
+                    requireFittingGid(d, deleteOf.get());
                     writer.tombstone(shop, deleteOf.get().table(), List.of(d.objectId()), now());
                     done(d);
                 } else {
@@ -128,15 +158,18 @@ public final class WebhookProcessor {
         return jdbc.inTransaction(c -> {
             List<Delivery> out = new ArrayList<>();
             try (PreparedStatement ps = c.prepareStatement(jdbc.sql().get("claim-inbox"))) {
+                OffsetDateTime due = now();
                 ps.setString(1, shop);
-                ps.setObject(2, now().minus(CLAIM_TIMEOUT));
-                ps.setInt(3, batch);
+                ps.setObject(2, due);
+                ps.setObject(3, due.minus(CLAIM_TIMEOUT));
+                ps.setInt(4, batch);
                 try (ResultSet rs = ps.executeQuery()) {
                     while (rs.next()) {
                         long objectId = rs.getLong(3);
                         Long obj = rs.wasNull() ? null : objectId;
                         out.add(new Delivery(rs.getLong(1), rs.getString(2), obj, rs.getObject(4, OffsetDateTime.class),
-                                rs.getString(5), rs.getInt(6)));
+                                // this claim is attempt attempts + 1 (mark-inbox-claimed counts it below)
+                                rs.getString(5), rs.getInt(6) + 1, rs.getObject(7, OffsetDateTime.class)));
                     }
                 }
             }
@@ -157,6 +190,56 @@ public final class WebhookProcessor {
         if (d.objectId() == null) {
             throw new PoisonDelivery("a " + d.topic() + " delivery without a numeric id (malformed body?)");
         }
+    }
+
+    /**
+     * The HMAC covers the body only, not the topic header: a signed body re-sent under another topic must not act on
+     * another kind of object. A body's {@code admin_graphql_api_id} must name the topic's type and the same id; delete
+     * payloads of orders and products carry only {@code id} (see the fixtures), so the gid is checked when present.
+     */
+    private static void requireFittingGid(Delivery d, Resource r) {
+        String gid = topLevelText(d.body(), "admin_graphql_api_id");
+        if (gid == null) {
+            return;
+        }
+        String type;
+        long id;
+        try {
+            type = Gid.type(gid);
+            id = Gid.numericId(gid);
+        } catch (IllegalArgumentException e) {
+            throw new PoisonDelivery(d.topic() + " body has admin_graphql_api_id " + abbreviate(gid) + ", not a Shopify gid");
+        }
+        if (!type.equals(r.type())) {
+            throw new PoisonDelivery(d.topic() + " body names " + abbreviate(gid) + " (admin_graphql_api_id), not a " + r.type());
+        }
+        if (id != d.objectId()) {
+            throw new PoisonDelivery(d.topic() + " body has id " + d.objectId() + " but admin_graphql_api_id " + abbreviate(gid));
+        }
+    }
+
+    /** A top-level string field of a JSON object, read by streaming (no tree of a whole order); null when absent. */
+    private static String topLevelText(String body, String field) {
+        try (JsonParser parser = JSON.getFactory().createParser(body)) {
+            if (parser.nextToken() != JsonToken.START_OBJECT) {
+                return null;
+            }
+            while (parser.nextToken() == JsonToken.FIELD_NAME) {
+                String name = parser.currentName();
+                JsonToken value = parser.nextToken();
+                if (field.equals(name)) {
+                    return value == JsonToken.VALUE_STRING ? parser.getText() : null;
+                }
+                parser.skipChildren();
+            }
+            return null;
+        } catch (java.io.IOException e) {
+            return null; // an id was read from it at intake, so it is JSON as far as that; a broken rest changes nothing here
+        }
+    }
+
+    private static String abbreviate(String s) {
+        return s.length() <= 80 ? s : s.substring(0, 79) + "…";
     }
 
     /** Fetches what is newer than the stored rows and writes it; objects Shopify no longer has are tombstoned. */
@@ -218,18 +301,27 @@ public final class WebhookProcessor {
 
     private void applyShopTopic(String shop, Delivery d) {
         JsonNode body = parse(d);
+        ShopTopicShapes.requireFits(d.topic(), shop, body);
         switch (d.topic()) {
-            case "app/uninstalled" -> {
-                OffsetDateTime now = now();
-                jdbc.update("mark-shop-uninstalled", now, now, shop);
-                LOG.info("{}: app uninstalled; polling and imports stop for it", shop);
-            }
+            case "app/uninstalled" -> uninstalled(shop, d);
             case "shop/redact" -> redactShop(shop);
             case "customers/redact" -> redactCustomer(shop, body);
             case "customers/data_request" -> exportCustomer(shop, body);
             case "bulk_operations/finish" -> LOG.debug("{}: bulk operation finished: {}", shop, body.path("admin_graphql_api_id"));
             default -> throw new PoisonDelivery("no handler for topic " + d.topic());
         }
+    }
+
+    /** Marks the shop uninstalled, unless the uninstall happened before the shop's current install (a late retry). */
+    private void uninstalled(String shop, Delivery d) {
+        Optional<OffsetDateTime> installedAt = jdbc.queryOne("select-shop-installed-at", rs -> rs.getObject(1, OffsetDateTime.class), shop);
+        if (d.triggeredAt() != null && installedAt.isPresent() && d.triggeredAt().isBefore(installedAt.get())) {
+            LOG.info("{}: app/uninstalled of {} ignored: the shop was installed again at {}", shop, d.triggeredAt(), installedAt.get());
+            return;
+        }
+        OffsetDateTime now = now();
+        jdbc.update("mark-shop-uninstalled", now, now, shop);
+        LOG.info("{}: app uninstalled; polling and imports stop for it", shop);
     }
 
     private void redactShop(String shop) {
@@ -311,7 +403,7 @@ public final class WebhookProcessor {
         jdbc.update("mark-inbox-done", now(), d.id());
     }
 
-    /** Transient failures go back to NEW (retried on a later round); poison or too many attempts: DEAD and dead-lettered. */
+    /** Transient failures go back to NEW, due after their backoff; poison or too many attempts: DEAD and dead-lettered. */
     private void failed(String shop, Delivery d, RuntimeException e) {
         boolean poison = e instanceof PoisonDelivery
                 || e instanceof ShopifyApiException api && api.kind() == ShopifyApiException.Kind.QUERY_REJECTED;
@@ -326,8 +418,10 @@ public final class WebhookProcessor {
             });
             LOG.warn("{}: delivery {} dead-lettered: {}", shop, d.id(), reason);
         } else {
-            jdbc.update("mark-inbox-failed", "NEW", truncate(reason), null, d.id());
-            LOG.warn("{}: delivery {} failed (attempt {}), will retry: {}", shop, d.id(), d.attempts(), reason);
+            Duration wait = backoff.after(d.attempts(), random);
+            jdbc.update("mark-inbox-failed", "NEW", truncate(reason), now().plus(wait), d.id());
+            LOG.warn("{}: delivery {} failed (attempt {}), will retry in {} s: {}", shop, d.id(), d.attempts(),
+                    wait.toMillis() / 1000.0, reason);
         }
     }
 

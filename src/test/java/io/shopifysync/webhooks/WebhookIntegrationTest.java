@@ -111,8 +111,8 @@ class WebhookIntegrationTest {
             assertThat(deliver(sync, shop.domain(), "customers/update", body, SECRET, "e3").statusCode()).isEqualTo(200);
             assertThat(sync.count("SELECT COUNT(*) FROM shopify.webhook_inbox WHERE event_key = 'e3'")).isEqualTo(1);
 
-            // a delivery that could not be stored (topic over VARCHAR(128)) leaves no key: its retry is not a "duplicate"
-            assertThat(deliver(sync, shop.domain(), "t".repeat(200), body, SECRET, "e6").statusCode()).isEqualTo(503);
+            // a delivery that cannot be stored (topic over VARCHAR(128)) is a permanent 400 and leaves no key
+            assertThat(deliver(sync, shop.domain(), "t".repeat(200), body, SECRET, "e6").statusCode()).isEqualTo(400);
             assertThat(sync.count("SELECT COUNT(*) FROM shopify.camel_messageprocessed WHERE messageid LIKE '%/e6'")).isZero();
             assertThat(deliver(sync, shop.domain(), "customers/update", body, SECRET, "e6").statusCode()).isEqualTo(200);
             assertThat(sync.count("SELECT COUNT(*) FROM shopify.webhook_inbox WHERE event_key = 'e6'")).isEqualTo(1);

@@ -45,4 +45,12 @@ class WebhookStoredHeadersTest {
             assertThat(WebhookIntake.storedHeaders(new DefaultMessage(camel))).isEqualTo("{}");
         }
     }
+
+    @Test
+    void anErrorAnswerIsValidJsonWhateverTheMessageHolds() throws Exception {
+        String message = "X-Shopify-Shop-Domain: invalid 'a\\b\"c}{\u0000\u001f\ttab\nline é 日本'";
+        com.fasterxml.jackson.databind.JsonNode answer = new ObjectMapper().readTree(WebhookIntake.errorJson(message));
+        assertThat(answer.size()).isEqualTo(1);
+        assertThat(answer.path("error").asText()).isEqualTo(message);
+    }
 }

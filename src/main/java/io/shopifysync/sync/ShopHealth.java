@@ -33,9 +33,9 @@ public final class ShopHealth {
         };
         if (status != null) {
             LOG.error("{}: {} ({}); the shop is {} until an operator acts", shop, e.getMessage(), source, status);
-            jdbc.update("update-shop-status", status, SyncStateStore.truncate(e.getMessage(), 1024),
+            jdbc.update("update-shop-status", status, SyncStateStore.truncate(ShopifyApiException.describe(e), 1024),
                     OffsetDateTime.now(clock).withOffsetSameInstant(ZoneOffset.UTC), shop);
         }
-        deadLetters.record(shop, source, resource, e.getMessage(), null);
+        deadLetters.record(shop, source, resource, ShopifyApiException.describe(e), null);
     }
 }

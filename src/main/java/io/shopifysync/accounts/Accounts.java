@@ -57,7 +57,11 @@ public final class Accounts {
         return add(rawShop, token, rawApiUrl, false, kind, refreshToken, expiresAt);
     }
 
-    /** The one way a store is stored. */
+    /**
+     * The one way a store is stored. Re-enabling a store that was not INSTALLED (uninstalled, AUTH_FAILED, removed …)
+     * also forgets its failed import steps, so the import starts again at once instead of re-reading the failure,
+     * and every add marks its webhook subscriptions unchecked, so any running instance re-subscribes it within seconds.
+     */
     public AddOutcome add(String rawShop, String token, String rawApiUrl, boolean allowInsecureApiUrl,
                           ShopCredentials.TokenKind kind, String refreshToken, OffsetDateTime expiresAt) {
         ShopDomain shop = ShopDomain.parse(rawShop);
@@ -86,6 +90,9 @@ public final class Accounts {
                     ps.setObject(10, expiresAt);
                     ps.executeUpdate();
                 }
+                if (!"INSTALLED".equals(previousStatus)) {
+                    forgetFailedImport(c, shop, now);
+                }
                 c.commit();
                 return previousStatus != null ? AddOutcome.UPDATED : AddOutcome.ADDED;
             } catch (SQLException | RuntimeException e) {
@@ -94,6 +101,49 @@ public final class Accounts {
             }
         } catch (SQLException e) {
             throw new IllegalStateException("could not store shop " + shop + ": " + e.getMessage(), e);
+        }
+    }
+
+    /** The recorded bulk operation of an unfinished import (it failed, or belongs to the old install) and every backoff go. */
+    private void forgetFailedImport(Connection c, ShopDomain shop, OffsetDateTime now) throws SQLException {
+        for (String statement : List.of("reset-sync-state-unfinished-bulk", "reset-sync-state-backoff")) {
+            try (PreparedStatement ps = c.prepareStatement(sql.get(statement))) {
+                ps.setObject(1, now);
+                ps.setString(2, shop.value());
+                ps.executeUpdate();
+            }
+        }
+    }
+
+    /** INSTALLED shops whose webhook subscriptions were not checked since they were last added (or re-enabled). */
+    public List<String> shopsWithUncheckedSubscriptions() {
+        try (Connection c = dataSource.getConnection();
+             PreparedStatement ps = c.prepareStatement(sql.get("select-shops-with-unchecked-subscriptions"));
+             ResultSet rs = ps.executeQuery()) {
+            List<String> out = new ArrayList<>();
+            while (rs.next()) {
+                out.add(rs.getString(1));
+            }
+            return out;
+        } catch (SQLException e) {
+            throw new IllegalStateException("could not list shops to subscribe: " + e.getMessage(), e);
+        }
+    }
+
+    /**
+     * Records that the shop's subscriptions were complete as of {@code checkStarted}; a shop added again since
+     * (its row changed after the check began) stays unchecked, so it is checked once more.
+     */
+    public void subscriptionsChecked(String rawShop, OffsetDateTime checkStarted) {
+        ShopDomain shop = ShopDomain.parse(rawShop);
+        try (Connection c = dataSource.getConnection();
+             PreparedStatement ps = c.prepareStatement(sql.get("update-shop-subscriptions-checked"))) {
+            ps.setObject(1, checkStarted.withOffsetSameInstant(ZoneOffset.UTC));
+            ps.setString(2, shop.value());
+            ps.setObject(3, checkStarted.withOffsetSameInstant(ZoneOffset.UTC));
+            ps.executeUpdate();
+        } catch (SQLException e) {
+            throw new IllegalStateException("could not record the subscriptions of " + shop + ": " + e.getMessage(), e);
         }
     }
 

@@ -19,7 +19,7 @@ export POLL_INTERVAL_MS=10000 LOG_FORMAT=json
 for i in 1 2 3; do
   S=sandbox-$i.myshopify.com
   read -r TOKEN URL < <(curl -sf "$E/_emulator/shops/$S" | python3 -c 'import json,sys; d=json.load(sys.stdin); print(d["accessToken"], d["adminUrl"])')
-  java -jar $JAR accounts add --shop "$S" --token "$TOKEN" --api-url "$URL" >/dev/null 2>&1
+  java -jar $JAR accounts add --shop "$S" --token "$TOKEN" --api-url "$URL" --allow-insecure-api-url >/dev/null 2>&1
 done
 java -jar $JAR run >"$WORK/app.out" 2>"$WORK/app.log" &
 APP=$!

@@ -13,6 +13,7 @@ WHEN MATCHED THEN UPDATE SET
     status_reason = NULL,
     installed_at = CASE WHEN t.status = 'UNINSTALLED' THEN s.installed_at ELSE t.installed_at END,
     uninstalled_at = NULL,
+    subscriptions_checked_at = NULL,
     updated_at = s.updated_at,
     token_kind = s.token_kind,
     refresh_token_enc = s.refresh_token_enc,

@@ -9,6 +9,7 @@ ON CONFLICT (shop_domain) DO UPDATE SET
     status_reason = NULL,
     installed_at = CASE WHEN shops.status = 'UNINSTALLED' THEN EXCLUDED.installed_at ELSE shops.installed_at END,
     uninstalled_at = NULL,
+    subscriptions_checked_at = NULL,
     updated_at = EXCLUDED.updated_at,
     token_kind = EXCLUDED.token_kind,
     refresh_token_enc = EXCLUDED.refresh_token_enc,

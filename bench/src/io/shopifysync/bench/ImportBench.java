@@ -86,7 +86,7 @@ public final class ImportBench {
             try (ShopifySyncApp app = ShopifySyncApp.start(config)) {
                 Database database = app.context().getRegistry().lookupByNameAndType("database", Database.class);
                 long t0 = System.nanoTime();
-                new Accounts(database, new TokenCipher(MasterKey.load(config))).add(shop.domain(), shop.accessToken(), shop.adminUrl());
+                new Accounts(database, new TokenCipher(MasterKey.load(config))).add(shop.domain(), shop.accessToken(), shop.adminUrl(), true);
                 int resources = Catalog.load().resources().size();
                 while (BenchDatabase.incremental(database, shop.domain()) < resources) {
                     Thread.sleep(20);

@@ -107,7 +107,7 @@ public final class PollBench {
                 long t0 = System.nanoTime();
                 proxy.t0 = t0;
                 new Accounts(database, new TokenCipher(MasterKey.load(config)))
-                        .add(shop.domain(), shop.accessToken(), proxy.baseUrl() + "/shops/" + shop.domain());
+                        .add(shop.domain(), shop.accessToken(), proxy.baseUrl() + "/shops/" + shop.domain(), true);
                 int resources = Catalog.load().resources().size();
                 long deadline = t0 + Duration.ofMinutes(15).toNanos();
                 while (BenchDatabase.incremental(database, shop.domain()) < resources) {

@@ -89,7 +89,7 @@ public final class ScaleBench {
         try (Database db = Database.open(url, "postgres", "", 4, 10_000)) {
             Accounts accounts = new Accounts(db, new TokenCipher(MasterKey.fromBase64(masterKey)));
             for (EmulatedShop shop : emu.shops()) {
-                accounts.add(shop.domain(), shop.accessToken(), shop.adminUrl());
+                accounts.add(shop.domain(), shop.accessToken(), shop.adminUrl(), true);
             }
             long expected = (long) emu.shops().size() * Catalog.load().resources().size();
             Path data = Files.createTempDirectory("bench-scale");

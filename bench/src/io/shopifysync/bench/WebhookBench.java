@@ -116,7 +116,7 @@ public final class WebhookBench {
             try (ShopifySyncApp app = ShopifySyncApp.start(config)) {
                 Database database = app.context().getRegistry().lookupByNameAndType("database", Database.class);
                 new Accounts(database, new TokenCipher(MasterKey.load(config))).add(SHOP, "shpat_bench",
-                        "http://127.0.0.1:9/shops/" + SHOP);
+                        "http://127.0.0.1:9/shops/" + SHOP, true);
                 int port = Integer.parseInt(settings.get("http.port"));
                 Set<String> warmAcked = warmUp(generator, port, "ours-warm-", payloads, rate);
                 InboxGroupCommit inbox = app.context().getRegistry().lookupByNameAndType("webhookInbox", InboxGroupCommit.class);

@@ -40,7 +40,12 @@ public final class Accounts {
 
     /** Adds a store, or updates its token and API URL (and re-enables it) when it exists: one row per store. */
     public AddOutcome add(String rawShop, String token, String rawApiUrl) {
-        return add(rawShop, token, rawApiUrl, ShopCredentials.TokenKind.STATIC, null, null);
+        return add(rawShop, token, rawApiUrl, false);
+    }
+
+    /** As {@link #add(String, String, String)}; {@code allowInsecureApiUrl} accepts any http(s) API URL (the emulator). */
+    public AddOutcome add(String rawShop, String token, String rawApiUrl, boolean allowInsecureApiUrl) {
+        return add(rawShop, token, rawApiUrl, allowInsecureApiUrl, ShopCredentials.TokenKind.STATIC, null, null);
     }
 
     /**
@@ -49,9 +54,19 @@ public final class Accounts {
      */
     public AddOutcome add(String rawShop, String token, String rawApiUrl, ShopCredentials.TokenKind kind, String refreshToken,
                           OffsetDateTime expiresAt) {
+        return add(rawShop, token, rawApiUrl, false, kind, refreshToken, expiresAt);
+    }
+
+    /**
+     * The one way a store is stored. Re-enabling a store that was not INSTALLED (uninstalled, AUTH_FAILED, removed …)
+     * also forgets its failed import steps, so the import starts again at once instead of re-reading the failure,
+     * and every add marks its webhook subscriptions unchecked, so any running instance re-subscribes it within seconds.
+     */
+    public AddOutcome add(String rawShop, String token, String rawApiUrl, boolean allowInsecureApiUrl,
+                          ShopCredentials.TokenKind kind, String refreshToken, OffsetDateTime expiresAt) {
         ShopDomain shop = ShopDomain.parse(rawShop);
         String accessToken = validToken(token);
-        String apiUrl = validApiUrl(rawApiUrl, shop);
+        String apiUrl = validApiUrl(rawApiUrl, shop, allowInsecureApiUrl);
         if (kind == ShopCredentials.TokenKind.EXPIRING && (refreshToken == null || refreshToken.isBlank())) {
             throw new InvalidInputException("an expiring token needs its refresh token");
         }
@@ -61,7 +76,7 @@ public final class Accounts {
         try (Connection c = dataSource.getConnection()) {
             c.setAutoCommit(false);
             try {
-                boolean existed = exists(c, shop);
+                String previousStatus = status(c, shop);
                 try (PreparedStatement ps = c.prepareStatement(sql.get("upsert-shop"))) {
                     ps.setString(1, shop.value());
                     ps.setString(2, apiUrl);
@@ -75,14 +90,60 @@ public final class Accounts {
                     ps.setObject(10, expiresAt);
                     ps.executeUpdate();
                 }
+                if (!"INSTALLED".equals(previousStatus)) {
+                    forgetFailedImport(c, shop, now);
+                }
                 c.commit();
-                return existed ? AddOutcome.UPDATED : AddOutcome.ADDED;
+                return previousStatus != null ? AddOutcome.UPDATED : AddOutcome.ADDED;
             } catch (SQLException | RuntimeException e) {
                 c.rollback();
                 throw e;
             }
         } catch (SQLException e) {
             throw new IllegalStateException("could not store shop " + shop + ": " + e.getMessage(), e);
+        }
+    }
+
+    /** The recorded bulk operation of an unfinished import (it failed, or belongs to the old install) and every backoff go. */
+    private void forgetFailedImport(Connection c, ShopDomain shop, OffsetDateTime now) throws SQLException {
+        for (String statement : List.of("reset-sync-state-unfinished-bulk", "reset-sync-state-backoff")) {
+            try (PreparedStatement ps = c.prepareStatement(sql.get(statement))) {
+                ps.setObject(1, now);
+                ps.setString(2, shop.value());
+                ps.executeUpdate();
+            }
+        }
+    }
+
+    /** INSTALLED shops whose webhook subscriptions were not checked since they were last added (or re-enabled). */
+    public List<String> shopsWithUncheckedSubscriptions() {
+        try (Connection c = dataSource.getConnection();
+             PreparedStatement ps = c.prepareStatement(sql.get("select-shops-with-unchecked-subscriptions"));
+             ResultSet rs = ps.executeQuery()) {
+            List<String> out = new ArrayList<>();
+            while (rs.next()) {
+                out.add(rs.getString(1));
+            }
+            return out;
+        } catch (SQLException e) {
+            throw new IllegalStateException("could not list shops to subscribe: " + e.getMessage(), e);
+        }
+    }
+
+    /**
+     * Records that the shop's subscriptions were complete as of {@code checkStarted}; a shop added again since
+     * (its row changed after the check began) stays unchecked, so it is checked once more.
+     */
+    public void subscriptionsChecked(String rawShop, OffsetDateTime checkStarted) {
+        ShopDomain shop = ShopDomain.parse(rawShop);
+        try (Connection c = dataSource.getConnection();
+             PreparedStatement ps = c.prepareStatement(sql.get("update-shop-subscriptions-checked"))) {
+            ps.setObject(1, checkStarted.withOffsetSameInstant(ZoneOffset.UTC));
+            ps.setString(2, shop.value());
+            ps.setObject(3, checkStarted.withOffsetSameInstant(ZoneOffset.UTC));
+            ps.executeUpdate();
+        } catch (SQLException e) {
+            throw new IllegalStateException("could not record the subscriptions of " + shop + ": " + e.getMessage(), e);
         }
     }
 
@@ -188,11 +249,12 @@ public final class Accounts {
         }
     }
 
-    private boolean exists(Connection c, ShopDomain shop) throws SQLException {
-        try (PreparedStatement ps = c.prepareStatement(sql.get("select-shop-exists"))) {
+    /** The shop's status, or null when it is not registered. */
+    private String status(Connection c, ShopDomain shop) throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement(sql.get("select-shop-status"))) {
             ps.setString(1, shop.value());
             try (ResultSet rs = ps.executeQuery()) {
-                return rs.next();
+                return rs.next() ? rs.getString(1) : null;
             }
         }
     }
@@ -208,22 +270,52 @@ public final class Accounts {
         return t;
     }
 
-    /** The store's Admin API base URL: {@code https://<shop>} by default, no trailing slash, http(s) only. */
+    /** The store's Admin API base URL, Shopify's only: see {@link #validApiUrl(String, ShopDomain, boolean)}. */
     public static String validApiUrl(String raw, ShopDomain shop) {
+        return validApiUrl(raw, shop, false);
+    }
+
+    /**
+     * The store's Admin API base URL, {@code https://<shop>} by default, without a trailing slash. Unless
+     * {@code allowInsecure}, only {@code https://<shop>} itself is accepted (port 443 at most, no path): any other
+     * URL would send the store's token, and our requests, wherever the URL points (metadata services, the
+     * database port, the management port). {@code allowInsecure} accepts any http(s) base URL, for the emulator.
+     */
+    public static String validApiUrl(String raw, ShopDomain shop, boolean allowInsecure) {
         if (raw == null || raw.isBlank()) {
             return "https://" + shop.value();
         }
+        if (raw.length() > 1024) {
+            throw new InvalidInputException("invalid API URL: " + raw.length() + " characters, at most 1024");
+        }
         String url = raw.trim().replaceAll("/+$", "");
+        URI uri;
         try {
-            URI uri = new URI(url);
+            uri = new URI(url);
             if (!("http".equals(uri.getScheme()) || "https".equals(uri.getScheme())) || uri.getHost() == null
-                    || uri.getQuery() != null || uri.getFragment() != null || uri.getUserInfo() != null) {
+                    || uri.getQuery() != null || uri.getFragment() != null || uri.getRawUserInfo() != null) {
                 throw new URISyntaxException(url, "not an http(s) base URL");
             }
         } catch (URISyntaxException e) {
-            throw new InvalidInputException("invalid API URL '" + raw
-                    + "': expected http(s)://host[:port][/path], e.g. http://127.0.0.1:9393/shops/" + shop);
+            throw new InvalidInputException("invalid API URL '" + printable(raw)
+                    + "': expected http(s)://host[:port][/path] without user info, query or fragment, e.g. https://" + shop);
+        }
+        if (allowInsecure) {
+            return url;
+        }
+        boolean shopify = "https".equals(uri.getScheme()) && shop.value().equalsIgnoreCase(uri.getHost())
+                && (uri.getPort() == -1 || uri.getPort() == 443) && (uri.getRawPath() == null || uri.getRawPath().isEmpty());
+        if (!shopify) {
+            throw new InvalidInputException("refused API URL '" + printable(raw) + "': the store's token is only sent to https://"
+                    + shop + " (the default); to use another URL, such as the emulator's, pass --allow-insecure-api-url "
+                    + "(admin API: \"allowInsecureApiUrl\": true)");
         }
         return url;
+    }
+
+    /** The URL as it may be echoed back: printable ASCII, bounded. */
+    private static String printable(String raw) {
+        String s = raw.replaceAll("[^\\x20-\\x7e]", "?");
+        return s.length() > 200 ? s.substring(0, 200) + "…" : s;
     }
 }

@@ -15,7 +15,7 @@ import org.apache.camel.Message;
 /** The {@code /admin/shops} endpoints: JSON in and out, tokens accepted but never returned. */
 public final class ShopsAdminApi {
 
-    private static final Set<String> ADD_FIELDS = Set.of("shop", "token", "apiUrl");
+    private static final Set<String> ADD_FIELDS = Set.of("shop", "token", "apiUrl", "allowInsecureApiUrl");
     private final ObjectMapper json = new ObjectMapper();
     private final Accounts accounts;
 
@@ -29,7 +29,10 @@ public final class ShopsAdminApi {
         respond(exchange.getMessage(), 200, json.writeValueAsString(all));
     }
 
-    /** POST /admin/shops with {"shop": "...", "token": "...", "apiUrl": "..."}; 201 when added, 200 when updated. */
+    /**
+     * POST /admin/shops with {"shop": "...", "token": "...", "apiUrl": "...", "allowInsecureApiUrl": false}; 201 when
+     * added, 200 when updated; an apiUrl other than https://&lt;shop&gt; needs allowInsecureApiUrl (400 otherwise).
+     */
     public void add(Exchange exchange) throws JsonProcessingException {
         String contentType = exchange.getMessage().getHeader(Exchange.CONTENT_TYPE, String.class);
         if (contentType == null || !contentType.toLowerCase().startsWith("application/json")) {
@@ -39,11 +42,11 @@ public final class ShopsAdminApi {
         for (Iterator<String> it = body.fieldNames(); it.hasNext(); ) {
             String field = it.next();
             if (!ADD_FIELDS.contains(field)) {
-                throw new AdminException(400, "unknown field '" + field + "': expected shop, token and optional apiUrl");
+                throw new AdminException(400, "unknown field '" + field + "': expected shop, token, optional apiUrl and allowInsecureApiUrl");
             }
         }
         String shop = text(body, "shop");
-        Accounts.AddOutcome outcome = accounts.add(shop, text(body, "token"), text(body, "apiUrl"));
+        Accounts.AddOutcome outcome = accounts.add(shop, text(body, "token"), text(body, "apiUrl"), flag(body, "allowInsecureApiUrl"));
         String domain = ShopDomain.parse(shop).value();
         Map<String, Object> result = new LinkedHashMap<>();
         result.put("shop", domain);
@@ -101,6 +104,17 @@ public final class ShopsAdminApi {
             throw new InvalidInputException("field '" + field + "' must be a string");
         }
         return v.asText();
+    }
+
+    private static boolean flag(JsonNode body, String field) {
+        JsonNode v = body.get(field);
+        if (v == null || v.isNull()) {
+            return false;
+        }
+        if (!v.isBoolean()) {
+            throw new InvalidInputException("field '" + field + "' must be true or false");
+        }
+        return v.booleanValue();
     }
 
     private static void respond(Message out, int status, String body) {

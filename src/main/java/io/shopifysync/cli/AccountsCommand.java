@@ -55,9 +55,13 @@ final class AccountsCommand implements Runnable {
                 description = "The Admin API access token; '-' reads it from standard input (keeps it out of the process list).")
         String token;
 
-        @Option(names = "--api-url", description = "Base URL of the store's Admin API (default https://<shop>); "
-                + "point it at the emulator, e.g. http://127.0.0.1:9393/shops/<shop>.")
+        @Option(names = "--api-url", description = "Base URL of the store's Admin API (default https://<shop>, the only one "
+                + "accepted without --allow-insecure-api-url); e.g. the emulator's http://127.0.0.1:9393/shops/<shop>.")
         String apiUrl;
+
+        @Option(names = "--allow-insecure-api-url", description = "Accept an --api-url other than https://<shop> (plain "
+                + "HTTP, another host or port: the emulator). The store's token is sent to that URL.")
+        boolean allowInsecureApiUrl;
 
         @Option(names = "--refresh-token", description = "For an expiring offline token: its refresh token (rotates on "
                 + "use; the app refreshes ahead of expiry with SHOPIFY_CLIENT_ID and SHOPIFY_CLIENT_SECRET).")
@@ -77,19 +81,19 @@ final class AccountsCommand implements Runnable {
             try (Environment env = Environment.load()) {
                 if (clientCredentials) {
                     ShopDomain domain = ShopDomain.parse(shop);
-                    String url = Accounts.validApiUrl(apiUrl, domain);
+                    String url = Accounts.validApiUrl(apiUrl, domain, allowInsecureApiUrl);
                     ShopCredentials granted = new TokenRefresher(env.accounts(), env.config().get("shopify.client.id").orElse(null),
                             env.config().get("shopify.client.secret").orElse(null), Duration.ofMinutes(5), Clock.systemUTC())
                             .requestToken(new ShopCredentials(domain, url, "", "INSTALLED",
                                     ShopCredentials.TokenKind.CLIENT_CREDENTIALS, null, null));
-                    Accounts.AddOutcome outcome = env.accounts().add(shop, granted.accessToken(), url,
+                    Accounts.AddOutcome outcome = env.accounts().add(shop, granted.accessToken(), url, allowInsecureApiUrl,
                             ShopCredentials.TokenKind.CLIENT_CREDENTIALS, null, granted.expiresAt());
                     spec.commandLine().getOut().println((outcome == Accounts.AddOutcome.ADDED ? "added " : "updated ")
                             + domain + " (client credentials; token valid until " + granted.expiresAt() + ")");
                     return 0;
                 }
-                Accounts.AddOutcome outcome = refreshToken == null ? env.accounts().add(shop, plain, apiUrl)
-                        : env.accounts().add(shop, plain, apiUrl, ShopCredentials.TokenKind.EXPIRING, refreshToken,
+                Accounts.AddOutcome outcome = refreshToken == null ? env.accounts().add(shop, plain, apiUrl, allowInsecureApiUrl)
+                        : env.accounts().add(shop, plain, apiUrl, allowInsecureApiUrl, ShopCredentials.TokenKind.EXPIRING, refreshToken,
                                 OffsetDateTime.now(ZoneOffset.UTC).plusSeconds(expiresIn == null ? 3600 : expiresIn));
                 spec.commandLine().getOut().println((outcome == Accounts.AddOutcome.ADDED ? "added " : "updated ")
                         + ShopDomain.parse(shop));

@@ -75,7 +75,7 @@ final class DemoCommand implements Callable<Integer> {
                     "poll.interval.ms", "2000", "reconcile.interval.ms", "0", "sync.overlap.seconds", "10"));
             try (ShopifySyncApp app = ShopifySyncApp.start(config)) {
                 Database db = app.context().getRegistry().lookupByNameAndType("database", Database.class);
-                new Accounts(db, TokenCipher.forConfig(config)).add(shop.domain(), shop.accessToken(), shop.adminUrl());
+                new Accounts(db, TokenCipher.forConfig(config)).add(shop.domain(), shop.accessToken(), shop.adminUrl(), true); // the emulator: plain HTTP on localhost
                 out.println("2. registered it in " + db.displayUrl());
                 out.println("3. importing (bulk operations, streamed into newer-wins upserts):");
                 out.flush();

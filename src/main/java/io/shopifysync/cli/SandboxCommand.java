@@ -123,6 +123,10 @@ public class SandboxCommand implements Callable<Integer> {
         out.println("    -H 'X-Shopify-Access-Token: " + first.accessToken() + "' -H 'Content-Type: application/json' \\");
         out.println("    -d '{\"query\":\"{ shop { name } orders(first: 3) { nodes { id name updatedAt } } }\"}'");
         out.println();
+        out.println("Register it (the emulator's URL is plain HTTP, so it needs --allow-insecure-api-url):");
+        out.println("  shopify-sync accounts add --shop " + first.domain() + " --token " + first.accessToken()
+                + " --api-url " + first.adminUrl() + " --allow-insecure-api-url");
+        out.println();
         out.println("Control API: " + emu.baseUrl() + "/_emulator/shops  (see docs/emulator-spec.md); webhooks are signed with the "
                 + (clientSecret == null ? "default client secret 'sandbox-secret'" : "client secret given by --client-secret"));
         out.println("Press Ctrl-C to stop.");

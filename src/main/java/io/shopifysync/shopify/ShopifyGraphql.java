@@ -103,8 +103,9 @@ public class ShopifyGraphql {
             JsonNode errors = response.path("errors");
             JsonNode data = response.get("data");
             if (errors.size() > 0 && (data == null || data.isNull())) {
+                LOG.warn("{}: GraphQL errors: {}", shop.shop(), abbreviate(errors.toString()));
                 throw new ShopifyApiException(ShopifyApiException.Kind.QUERY_REJECTED, 200,
-                        "GraphQL errors: " + abbreviate(errors.toString()));
+                        "GraphQL errors from the shop's API: " + ShopifyApiException.codesOf(errors));
             }
             if (data == null) {
                 throw new ShopifyApiException(ShopifyApiException.Kind.TRANSIENT, 200, "answer without data");
@@ -125,7 +126,7 @@ public class ShopifyGraphql {
         }
         if (failure != null) {
             throw new ShopifyApiException(ShopifyApiException.Kind.TRANSIENT,
-                    "calling " + shop.shop() + " failed: " + failure.getClass().getSimpleName() + ": " + failure.getMessage(), failure);
+                    "calling the API of " + shop.shop() + " failed: " + ShopifyApiException.transportFailure(failure), failure);
         }
         return result.getMessage().getBody(JsonNode.class);
     }

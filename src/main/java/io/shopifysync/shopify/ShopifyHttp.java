@@ -49,9 +49,13 @@ public final class ShopifyHttp {
         String body = m.getBody(String.class);
         failUnlessOk(status, m.getHeader("Retry-After", String.class), body);
         try {
-            return JSON.readTree(body == null ? "" : body);
+            JsonNode answer = JSON.readTree(body == null ? "" : body);
+            if (answer == null || !answer.isObject()) {
+                throw new ShopifyApiException(ShopifyApiException.Kind.TRANSIENT, status, "response is not GraphQL JSON (HTTP " + status + ")");
+            }
+            return answer;
         } catch (JsonProcessingException e) {
-            throw new ShopifyApiException(ShopifyApiException.Kind.TRANSIENT, status, "malformed JSON from Shopify (HTTP " + status + ")");
+            throw new ShopifyApiException(ShopifyApiException.Kind.TRANSIENT, status, "response is not GraphQL JSON (HTTP " + status + ")");
         }
     }
 
@@ -69,7 +73,8 @@ public final class ShopifyHttp {
         if (status == 200) {
             return;
         }
-        String detail = "HTTP " + status + errorDetail(body);
+        // the status only: the body is whatever the URL's server says, and it ends up in status output
+        String detail = "HTTP " + status + " from the shop's API";
         switch (status) {
             case 401, 403 -> throw new ShopifyApiException(ShopifyApiException.Kind.AUTH_FAILED, status, "access denied: " + detail);
             case 402 -> throw new ShopifyApiException(ShopifyApiException.Kind.SHOP_UNAVAILABLE, status, "shop frozen (unpaid): " + detail);
@@ -79,16 +84,8 @@ public final class ShopifyHttp {
             // no status (connection lost), request timeout and 5xx are worth another try; the rest is our request
             default -> throw new ShopifyApiException(status >= 500 || status == 0 || status == 408
                     ? ShopifyApiException.Kind.TRANSIENT : ShopifyApiException.Kind.QUERY_REJECTED, status,
-                    "Shopify answered " + detail);
+                    detail);
         }
-    }
-
-    private static String errorDetail(String body) {
-        if (body == null || body.isBlank()) {
-            return "";
-        }
-        String oneLine = body.replaceAll("\\s+", " ").trim();
-        return ": " + (oneLine.length() > 300 ? oneLine.substring(0, 300) + "…" : oneLine);
     }
 
     /** HTTP 429 (REST-style rate limit); Retry-After says how long to wait. */

@@ -133,7 +133,7 @@ public class TokenRefresher {
                     .POST(HttpRequest.BodyPublishers.ofString(JSON.valueToTree(form).toString())).build(), HttpResponse.BodyHandlers.ofString());
         } catch (IOException e) {
             throw new ShopifyApiException(ShopifyApiException.Kind.TRANSIENT, "token endpoint of " + c.shop() + " unreachable: "
-                    + e.getMessage(), e);
+                    + ShopifyApiException.transportFailure(e), e);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new ShopifyApiException(ShopifyApiException.Kind.TRANSIENT, "interrupted", e);
@@ -145,13 +145,21 @@ public class TokenRefresher {
                 throw new ShopifyApiException(ShopifyApiException.Kind.TRANSIENT, 200, "malformed token endpoint answer");
             }
         }
-        String error = r.body() == null ? "" : r.body().replaceAll("\\s+", " ");
         if (r.statusCode() >= 500) {
             throw new ShopifyApiException(ShopifyApiException.Kind.TRANSIENT, r.statusCode(), "token endpoint answered " + r.statusCode());
         }
         // invalid_grant / invalid_client: the refresh token or the app's credentials are no longer accepted
         throw new ShopifyApiException(ShopifyApiException.Kind.AUTH_FAILED, r.statusCode(), "token refresh of " + c.shop()
-                + " refused (HTTP " + r.statusCode() + "): " + (error.length() > 200 ? error.substring(0, 200) : error));
+                + " refused (HTTP " + r.statusCode() + "): " + oauthError(r.body()));
+    }
+
+    /** The OAuth error code (invalid_grant, invalid_client …) of a refusal; never the rest of the answer. */
+    private static String oauthError(String body) {
+        try {
+            return ShopifyApiException.safeCode(JSON.readTree(body == null ? "" : body).path("error").asText(null));
+        } catch (IOException e) {
+            return "?";
+        }
     }
 
     public long refreshes() {

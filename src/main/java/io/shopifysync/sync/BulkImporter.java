@@ -119,7 +119,8 @@ public class BulkImporter {
                 state.failed(shop, resource, "waiting: another bulk operation is in progress", Duration.ofSeconds(5));
                 return;
             }
-            throw new ShopifyApiException(ShopifyApiException.Kind.QUERY_REJECTED, 200, "bulkOperationRunQuery refused: " + message);
+            throw new ShopifyApiException(ShopifyApiException.Kind.QUERY_REJECTED, 200, "bulkOperationRunQuery refused: "
+                    + ShopifyApiException.codesOf(errors));
         }
         JsonNode op = result.path("bulkOperation");
         OffsetDateTime startedAt = op.hasNonNull("createdAt") ? OffsetDateTime.parse(op.get("createdAt").asText()) : state.now();
@@ -160,7 +161,8 @@ public class BulkImporter {
                             s.bulkOperationId(), status, errorCode);
                     state.bulkStatus(shop, resource, s.bulkOperationId(), "PARTIAL", partial);
                 } else {
-                    restart(shop, resource, s, "bulk operation " + status + (errorCode == null ? "" : " " + errorCode));
+                    restart(shop, resource, s, "bulk operation " + ShopifyApiException.safeCode(status)
+                            + (errorCode == null ? "" : " " + ShopifyApiException.safeCode(errorCode)));
                 }
             }
         }
@@ -255,7 +257,7 @@ public class BulkImporter {
         String shop = exchange.getProperty("shop", String.class);
         String resource = exchange.getProperty("resource", String.class);
         Throwable e = exchange.getProperty(Exchange.EXCEPTION_CAUGHT, Throwable.class);
-        String message = e == null ? "unknown failure" : e.getMessage();
+        String message = ShopifyApiException.describe(e);
         SyncState s = state.load(shop, resource).orElse(null);
         int attempts = s == null ? 0 : s.attempts();
         if (e instanceof ShopifyApiException api && !api.isTransient()) {
@@ -263,7 +265,8 @@ public class BulkImporter {
             state.failed(shop, resource, message, Duration.ofMinutes(5));
             return;
         }
-        LOG.warn("{} {}: import step failed (attempt {}): {}", shop, resource, attempts + 1, message);
+        LOG.warn("{} {}: import step failed (attempt {}): {}", shop, resource, attempts + 1, message,
+                e instanceof ShopifyApiException ? null : e);
         state.failed(shop, resource, message, backoff(attempts));
     }
 

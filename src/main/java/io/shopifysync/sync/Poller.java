@@ -276,14 +276,15 @@ public class Poller {
         String shop = exchange.getProperty("shop", String.class);
         String resource = exchange.getProperty("resource", String.class);
         Throwable e = exchange.getProperty(Exchange.EXCEPTION_CAUGHT, Throwable.class);
-        String message = e == null ? "unknown failure" : e.getMessage();
+        String message = ShopifyApiException.describe(e);
         if (e instanceof ShopifyApiException api && !api.isTransient()) {
             shopHealth.permanentFailure(shop, resource, api, "poll-" + resource);
             state.failed(shop, resource, message, Duration.ofMinutes(5));
             return;
         }
         int attempts = state.load(shop, resource).map(SyncState::attempts).orElse(0);
-        LOG.warn("{} {}: poll failed (attempt {}): {}", shop, resource, attempts + 1, message);
+        LOG.warn("{} {}: poll failed (attempt {}): {}", shop, resource, attempts + 1, message,
+                e instanceof ShopifyApiException ? null : e);
         state.failed(shop, resource, message, BulkImporter.backoff(attempts));
     }
 

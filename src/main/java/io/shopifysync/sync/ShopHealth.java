@@ -10,7 +10,8 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Turns permanent API failures into a shop status that {@code status} shows and that pauses the shop
- * (401/403 → AUTH_FAILED, 402 → FROZEN, 423 → LOCKED, 404 → PAUSED); a rejected query is dead-lettered.
+ * (401/403 → AUTH_FAILED, 402 → FROZEN, 423 → LOCKED, 404 → PAUSED); a rejected query is dead-lettered, and so
+ * is the change of an INSTALLED shop's status, once (resources failing together record one dead letter).
  */
 public final class ShopHealth {
 
@@ -32,10 +33,15 @@ public final class ShopHealth {
             default -> null;
         };
         if (status != null) {
-            LOG.error("{}: {} ({}); the shop is {} until an operator acts", shop, e.getMessage(), source, status);
-            jdbc.update("update-shop-status", status, SyncStateStore.truncate(e.getMessage(), 1024),
+            int changed = jdbc.update("update-shop-status", status, SyncStateStore.truncate(ShopifyApiException.describe(e), 1024),
                     OffsetDateTime.now(clock).withOffsetSameInstant(ZoneOffset.UTC), shop);
+            if (changed == 0) {
+                LOG.info("{}: {} ({}); the shop is not INSTALLED any more (another resource's failure, or uninstalled)",
+                        shop, ShopifyApiException.describe(e), source);
+                return;
+            }
+            LOG.error("{}: {} ({}); the shop is {} until an operator acts", shop, e.getMessage(), source, status);
         }
-        deadLetters.record(shop, source, resource, e.getMessage(), null);
+        deadLetters.record(shop, source, resource, ShopifyApiException.describe(e), null);
     }
 }

@@ -32,8 +32,10 @@ import org.slf4j.LoggerFactory;
  * (customers/data_request, customers/redact, shop/redact) are app configuration, not subscriptions.
  *
  * <p>{@link #healAll} runs on the {@code webhook.subscriptions.interval.ms} schedule for every INSTALLED shop;
- * {@link #healNew} runs often and heals only shops this process has not healed yet, so a newly added shop
- * (and every shop at start) is subscribed within seconds without listing every shop's subscriptions often.
+ * {@link #healNew} runs often and heals only shops whose subscriptions were not checked since they were last
+ * added ({@code shops.subscriptions_checked_at} is NULL: new, re-enabled or reinstalled, by any process) or
+ * that this process has not healed yet (every shop at start), so they are subscribed within seconds without
+ * listing every shop's subscriptions often.
  */
 public final class SubscriptionHealer {
 
@@ -126,14 +128,15 @@ public final class SubscriptionHealer {
     }
 
 
-    /** The frequent run: only shops this process has not healed yet (added since, or present at start). */
+    /** The frequent run: shops added (or re-enabled) since their last check, and those this process has not healed yet. */
     public void healNew() {
         if (!configured()) {
             return;
         }
         Instant now = clock.instant();
+        Set<String> unchecked = Set.copyOf(accounts.shopsWithUncheckedSubscriptions());
         for (String shop : installedShops()) {
-            if (healedAt.containsKey(shop) || retryNewAt.getOrDefault(shop, Instant.MIN).isAfter(now)) {
+            if ((healedAt.containsKey(shop) && !unchecked.contains(shop)) || retryNewAt.getOrDefault(shop, Instant.MIN).isAfter(now)) {
                 continue;
             }
             if (!healLogged(shop)) {
@@ -158,6 +161,7 @@ public final class SubscriptionHealer {
             return List.of();
         }
         synchronized (locks.computeIfAbsent(shop, k -> new Object())) { // the two schedules never heal one shop at once
+            Instant started = clock.instant();
             ShopCredentials creds = accounts.credentials(shop)
                     .orElseThrow(() -> new IllegalStateException("shop " + shop + " is not registered"));
             Set<String> present = presentTopics(creds);
@@ -179,6 +183,7 @@ public final class SubscriptionHealer {
             }
             healedAt.put(shop, clock.instant());
             retryNewAt.remove(shop);
+            accounts.subscriptionsChecked(shop, started.atOffset(java.time.ZoneOffset.UTC));
             if (created.isEmpty()) {
                 LOG.debug("{}: all {} webhook subscriptions present", shop, topics.size());
             }

@@ -49,7 +49,7 @@ class AccountsTest {
         try (TestDatabase tdb = TestDatabase.create(dialect); Database db = tdb.open()) {
             Accounts accounts = new Accounts(db, cipher());
             accounts.add("acme.myshopify.com", "first", null);
-            assertThat(accounts.add("ACME.myshopify.com", "second", "http://127.0.0.1:9393/shops/acme.myshopify.com/"))
+            assertThat(accounts.add("ACME.myshopify.com", "second", "http://127.0.0.1:9393/shops/acme.myshopify.com/", true))
                     .isEqualTo(Accounts.AddOutcome.UPDATED);
             assertThat(accounts.list()).singleElement()
                     .satisfies(a -> assertThat(a.apiUrl()).isEqualTo("http://127.0.0.1:9393/shops/acme.myshopify.com"));
@@ -71,6 +71,38 @@ class AccountsTest {
                     .isInstanceOf(InvalidInputException.class).hasMessageContaining("invalid API URL");
             assertThat(accounts.list()).isEmpty();
             assertThat(storedTokens(db)).isEmpty();
+        }
+    }
+
+    @BothDatabases
+    void onlyTheShopsOwnHttpsUrlIsAcceptedWithoutTheInsecureFlag(Dialect dialect) throws Exception {
+        try (TestDatabase tdb = TestDatabase.create(dialect); Database db = tdb.open()) {
+            Accounts accounts = new Accounts(db, cipher());
+            for (String url : List.of("http://169.254.169.254", "http://169.254.169.254/latest/meta-data", "http://127.0.0.1:5432",
+                    "http://127.0.0.1:9876/observe/jolokia", "https://evil.example.com", "https://a.myshopify.com.evil.example.com",
+                    "http://a.myshopify.com", "https://a.myshopify.com:8443", "https://a.myshopify.com/shops/a.myshopify.com",
+                    "https://b.myshopify.com")) {
+                assertThatThrownBy(() -> accounts.add("a.myshopify.com", "shpat_t", url)).as(url)
+                        .isInstanceOf(InvalidInputException.class).hasMessageContaining("refused API URL")
+                        .hasMessageContaining("--allow-insecure-api-url").hasMessageNotContaining("shpat_t");
+            }
+            for (String url : List.of("https://user@a.myshopify.com", "https://user:pw@a.myshopify.com", "file:///etc/passwd",
+                    "https://a.myshopify.com?x=1", "gopher://a.myshopify.com")) {
+                assertThatThrownBy(() -> accounts.add("a.myshopify.com", "shpat_t", url)).as(url)
+                        .isInstanceOf(InvalidInputException.class).hasMessageContaining("API URL");
+                assertThatThrownBy(() -> accounts.add("a.myshopify.com", "shpat_t", url, true)).as(url + " even with the flag")
+                        .isInstanceOf(InvalidInputException.class).hasMessageContaining("invalid API URL");
+            }
+            assertThat(accounts.list()).isEmpty();
+            assertThat(storedTokens(db)).isEmpty();
+
+            for (String url : List.of("https://a.myshopify.com", "https://A.myshopify.com/", "https://a.myshopify.com:443")) {
+                accounts.add("a.myshopify.com", "shpat_t", url);
+            }
+            for (String url : List.of("http://169.254.169.254", "http://127.0.0.1:5432", "https://evil.example.com")) {
+                accounts.add("a.myshopify.com", "shpat_t", url, true);
+                assertThat(accounts.list()).singleElement().satisfies(a -> assertThat(a.apiUrl()).isEqualTo(url));
+            }
         }
     }
 

@@ -32,4 +32,15 @@ class ShopDomainTest {
         assertThatThrownBy(() -> ShopDomain.parse(raw)).isInstanceOf(InvalidInputException.class)
                 .hasMessageContaining("missing shop domain");
     }
+
+    @Test
+    void aDomainLongerThanDnsAllowsIsRefusedWithItsLengthNotEchoed() {
+        String huge = "a".repeat(300) + ".myshopify.com";
+        assertThatThrownBy(() -> ShopDomain.parse(huge)).isInstanceOf(InvalidInputException.class)
+                .hasMessageContaining("invalid shop domain: 314 characters; a domain name has at most 253 characters")
+                .hasMessageNotContaining("aaaaaaaaaa");
+        assertThatThrownBy(() -> ShopDomain.parse("a".repeat(64) + ".myshopify.com")).isInstanceOf(InvalidInputException.class)
+                .hasMessageContaining("its name has 64 characters; a domain label has at most 63");
+        assertThat(ShopDomain.parse("a".repeat(63) + ".myshopify.com").value()).hasSize(63 + ".myshopify.com".length());
+    }
 }

@@ -44,7 +44,7 @@ class AdminApiTest {
     void registersListsAndRemovesShops(Dialect dialect) throws Exception {
         try (TestDatabase tdb = TestDatabase.create(dialect); ShopifySyncApp app = start(tdb, ADMIN_TOKEN)) {
             HttpResponse<String> added = send("POST", "/admin/shops", ADMIN_TOKEN,
-                    "{\"shop\":\"Acme.myshopify.com\",\"token\":\"shpat_very_secret\",\"apiUrl\":\"http://127.0.0.1:9393/shops/acme.myshopify.com\"}");
+                    "{\"shop\":\"Acme.myshopify.com\",\"token\":\"shpat_very_secret\",\"apiUrl\":\"http://127.0.0.1:9393/shops/acme.myshopify.com\",\"allowInsecureApiUrl\":true}");
             assertThat(added.statusCode()).isEqualTo(201);
             assertThat(added.body()).contains("\"shop\":\"acme.myshopify.com\"", "\"outcome\":\"added\"");
 
@@ -110,6 +110,32 @@ class AdminApiTest {
             assertError(http.send(form, HttpResponse.BodyHandlers.ofString()), 415, "Content-Type: application/json");
             assertError(send("DELETE", "/admin/shops/not-a-domain", ADMIN_TOKEN, null), 400, "invalid shop domain");
             assertThat(countShops(tdb)).isZero();
+        }
+    }
+
+    @BothDatabases
+    void anApiUrlOtherThanTheShopsOwnNeedsAllowInsecureApiUrlAndAnOverlongDomainIs400(Dialect dialect) throws Exception {
+        try (TestDatabase tdb = TestDatabase.create(dialect); ShopifySyncApp app = start(tdb, ADMIN_TOKEN)) {
+            assertError(send("POST", "/admin/shops", ADMIN_TOKEN, "{\"shop\":\"" + "a".repeat(300)
+                    + ".myshopify.com\",\"token\":\"t\"}"), 400, "a domain name has at most 253 characters");
+            for (String url : new String[] {"http://169.254.169.254", "http://127.0.0.1:5432", "https://evil.example.com",
+                    "https://user@a.myshopify.com"}) {
+                HttpResponse<String> r = send("POST", "/admin/shops", ADMIN_TOKEN,
+                        "{\"shop\":\"a.myshopify.com\",\"token\":\"shpat_t\",\"apiUrl\":\"" + url + "\"}");
+                assertError(r, 400, "API URL");
+                assertThat(r.body()).doesNotContain("shpat_t");
+            }
+            assertError(send("POST", "/admin/shops", ADMIN_TOKEN, "{\"shop\":\"a.myshopify.com\",\"token\":\"t\","
+                    + "\"apiUrl\":\"http://127.0.0.1:5432\",\"allowInsecureApiUrl\":\"yes\"}"), 400, "must be true or false");
+            assertThat(countShops(tdb)).isZero();
+
+            for (String url : new String[] {"http://169.254.169.254", "http://127.0.0.1:5432", "https://evil.example.com"}) {
+                HttpResponse<String> r = send("POST", "/admin/shops", ADMIN_TOKEN,
+                        "{\"shop\":\"a.myshopify.com\",\"token\":\"shpat_t\",\"apiUrl\":\"" + url + "\",\"allowInsecureApiUrl\":true}");
+                assertThat(r.statusCode()).as(url + ": " + r.body()).isIn(200, 201);
+                assertThat(send("GET", "/admin/shops", ADMIN_TOKEN, null).body()).contains("\"apiUrl\":\"" + url + "\"");
+            }
+            assertThat(countShops(tdb)).isEqualTo(1);
         }
     }
 

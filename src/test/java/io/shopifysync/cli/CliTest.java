@@ -35,7 +35,7 @@ class CliTest {
         try (TestDatabase tdb = TestDatabase.create(dialect)) {
             Map<String, String> env = envFor(tdb);
             Result add = run(env, "accounts", "add", "--shop", "Acme.myshopify.com", "--token", "shpat_cli_secret",
-                    "--api-url", "http://127.0.0.1:9393/shops/acme.myshopify.com");
+                    "--api-url", "http://127.0.0.1:9393/shops/acme.myshopify.com", "--allow-insecure-api-url");
             assertThat(add.exitCode()).as(add.err()).isZero();
             assertThat(add.out()).isEqualTo("added acme.myshopify.com\n");
 
@@ -80,6 +80,28 @@ class CliTest {
         assertThat(empty.exitCode()).isEqualTo(2);
         assertThat(empty.err()).contains("missing access token");
         assertThat(run(Map.of(), "accounts", "list").out()).contains("no stores registered");
+    }
+
+    @BothDatabases
+    void anApiUrlOtherThanTheShopsOwnNeedsTheFlagAndAnOverlongDomainIsAUsageError(Dialect dialect) throws Exception {
+        try (TestDatabase tdb = TestDatabase.create(dialect)) {
+            Map<String, String> env = envFor(tdb);
+            Result longDomain = run(env, "accounts", "add", "--shop", "a".repeat(300) + ".myshopify.com", "--token", "t");
+            assertThat(longDomain.exitCode()).as(longDomain.err()).isEqualTo(2);
+            assertThat(longDomain.err()).contains("invalid shop domain: 314 characters; a domain name has at most 253 characters");
+            for (String url : List.of("http://169.254.169.254", "http://127.0.0.1:5432", "https://evil.example.com",
+                    "https://user@a.myshopify.com")) {
+                Result refused = run(env, "accounts", "add", "--shop", "a.myshopify.com", "--token", "shpat_cli_t", "--api-url", url);
+                assertThat(refused.exitCode()).as(url + ": " + refused.err()).isEqualTo(2);
+                assertThat(refused.err()).as(url).contains("API URL").doesNotContain("shpat_cli_t");
+            }
+            assertThat(run(env, "accounts", "list").out()).as("nothing written").contains("no stores registered");
+
+            Result allowed = run(env, "accounts", "add", "--shop", "a.myshopify.com", "--token", "shpat_cli_t",
+                    "--api-url", "http://169.254.169.254", "--allow-insecure-api-url");
+            assertThat(allowed.exitCode()).as(allowed.err()).isZero();
+            assertThat(run(env, "accounts", "list").out()).contains("a.myshopify.com", "http://169.254.169.254");
+        }
     }
 
     @Test

@@ -62,7 +62,7 @@ class CamelJBangIntegrationTest {
 
             EmulatedShop shop = emu.shops().get(0);
             HttpResponse<String> added = send("POST", base + "/admin/shops", "{\"shop\":\"" + shop.domain() + "\",\"token\":\""
-                    + shop.accessToken() + "\",\"apiUrl\":\"" + shop.adminUrl() + "\"}");
+                    + shop.accessToken() + "\",\"apiUrl\":\"" + shop.adminUrl() + "\",\"allowInsecureApiUrl\":true}");
             assertThat(added.statusCode()).as(added.body()).isEqualTo(201);
 
             try (Database db = tdb.open()) {

@@ -91,7 +91,7 @@ class BulkIngestResumeTest {
         byte[] key = new byte[32];
         new SecureRandom().nextBytes(key);
         new Accounts(db, new TokenCipher(MasterKey.fromBase64(Base64.getEncoder().encodeToString(key))))
-                .add(shop.domain(), shop.accessToken(), shop.adminUrl());
+                .add(shop.domain(), shop.accessToken(), shop.adminUrl(), true);
         state.ensureRows("products");
         state.bulkStarted(shop.domain(), "products", OP, state.now(), 12L);
         BulkIngest ingest = new BulkIngest(new ResourceWriter(jdbc, new Upserts(catalog, db.dialect()), state),

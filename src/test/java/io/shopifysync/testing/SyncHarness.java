@@ -118,8 +118,9 @@ public final class SyncHarness implements AutoCloseable {
         return TokenCipher.forConfig(config);
     }
 
+    /** Registers a shop as {@code accounts add --allow-insecure-api-url} does: the emulator's URL is plain HTTP. */
     public void register(String shop, String token, String apiUrl) {
-        new Accounts(db, TokenCipher.forConfig(config)).add(shop, token, apiUrl);
+        new Accounts(db, TokenCipher.forConfig(config)).add(shop, token, apiUrl, true);
     }
 
     /** Rows of sync_state still in BACKFILL (or missing) for the catalog's resources of this shop. */

@@ -3,6 +3,7 @@ package io.shopifysync.webhooks;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import io.shopifysync.catalog.Catalog;
 import io.shopifysync.db.Dialect;
 import io.shopifysync.db.Jdbc;
@@ -11,10 +12,15 @@ import io.shopifysync.emulator.ShopifyEmulator;
 import io.shopifysync.lifecycle.ShopData;
 import io.shopifysync.testing.BothDatabases;
 import io.shopifysync.testing.EmulatorControl;
+import io.shopifysync.testing.CliProcess;
+import io.shopifysync.testing.FreePort;
 import io.shopifysync.testing.SyncHarness;
+import io.shopifysync.testing.TestDatabase;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -25,6 +31,9 @@ class ReinstallIntegrationTest {
 
     @TempDir
     Path dataDir;
+
+    @TempDir
+    Path cliDir;
 
     private static long importsOf(EmulatorControl control, EmulatedShop shop) {
         long n = 0;
@@ -90,6 +99,50 @@ class ReinstallIntegrationTest {
             await().atMost(Duration.ofSeconds(60)).until(() -> sync.allIncremental(shop.domain()));
             assertThat(sync.databaseDigest(shop.domain())).isEqualTo(SyncHarness.emulatorDigest(emu, shop.domain()));
             assertThat(importsOf(control, shop)).as("a fresh import").isEqualTo(imports + 1);
+        }
+    }
+
+    /** Topics subscribed at the URL, sorted. */
+    private static List<String> topicsAt(EmulatorControl control, String shop, String url) {
+        List<String> out = new ArrayList<>();
+        for (JsonNode s : control.call("GET", "/_emulator/shops/" + shop + "/webhooks/subscriptions", null).path("subscriptions")) {
+            if (url.equals(s.hasNonNull("uri") ? s.path("uri").asText() : s.path("callbackUrl").asText())) {
+                out.add(s.path("topic").asText());
+            }
+        }
+        out.sort(null);
+        return out;
+    }
+
+    @BothDatabases
+    void aShopReinstalledFromAnotherProcessIsSubscribedAgainWithinSecondsWithoutARestart(Dialect dialect) throws Exception {
+        int port = FreePort.find();
+        String url = "http://127.0.0.1:" + port + "/webhooks/shopify";
+        try (ShopifyEmulator emu = ShopifyEmulator.builder().port(0).shops(1).seed(53).orders(5).products(2).customers(5)
+                .plan("plus").clientSecret(SECRET).timeScale(0.01).start();
+             // H2 as a file that the CLI process opens too
+             SyncHarness sync = new SyncHarness(TestDatabase.create(dialect, dataDir), dataDir, Map.of("http.port", Integer.toString(port),
+                     "webhook.public.url", "http://127.0.0.1:" + port, "shopify.client.secret", SECRET,
+                     "webhook.process.interval.ms", "200", "poll.interval.ms", "3600000")).start()) {
+            EmulatedShop shop = emu.shops().get(0);
+            EmulatorControl control = new EmulatorControl(emu);
+            List<String> expected = sync.app().context().getRegistry()
+                    .lookupByNameAndType("subscriptionHealer", SubscriptionHealer.class).topics();
+            sync.register(shop);
+            await().atMost(Duration.ofSeconds(30)).until(() -> topicsAt(control, shop.domain(), url).equals(expected));
+            await().atMost(Duration.ofSeconds(60)).until(() -> sync.allIncremental(shop.domain())); // no call in flight at uninstall
+
+            // uninstalling drops the shop's subscriptions; app/uninstalled reaches us through the one we made
+            control.call("POST", "/_emulator/shops/" + shop.domain() + "/uninstall", "{\"redactDelayMs\":100000000}");
+            await().atMost(Duration.ofSeconds(20)).until(() -> sync.count("SELECT COUNT(*) FROM shopify.shops WHERE status = "
+                    + "'UNINSTALLED' AND shop_domain = '" + shop.domain() + "'") == 1);
+            assertThat(topicsAt(control, shop.domain(), url)).isEmpty();
+
+            String token = control.call("POST", "/_emulator/shops/" + shop.domain() + "/reinstall", null).path("accessToken").asText();
+            CliProcess.Result add = CliProcess.run(cliDir, sync.processEnv(), "accounts", "add", "--shop", shop.domain(),
+                    "--token", token, "--api-url", shop.adminUrl(), "--allow-insecure-api-url");
+            assertThat(add.exitCode()).as(add.err()).isZero();
+            await().atMost(Duration.ofSeconds(15)).until(() -> topicsAt(control, shop.domain(), url).equals(expected));
         }
     }
 }

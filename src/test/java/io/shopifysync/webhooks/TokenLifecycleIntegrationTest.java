@@ -56,7 +56,7 @@ class TokenLifecycleIntegrationTest {
             EmulatedShop shop = emu.shops().get(0);
             EmulatorControl control = new EmulatorControl(emu);
             JsonNode issued = control.call("POST", "/_emulator/shops/" + shop.domain() + "/token/expiring", "{\"expiresInSeconds\":3}");
-            new Accounts(sync.db(), cipher(sync)).add(shop.domain(), issued.path("accessToken").asText(), shop.adminUrl(),
+            new Accounts(sync.db(), cipher(sync)).add(shop.domain(), issued.path("accessToken").asText(), shop.adminUrl(), true,
                     ShopCredentials.TokenKind.EXPIRING, issued.path("refreshToken").asText(),
                     OffsetDateTime.now(ZoneOffset.UTC).plusSeconds(3));
             await().atMost(Duration.ofSeconds(60)).until(() -> sync.allIncremental(shop.domain()));
@@ -82,7 +82,7 @@ class TokenLifecycleIntegrationTest {
             ShopCredentials granted = new TokenRefresher(accounts, ShopifyEmulator.CLIENT_ID, SECRET, Duration.ofSeconds(1),
                     Clock.systemUTC()).requestToken(new ShopCredentials(ShopDomain.parse(shop.domain()), shop.adminUrl(), "", "INSTALLED",
                     ShopCredentials.TokenKind.CLIENT_CREDENTIALS, null, null));
-            accounts.add(shop.domain(), granted.accessToken(), shop.adminUrl(), ShopCredentials.TokenKind.CLIENT_CREDENTIALS, null,
+            accounts.add(shop.domain(), granted.accessToken(), shop.adminUrl(), true, ShopCredentials.TokenKind.CLIENT_CREDENTIALS, null,
                     granted.expiresAt());
             await().atMost(Duration.ofSeconds(60)).until(() -> sync.allIncremental(shop.domain()));
             int before = grants(control, shop);
@@ -99,7 +99,7 @@ class TokenLifecycleIntegrationTest {
             sync.register(other);
             EmulatorControl control = new EmulatorControl(emu);
             JsonNode issued = control.call("POST", "/_emulator/shops/" + shop.domain() + "/token/expiring", "{\"expiresInSeconds\":3600}");
-            new Accounts(sync.db(), cipher(sync)).add(shop.domain(), issued.path("accessToken").asText(), shop.adminUrl(),
+            new Accounts(sync.db(), cipher(sync)).add(shop.domain(), issued.path("accessToken").asText(), shop.adminUrl(), true,
                     ShopCredentials.TokenKind.EXPIRING, issued.path("refreshToken").asText(),
                     OffsetDateTime.now(ZoneOffset.UTC).plusSeconds(3600));
             await().atMost(Duration.ofSeconds(60)).until(() -> sync.allIncremental(shop.domain()) && sync.allIncremental(other.domain()));

@@ -66,7 +66,7 @@ class WebhookKillUnderLoadIntegrationTest {
         try (TestDatabase tdb = TestDatabase.create(dialect, dataDir); Database db = tdb.open()) {
             // registered with the same master key as the application's; its API is unreachable (nothing is fetched)
             new Accounts(db, new TokenCipher(MasterKey.fromBase64(masterKey)))
-                    .add(SHOP, "shpat_kill_test", "http://127.0.0.1:" + FreePort.find() + "/shops/" + SHOP);
+                    .add(SHOP, "shpat_kill_test", "http://127.0.0.1:" + FreePort.find() + "/shops/" + SHOP, true);
             Map<String, String> env = new HashMap<>();
             env.put("DB_URL", tdb.url());
             if (dialect == Dialect.POSTGRESQL) {

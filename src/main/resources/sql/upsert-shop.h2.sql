@@ -1,3 +1,5 @@
+-- A shop that was not INSTALLED (uninstalled, or refused its token) starts a new installation when it is added again:
+-- a late app/uninstalled triggered before installed_at is then ignored
 MERGE INTO shopify.shops t
 USING (VALUES (CAST(? AS VARCHAR(255)), CAST(? AS VARCHAR(1024)), CAST(? AS VARCHAR(2048)), CAST(? AS VARCHAR(16)),
                CAST(? AS TIMESTAMP WITH TIME ZONE), CAST(? AS TIMESTAMP WITH TIME ZONE), CAST(? AS TIMESTAMP WITH TIME ZONE),
@@ -11,7 +13,7 @@ WHEN MATCHED THEN UPDATE SET
     token_key_id = s.token_key_id,
     status = 'INSTALLED',
     status_reason = NULL,
-    installed_at = CASE WHEN t.status = 'UNINSTALLED' THEN s.installed_at ELSE t.installed_at END,
+    installed_at = CASE WHEN t.status <> 'INSTALLED' THEN s.installed_at ELSE t.installed_at END,
     uninstalled_at = NULL,
     subscriptions_checked_at = NULL,
     updated_at = s.updated_at,

@@ -191,4 +191,38 @@ class WebhookReplayIntegrationTest {
             assertThat(sync.count("SELECT COUNT(*) FROM shopify.dead_letters")).isZero();
         }
     }
+
+    @BothDatabases
+    void aShopReAddedAfterAuthFailedCountsAsReinstalledForALateUninstall(Dialect dialect) throws Exception {
+        try (ShopifyEmulator emu = ShopifyEmulator.builder().port(0).shops(1).seed(63).orders(3).products(2).customers(3)
+                .plan("plus").clientSecret(SECRET).timeScale(0.01).start();
+             SyncHarness sync = new SyncHarness(dialect, dataDir, Map.of("shopify.client.secret", SECRET,
+                     "poll.interval.ms", "300", "webhook.process.interval.ms", "200")).start()) {
+            EmulatedShop shop = emu.shops().get(0);
+            String domain = shop.domain();
+            EmulatorControl control = new EmulatorControl(emu);
+            sync.register(shop);
+            await().atMost(Duration.ofSeconds(60)).until(() -> sync.allIncremental(domain));
+            // uninstalled in the store, but its webhook is late: a poll meets the revoked token first
+            OffsetDateTime uninstalledAt = OffsetDateTime.now(ZoneOffset.UTC);
+            control.call("POST", "/_emulator/shops/" + domain + "/uninstall", "{\"redactDelayMs\":100000000}");
+            await().atMost(Duration.ofSeconds(20)).until(() -> strings(sync,
+                    "SELECT status FROM shopify.shops WHERE shop_domain = ?", domain).equals(List.of("AUTH_FAILED")));
+
+            // the merchant installs the app again and the operator adds the new token
+            String token = control.call("POST", "/_emulator/shops/" + domain + "/reinstall", null).path("accessToken").asText();
+            sync.register(domain, token, shop.adminUrl());
+            assertThat(installedAt(sync, domain)).as("re-adding a shop that was not INSTALLED starts a new installation")
+                    .isAfter(uninstalledAt);
+
+            // the first uninstall's webhook arrives now: it is older than the installation and changes nothing
+            ObjectNode body = (ObjectNode) JSON.readTree(sample("app-uninstalled.json", domain));
+            body.put("myshopify_domain", domain);
+            assertThat(deliver(sync, domain, "app/uninstalled", body.toString(), "late-first-uninstall", uninstalledAt))
+                    .isEqualTo(200);
+            await().atMost(Duration.ofSeconds(20)).until(() -> strings(sync,
+                    "SELECT status FROM shopify.webhook_inbox WHERE event_key = ?", "late-first-uninstall").equals(List.of("DONE")));
+            assertThat(strings(sync, "SELECT status FROM shopify.shops WHERE shop_domain = ?", domain)).containsExactly("INSTALLED");
+        }
+    }
 }

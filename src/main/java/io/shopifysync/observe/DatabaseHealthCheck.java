@@ -4,29 +4,18 @@ import io.shopifysync.db.Jdbc;
 import java.sql.SQLException;
 import java.util.Map;
 import org.apache.camel.health.HealthCheckResultBuilder;
-import org.apache.camel.impl.health.AbstractHealthCheck;
 
 /**
  * Readiness: one round trip to the database. Without it a webhook cannot be stored (intake answers 503), so the
  * instance is not ready; it stays live, since a restart does not bring the database back.
  */
-public final class DatabaseHealthCheck extends AbstractHealthCheck {
+public final class DatabaseHealthCheck extends ReadinessHealthCheck {
 
     private final Jdbc jdbc;
 
     public DatabaseHealthCheck(Jdbc jdbc) {
-        super("shopify-sync", "database");
+        super("database");
         this.jdbc = jdbc;
-    }
-
-    @Override
-    public boolean isLiveness() {
-        return false;
-    }
-
-    @Override
-    public boolean isReadiness() {
-        return true;
     }
 
     @Override

@@ -8,35 +8,24 @@ import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.util.Map;
 import org.apache.camel.health.HealthCheckResultBuilder;
-import org.apache.camel.impl.health.AbstractHealthCheck;
 
 /**
  * Readiness: the public port (webhooks, admin API) answers a request of its own within the timeout. Any HTTP answer
  * counts (the probe's GET on the webhook path is a 405); none means Shopify's deliveries are not being acknowledged,
  * whatever the database says, so the instance must leave the load balancer.
  */
-public final class PublicPortHealthCheck extends AbstractHealthCheck {
+public final class PublicPortHealthCheck extends ReadinessHealthCheck {
 
     private final URI probe;
     private final Duration timeout;
     private final HttpClient http;
 
     public PublicPortHealthCheck(String host, int port, Duration timeout) {
-        super("shopify-sync", "public-port");
+        super("public-port");
         String target = host == null || host.isBlank() || host.equals("0.0.0.0") ? "127.0.0.1" : host.equals("::") ? "[::1]" : host;
         this.probe = URI.create("http://" + target + ":" + port + "/webhooks/shopify");
         this.timeout = timeout;
         this.http = HttpClient.newBuilder().connectTimeout(timeout).version(HttpClient.Version.HTTP_1_1).build();
-    }
-
-    @Override
-    public boolean isLiveness() {
-        return false;
-    }
-
-    @Override
-    public boolean isReadiness() {
-        return true;
     }
 
     @Override

@@ -86,6 +86,36 @@ class KeysCommandTest {
     }
 
     /**
+     * Keys from the environment, without an outage: the instances are restarted with the new key and the old one as
+     * SHOPIFY_SYNC_MASTER_KEY_PREVIOUS first (they read both), then keys rotate, with that same environment, moves the
+     * tokens left under the old key to the new one, after which the previous key can go.
+     */
+    @BothDatabases
+    void withKeysFromTheEnvironmentRotateFinishesARotationTheInstancesAlreadyRunWith(Dialect dialect) throws Exception {
+        try (TestDatabase tdb = TestDatabase.create(dialect, dataDir)) {
+            MasterKey old = MasterKey.generate();
+            MasterKey next = MasterKey.generate();
+            Map<String, String> env = new HashMap<>(CliProcess.envFor(tdb));
+            env.put("SHOPIFY_SYNC_MASTER_KEY", old.base64());
+            assertThat(CliProcess.run(dataDir, env, "accounts", "add", "--shop", "a.myshopify.com", "--token", "shpat_aaa").exitCode()).isZero();
+            env.put("SHOPIFY_SYNC_MASTER_KEY", next.base64());
+            env.put("SHOPIFY_SYNC_MASTER_KEY_PREVIOUS", old.base64());
+            assertThat(CliProcess.run(dataDir, env, "accounts", "add", "--shop", "b.myshopify.com", "--token", "shpat_bbb").exitCode()).isZero();
+
+            CliProcess.Result r = CliProcess.run(dataDir, env, "keys", "rotate");
+            assertThat(r.exitCode()).as(r.err()).isZero();
+            assertThat(r.out()).contains("re-encrypted 2 stored token(s)").contains("to key " + next.id())
+                    .contains("drop SHOPIFY_SYNC_MASTER_KEY_PREVIOUS").doesNotContain(next.base64()).doesNotContain(old.base64());
+            try (Database db = tdb.open()) {
+                Accounts accounts = new Accounts(db, new TokenCipher(next)); // the previous key is no longer needed
+                assertThat(accounts.credentials("a.myshopify.com").orElseThrow().accessToken()).isEqualTo("shpat_aaa");
+                assertThat(accounts.credentials("b.myshopify.com").orElseThrow().accessToken()).isEqualTo("shpat_bbb");
+            }
+            assertThat(Files.exists(dataDir.resolve(MasterKey.KEY_FILE))).as("no key file written for an environment key").isFalse();
+        }
+    }
+
+    /**
      * keys rotate run beside a running instance that uses the key file: the instance goes on polling and applying
      * webhooks (it re-reads the key files when a token names a key it does not hold), and nothing is dead-lettered.
      */

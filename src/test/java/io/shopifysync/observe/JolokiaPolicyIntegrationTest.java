@@ -209,6 +209,10 @@ class JolokiaPolicyIntegrationTest {
                     "updateRouteFromXml(java.lang.String)", "remove()", "dumpRoutesAsXml()", "dumpRoutesStatsAsXml(boolean,boolean)");
             assertThat(writable).as("writable attributes found").isGreaterThan(10);
             assertThat(wrong).as("operations and writes whose policy is not as expected").isEmpty();
+            // Hawtio's tree: exec list() on its RBACRegistry, absent here, must answer 404 (Hawtio then falls back to list)
+            ObjectName rbac = new ObjectName("hawtio:type=security,name=RBACRegistry");
+            assertThat(server.isRegistered(rbac)).isFalse();
+            assertThat(policy.isOperationAllowed(rbac, "list()")).isTrue();
             // reads stay open, except the JVM's diagnostic MBeans
             assertThat(policy.isAttributeReadAllowed(new ObjectName(CONTEXT), "State")).isTrue();
             assertThat(policy.isAttributeReadAllowed(new ObjectName("com.sun.management:type=HotSpotDiagnostic"),

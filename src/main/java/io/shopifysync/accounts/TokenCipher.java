@@ -113,14 +113,40 @@ public final class TokenCipher {
         if (stored == null || !stored.startsWith(PREFIX)) {
             throw new TokenDecryptionException("the stored token of " + shop + " is not in a known format");
         }
+        byte[] all;
         try {
-            byte[] all = Base64.getDecoder().decode(stored.substring(PREFIX.length()));
+            all = Base64.getDecoder().decode(stored.substring(PREFIX.length()));
+        } catch (IllegalArgumentException e) {
+            throw new TokenDecryptionException("the stored token of " + shop + " failed authentication (tampered, or another shop's)");
+        }
+        try {
+            return open(all, key, shop);
+        } catch (AEADBadTagException e) {
+            // encrypt() and keyId() are two calls: a re-read between them stores the other held key's id beside the token
+            Keys held = keys;
+            for (MasterKey other : new MasterKey[] {held.current(), held.previous()}) {
+                if (other != null && other != key) {
+                    try {
+                        return open(all, other, shop);
+                    } catch (AEADBadTagException stillWrong) {
+                        // tampered, or another shop's: reported below
+                    }
+                }
+            }
+            throw new TokenDecryptionException("the stored token of " + shop + " failed authentication (tampered, or another shop's)");
+        }
+    }
+
+    private static String open(byte[] all, MasterKey key, ShopDomain shop) throws AEADBadTagException {
+        try {
             Cipher cipher = Cipher.getInstance("AES/GCM/NoPadding");
             cipher.init(Cipher.DECRYPT_MODE, key.secretKey(), new GCMParameterSpec(TAG_BITS, all, 0, NONCE_BYTES));
             cipher.updateAAD(shop.value().getBytes(StandardCharsets.UTF_8));
             return new String(cipher.doFinal(all, NONCE_BYTES, all.length - NONCE_BYTES), StandardCharsets.UTF_8);
-        } catch (AEADBadTagException | IllegalArgumentException e) {
-            throw new TokenDecryptionException("the stored token of " + shop + " failed authentication (tampered, or another shop's)");
+        } catch (AEADBadTagException e) {
+            throw e;
+        } catch (IllegalArgumentException e) {
+            throw new AEADBadTagException("truncated"); // shorter than a nonce and a tag: treated as tampered
         } catch (GeneralSecurityException e) {
             throw new IllegalStateException("AES-GCM unavailable", e);
         }

@@ -118,6 +118,18 @@ class TokenCipherTest {
     }
 
     @Test
+    void aTokenStoredBesideTheOtherHeldKeysIdStillDecrypts() {
+        // Accounts stores encrypt() and keyId() from two calls: a re-read between them pairs a token with the new key's id
+        MasterKey previous = randomKey();
+        TokenCipher running = new TokenCipher(key, previous);
+        assertThat(running.decrypt(new TokenCipher(previous).encrypt("shpat_old", acme), acme, key.id())).isEqualTo("shpat_old");
+        assertThat(running.decrypt(cipher.encrypt("shpat_new", acme), acme, previous.id())).isEqualTo("shpat_new");
+        String otherShops = cipher.encrypt("shpat_new", ShopDomain.parse("other.myshopify.com"));
+        assertThatThrownBy(() -> running.decrypt(otherShops, acme, previous.id()))
+                .isInstanceOf(TokenCipher.TokenDecryptionException.class).hasMessageContaining("failed authentication");
+    }
+
+    @Test
     void keysFromTheEnvironmentAreNotReReadAndTheErrorSaysToRestart(@TempDir Path dir) {
         MasterKey fromEnv = randomKey();
         TokenCipher running = TokenCipher.forConfig(configWithDataDir(dir, Map.of(MasterKey.CONFIG_KEY, fromEnv.base64())));

@@ -117,6 +117,17 @@ public final class MasterKey {
         }
     }
 
+    /** Reads an existing key file, never creating one (a running instance re-reading keys after a rotation). */
+    public static MasterKey readFile(Path file) {
+        try {
+            return fromBase64(Files.readString(file, StandardCharsets.US_ASCII));
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot read master key file " + file, e);
+        } catch (ConfigException e) {
+            throw new ConfigException("master key file " + file + " is corrupt: " + e.getMessage());
+        }
+    }
+
     private static String fingerprint(byte[] raw) {
         try {
             byte[] digest = MessageDigest.getInstance("SHA-256").digest(raw);

@@ -25,8 +25,11 @@ final class KeysCommand implements Runnable {
     @Command(name = "rotate", mixinStandardHelpOptions = true,
             description = "Re-encrypt every stored token under a new master key, in one transaction. With the key file "
                     + "(the default) the new key is generated and written to master.key, the old one kept as "
-                    + "master.key.previous until every running instance has restarted. With SHOPIFY_SYNC_MASTER_KEY, "
-                    + "pass the new key with --new-key-file and then set it, with the old one as SHOPIFY_SYNC_MASTER_KEY_PREVIOUS.")
+                    + "master.key.previous; running instances re-read both files by themselves, no restart needed. "
+                    + "With SHOPIFY_SYNC_MASTER_KEY (a running process cannot re-read its environment): first restart every "
+                    + "instance with the new key as SHOPIFY_SYNC_MASTER_KEY and the old one as SHOPIFY_SYNC_MASTER_KEY_PREVIOUS, "
+                    + "then run this with that same environment to move every token to the new key, then drop the previous key. "
+                    + "(Or pass the new key with --new-key-file and restart every instance with the new environment right after.)")
     static final class Rotate implements Callable<Integer> {
         @CommandLine.Spec
         CommandLine.Model.CommandSpec spec;
@@ -45,15 +48,23 @@ final class KeysCommand implements Runnable {
                 boolean fromEnvironment = config.get(MasterKey.CONFIG_KEY).isPresent();
                 MasterKey next = newKeyFile == null ? null
                         : MasterKey.fromBase64(java.nio.file.Files.readString(newKeyFile).trim());
+                boolean finishing = false;
                 if (fromEnvironment && next == null) {
-                    spec.commandLine().getErr().println("error: the current key comes from SHOPIFY_SYNC_MASTER_KEY: pass the "
-                            + "new one with --new-key-file (generate it with: openssl rand -base64 32 > new.key)");
-                    return ShopifySync.EXIT_USAGE;
+                    if (MasterKey.loadPrevious(config).isEmpty()) {
+                        spec.commandLine().getErr().println("error: the current key comes from SHOPIFY_SYNC_MASTER_KEY: pass the "
+                                + "new one with --new-key-file (generate it with: openssl rand -base64 32 > new.key), or set it "
+                                + "as SHOPIFY_SYNC_MASTER_KEY with the old one as SHOPIFY_SYNC_MASTER_KEY_PREVIOUS on every "
+                                + "instance first and run this again");
+                        return ShopifySync.EXIT_USAGE;
+                    }
+                    // the instances already run with the new key and the previous one: move what is left to the new key
+                    next = current;
+                    finishing = true;
                 }
                 if (next == null) {
                     next = MasterKey.generate();
                 }
-                if (next.id().equals(current.id())) {
+                if (!finishing && next.id().equals(current.id())) {
                     spec.commandLine().getErr().println("error: the new key is the current key");
                     return ShopifySync.EXIT_USAGE;
                 }
@@ -63,13 +74,19 @@ final class KeysCommand implements Runnable {
                     next.writeTo(config.dataDir().resolve(MasterKey.KEY_FILE));
                 }
                 int n = env.accounts().reencryptAll(from, new TokenCipher(next));
-                out.println("re-encrypted " + n + " stored token(s) from key " + current.id() + " to key " + next.id());
-                if (fromEnvironment) {
-                    out.println("now set SHOPIFY_SYNC_MASTER_KEY to the new key and SHOPIFY_SYNC_MASTER_KEY_PREVIOUS to the old "
-                            + "one on every instance; drop the previous key once all of them run with the new one");
+                String fromIds = finishing ? current.id() + " and " + MasterKey.loadPrevious(config).orElseThrow().id() : current.id();
+                out.println("re-encrypted " + n + " stored token(s) from key " + fromIds + " to key " + next.id());
+                if (finishing) {
+                    out.println("every stored token is now under key " + next.id() + "; drop SHOPIFY_SYNC_MASTER_KEY_PREVIOUS "
+                            + "from every instance at their next restart");
+                } else if (fromEnvironment) {
+                    out.println("now restart every instance with SHOPIFY_SYNC_MASTER_KEY set to the new key and "
+                            + "SHOPIFY_SYNC_MASTER_KEY_PREVIOUS to the old one: until then a running instance holds only the old "
+                            + "key and cannot read the re-encrypted tokens; drop the previous key once all of them run with the new one");
                 } else {
-                    out.println("new key written to " + config.dataDir().resolve(MasterKey.KEY_FILE) + "; the old one stays in "
-                            + MasterKey.PREVIOUS_KEY_FILE + " until you delete it after restarting every running instance");
+                    out.println("new key written to " + config.dataDir().resolve(MasterKey.KEY_FILE) + "; running instances re-read "
+                            + "it by themselves (they log 'master keys re-read') and the old key stays in "
+                            + MasterKey.PREVIOUS_KEY_FILE + ": delete that once every running instance has logged it or restarted");
                 }
             }
             return 0;

@@ -1,6 +1,7 @@
 package io.shopifysync.observe;
 
 import io.shopifysync.admin.AdminAuth;
+import io.shopifysync.admin.HttpGuards;
 import io.shopifysync.config.AppConfig;
 import io.shopifysync.config.ConfigException;
 import java.util.Arrays;
@@ -9,8 +10,6 @@ import java.util.function.Predicate;
 import java.util.stream.Collectors;
 import org.apache.camel.CamelContext;
 import org.apache.camel.component.platform.http.main.ManagementHttpServer;
-import org.apache.camel.component.platform.http.vertx.VertxPlatformHttpServerConfiguration;
-import org.apache.camel.component.platform.http.vertx.auth.AuthenticationConfig;
 import org.apache.camel.health.HealthCheckHelper;
 
 /**
@@ -45,24 +44,7 @@ public final class ManagementSecurity {
         ManagementAuth guard = new ManagementAuth(token, config.get("management.basic.user").orElse(ManagementAuth.DEFAULT_BASIC_USER),
                 origins, server.getHealthPath(), probe);
 
-        VertxPlatformHttpServerConfiguration serverConfig = server.getConfiguration();
-        AuthenticationConfig auth = serverConfig.getAuthenticationConfig();
-        if (auth == null) {
-            auth = new AuthenticationConfig();
-            serverConfig.setAuthenticationConfig(auth);
-        }
-        AuthenticationConfig.AuthenticationConfigEntry entry = new AuthenticationConfig.AuthenticationConfigEntry();
-        entry.setPath("/*");
-        entry.setAuthenticationProviderFactory(vertx -> null);
-        entry.setAuthenticationHandlerFactory(new AuthenticationConfig.AuthenticationHandlerFactory() {
-            @Override
-            public <T extends io.vertx.ext.auth.authentication.AuthenticationProvider> io.vertx.ext.web.handler.AuthenticationHandler
-                    createAuthenticationHandler(T provider) {
-                return guard;
-            }
-        });
-        auth.getEntries().add(entry);
-        auth.setEnabled(true);
+        HttpGuards.guardEveryPath(server.getConfiguration(), guard);
     }
 
     private static boolean probeUp(CamelContext context, boolean readiness) {

@@ -272,6 +272,8 @@ public final class PublicPortGuard implements AuthenticationHandler {
     }
 
     private void challenge(RoutingContext ctx, String message) {
+        // each refused admin call is an audit line, as the admin routes' own refusals are (the token is never in it)
+        LOG.warn("admin request refused: {} {}: {}", ctx.request().method(), ctx.normalizedPath(), message);
         ctx.response().putHeader("WWW-Authenticate", "Bearer");
         refuse(ctx, 401, "admin-token", message);
     }

@@ -58,6 +58,7 @@ public final class PublicPortGuard implements AuthenticationHandler {
     private final AtomicInteger smallBodyCount = new AtomicInteger();
     private final Map<String, LongAdder> refusals = new ConcurrentHashMap<>();
     private final AtomicLong lastSummary = new AtomicLong(System.nanoTime());
+    private volatile boolean started;
 
     public PublicPortGuard(AdminAuth adminAuth, Limits limits) {
         this.adminAuth = adminAuth;
@@ -93,6 +94,7 @@ public final class PublicPortGuard implements AuthenticationHandler {
                 // the router exists once the server started; without a failure handler Vert.x logs every client that
                 // hangs up mid-body as an unhandled ERROR with a stack trace
                 server.getRouter().route().failureHandler(PublicPortGuard::failed);
+                guard.started = true;
             }
         });
         return guard;
@@ -132,6 +134,12 @@ public final class PublicPortGuard implements AuthenticationHandler {
     @Override
     public void handle(RoutingContext ctx) {
         HttpServerRequest req = ctx.request();
+        if (!started) {
+            // the port listens before the routes exist: a 503 is retried, where a 404 or a premature 401 would mislead
+            ctx.response().putHeader("Retry-After", "5");
+            refuse(ctx, 503, "starting", "starting up; retry shortly");
+            return;
+        }
         closeWhenIdle(req.connection());
         String path = ctx.normalizedPath();
         String query = req.query();

@@ -99,7 +99,7 @@ class WebhookRetryBackoffTest {
             camel.start();
             Jdbc jdbc = new Jdbc(db);
             Accounts accounts = new Accounts(db, TokenCipher.forConfig(tdb.config(dataDir, Map.of())));
-            accounts.add(SHOP, "shpat_backoff", "http://127.0.0.1:9");
+            accounts.add(SHOP, "shpat_backoff", "http://127.0.0.1:9", true);
             Pager pager = new Pager(new ShopifyGraphql(camel.createProducerTemplate(), new Throttles(), "2026-10",
                     new TokenRefresher(accounts, null, null, Duration.ofMinutes(5), clock)));
             Catalog catalog = Catalog.load();

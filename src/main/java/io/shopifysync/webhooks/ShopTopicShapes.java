@@ -8,7 +8,7 @@ import java.util.Locale;
  * Shopify's HMAC covers the body only: a signed body of one shop and topic can be re-sent under another shop's
  * domain and another topic (say {@code shop/redact}) and still verify. These topics delete or stop a shop's data, so
  * the body must name the same shop and have its topic's shape (field names as in Shopify's payloads, see
- * {@code shared/fixtures/shopify/webhooks/}); anything else is a {@link WebhookProcessor.PoisonDelivery}, kept as a dead
+ * {@code src/test/resources/fixtures/shopify/webhooks/}); anything else is a {@link WebhookProcessor.PoisonDelivery}, kept as a dead
  * letter, and nothing is done.
  */
 final class ShopTopicShapes {

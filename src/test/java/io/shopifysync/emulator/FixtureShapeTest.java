@@ -17,7 +17,7 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 /**
  * The emulator answers the fixtures' own queries with the same field names and the same kinds of
  * values (gid format, ISO-8601 timestamps, money as decimal strings in a MoneyBag, numeric strings
- * for counts and legacy ids) as the real samples in shared/fixtures/shopify.
+ * for counts and legacy ids) as the real samples in src/test/resources/fixtures/shopify.
  */
 class FixtureShapeTest {
 

@@ -3,9 +3,9 @@ package io.shopifysync.emulator;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import io.shopifysync.testing.Fixtures;
 import java.net.URLDecoder;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.GeneralSecurityException;
 import java.security.MessageDigest;
@@ -21,17 +21,14 @@ import org.junit.jupiter.api.Test;
 
 /**
  * The test suite's own Shopify HMAC implementation (javax.crypto), checked against every vector in
- * {@code shared/fixtures/shopify/hmac-vectors.json}. The webhook integration tests verify the
+ * {@code src/test/resources/fixtures/shopify/hmac-vectors.json}. The webhook integration tests verify the
  * emulator's X-Shopify-Hmac-Sha256 headers with {@link #sign}.
  */
 class WebhookHmacTest {
 
-    /** Directory of the shared Shopify fixtures (surefire passes it; else ../shared/fixtures/shopify). */
+    /** The real Shopify samples (src/test/resources/fixtures/shopify). */
     static Path fixtures() {
-        String p = System.getProperty("shopify.sync.fixtures");
-        Path dir = p != null && !p.isBlank() ? Path.of(p) : Path.of("..", "shared", "fixtures", "shopify");
-        if (!Files.isDirectory(dir)) throw new AssertionError("fixtures directory not found: " + dir.toAbsolutePath());
-        return dir;
+        return Fixtures.dir();
     }
 
     static JsonNode readFixture(String relative) {

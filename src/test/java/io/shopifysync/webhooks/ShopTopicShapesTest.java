@@ -17,7 +17,7 @@ class ShopTopicShapesTest {
     private static final String A = "alpha.myshopify.com";
     private static final String B = "beta.myshopify.com";
 
-    /** A sample from shared/fixtures, its {shop} placeholder made {@code shop}. */
+    /** A sample from src/test/resources/fixtures/shopify, its {shop} placeholder made {@code shop}. */
     private static ObjectNode sample(String file, String shop) throws Exception {
         String text = Files.readString(Fixtures.dir().resolve("webhooks").resolve(file))
                 .replace("{shop}.myshopify.com", shop);

@@ -354,13 +354,9 @@ public final class PublicPortGuard implements AuthenticationHandler {
         }
     }
 
-    /** Bytes of request bodies being received now, by lane (for tests and metrics). */
+    /** Declared bytes of large request bodies being received now (tests read it). */
     public long largeBodyBytesInFlight() {
         return largeBodyBytes.get();
-    }
-
-    public int smallBodiesInFlight() {
-        return smallBodyCount.get();
     }
 
     static String error(String message) {

@@ -1,1 +1,0 @@
-SELECT 1 FROM shopify.shops WHERE shop_domain = ?

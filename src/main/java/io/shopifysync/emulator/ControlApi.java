@@ -237,6 +237,13 @@ final class ControlApi {
         return d;
     }
 
+    private static boolean bool(Map<String, Object> b, String key) {
+        if (!(b.get(key) instanceof Boolean v)) {
+            throw new Bad(400, "'" + key + "' must be true or false");
+        }
+        return v;
+    }
+
     private static String fmt(double d) {
         return d == Math.rint(d) && Math.abs(d) < 1e15 ? Long.toString((long) d) : Double.toString(d);
     }
@@ -338,8 +345,9 @@ final class ControlApi {
                 case "maxRetries" -> s.maxRetries = (int) number(b, key, 0, 100);
                 case "retryBaseDelayMs" -> s.retryBaseDelayMs = (long) number(b, key, 0, 86_400_000);
                 case "complianceUrl" -> s.complianceUrl = b.get(key) == null ? null : string(b, key);
+                case "httpsOnly" -> s.httpsOnly = bool(b, key);
                 default -> throw new Bad(400, "unknown webhook setting '" + key
-                        + "' (duplicateRate, reorderRate, reorderDelayMs, timeoutMs, maxRetries, retryBaseDelayMs, complianceUrl)");
+                        + "' (duplicateRate, reorderRate, reorderDelayMs, timeoutMs, maxRetries, retryBaseDelayMs, complianceUrl, httpsOnly)");
             }
         }
         return s.toMap();

@@ -59,10 +59,12 @@ final class Webhooks implements AutoCloseable {
         volatile int maxRetries = 8;
         volatile long retryBaseDelayMs = 10_000;
         volatile String complianceUrl;
+        /** Refuse every http:// subscription, as Shopify does; off: http:// is accepted for loopback hosts only. */
+        volatile boolean httpsOnly;
 
         Map<String, Object> toMap() {
             return Json.obj("duplicateRate", duplicateRate, "reorderRate", reorderRate, "reorderDelayMs", reorderDelayMs,
-                    "timeoutMs", timeoutMs, "maxRetries", maxRetries, "retryBaseDelayMs", retryBaseDelayMs, "complianceUrl", complianceUrl);
+                    "timeoutMs", timeoutMs, "maxRetries", maxRetries, "retryBaseDelayMs", retryBaseDelayMs, "complianceUrl", complianceUrl, "httpsOnly", httpsOnly);
         }
     }
 
@@ -200,6 +202,9 @@ final class Webhooks implements AutoCloseable {
         } else if (!(uri.startsWith("http://") || uri.startsWith("https://"))) {
             errors.add(Json.obj("field", List.of("webhookSubscription", "callbackUrl"),
                     "message", "Address is invalid (only http and https endpoints are supported by the emulator)"));
+        } else if (uri.startsWith("http://") && (settings.httpsOnly || !loopback(uri))) {
+            // Shopify delivers only over HTTPS; plain HTTP to this machine is the emulator's local mode
+            errors.add(Json.obj("field", List.of("webhookSubscription", "callbackUrl"), "message", "Address is invalid"));
         }
         String format = input == null || input.get("format") == null ? "JSON" : String.valueOf(input.get("format"));
         if (!format.equals("JSON")) {
@@ -223,6 +228,16 @@ final class Webhooks implements AutoCloseable {
                 (String) input.get("filter"), (String) input.get("name"), emu.nowSeconds());
         subs(shop.domain).add(s);
         return Json.obj("webhookSubscription", subscriptionMap(s), "userErrors", List.of());
+    }
+
+    /** Whether an http:// address names this machine (127.0.0.1, localhost or ::1). */
+    static boolean loopback(String uri) {
+        try {
+            String host = java.net.URI.create(uri).getHost();
+            return host != null && (host.equals("127.0.0.1") || host.equalsIgnoreCase("localhost") || host.equals("[::1]"));
+        } catch (IllegalArgumentException e) {
+            return false;
+        }
     }
 
     Map<String, Object> delete(ShopState shop, String gid) {

@@ -77,7 +77,7 @@ public final class SubscriptionHealer {
         this.accounts = accounts;
         this.graphql = graphql;
         this.topics = topics(catalog);
-        this.callbackUrl = publicUrl == null || publicUrl.isBlank() ? null : publicUrl.strip().replaceAll("/+$", "") + PATH;
+        this.callbackUrl = WebhookPublicUrl.callbackUrl(publicUrl);
         this.clock = clock;
     }
 

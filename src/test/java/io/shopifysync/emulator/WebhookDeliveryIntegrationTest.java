@@ -42,8 +42,31 @@ class WebhookDeliveryIntegrationTest {
     @AfterEach
     void cleanUp() {
         client.clearFaults();
-        client.webhookSettings(Map.of("duplicateRate", 0.0, "reorderRate", 0.0, "timeoutMs", 5000, "retryBaseDelayMs", 10_000));
+        client.webhookSettings(Map.of("duplicateRate", 0.0, "reorderRate", 0.0, "timeoutMs", 5000, "retryBaseDelayMs", 10_000,
+                "httpsOnly", false));
         for (JsonNode s : subscriptions(client)) unsubscribe(client, s.path("id").asText());
+    }
+
+    /** The userErrors messages of a webhookSubscriptionCreate at the address. */
+    static List<String> refusals(GraphqlClient c, String uri) {
+        List<String> out = new ArrayList<>();
+        c.data("mutation($u: String!) { webhookSubscriptionCreate(topic: ORDERS_CREATE, webhookSubscription: { uri: $u, format: JSON }) "
+                + "{ webhookSubscription { id } userErrors { field message } } }", Map.of("u", uri))
+                .path("webhookSubscriptionCreate").path("userErrors").forEach(e -> out.add(e.path("message").asText()));
+        return out;
+    }
+
+    @Test
+    void plainHttpSubscriptionsAreRefusedExceptToThisMachineAndNotEvenThereInHttpsOnlyMode() {
+        assertThat(refusals(client, "http://hooks.example.com/webhooks")).containsExactly("Address is invalid");
+        assertThat(refusals(client, "https://hooks.example.com/webhooks")).isEmpty();
+        assertThat(refusals(client, "http://127.0.0.1:9/webhooks")).as("local mode: loopback over http").isEmpty();
+        assertThat(refusals(client, "http://localhost:9/webhooks")).isEmpty();
+
+        client.webhookSettings(Map.of("httpsOnly", true));
+        assertThat(refusals(client, "http://127.0.0.1:9/other")).containsExactly("Address is invalid");
+        assertThat(refusals(client, "https://hooks.example.com/other")).isEmpty();
+        assertThat(client.control("PUT", "/_emulator/webhooks/settings", Map.of("httpsOnly", "yes")).status()).isEqualTo(400);
     }
 
     static String subscribe(GraphqlClient c, String topic, String uri) {

@@ -1,6 +1,7 @@
 package io.shopifysync.webhooks;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 
 import com.fasterxml.jackson.databind.JsonNode;
@@ -91,6 +92,31 @@ class SubscriptionHealerIntegrationTest {
             control.call("POST", "/_emulator/shops/" + shop.domain() + "/orders/create", "{\"count\":1}");
             await().atMost(Duration.ofSeconds(30)).until(() ->
                     sync.count("SELECT COUNT(*) FROM shopify.webhook_inbox WHERE topic = 'orders/create'") >= 1);
+        }
+    }
+
+    @BothDatabases
+    void aPlainHttpPublicUrlStopsTheStartAndAnHttpsOneIsSubscribedWhereShopifyAcceptsOnlyHttps(Dialect dialect) throws Exception {
+        try (ShopifyEmulator emu = ShopifyEmulator.builder().port(0).shops(1).seed(43).orders(1).products(1).customers(1)
+                .plan("plus").clientSecret(SECRET).start()) {
+            EmulatorControl control = new EmulatorControl(emu);
+            control.call("PUT", "/_emulator/webhooks/settings", "{\"httpsOnly\":true}");
+            Map<String, String> common = Map.of("webhook.subscriptions.interval.ms", "500", "poll.interval.ms", "3600000",
+                    "shopify.client.secret", SECRET);
+            for (String bad : List.of("http://sync.example.com", "sync.example.com", "https://sync.example.com/?x=1")) {
+                Map<String, String> config = new java.util.HashMap<>(common);
+                config.put("webhook.public.url", bad);
+                assertThatThrownBy(() -> new SyncHarness(dialect, dataDir.resolve("bad-" + Math.abs(bad.hashCode())), config).start())
+                        .as(bad).hasStackTraceContaining("webhook.public.url (WEBHOOK_PUBLIC_URL) '" + bad + "' is not usable");
+            }
+            Map<String, String> config = new java.util.HashMap<>(common);
+            config.put("webhook.public.url", "https://sync.example.com/shopify/");
+            try (SyncHarness sync = new SyncHarness(dialect, dataDir.resolve("good"), config).start()) {
+                EmulatedShop shop = emu.shops().get(0);
+                sync.register(shop);
+                await().atMost(Duration.ofSeconds(30)).until(() ->
+                        topicsAt(control, shop.domain(), "https://sync.example.com/shopify/webhooks/shopify").equals(EXPECTED));
+            }
         }
     }
 

@@ -1,3 +1,3 @@
-SELECT shop_domain, api_url, status, status_reason, installed_at, uninstalled_at, created_at, updated_at
+SELECT shop_domain, api_url, status, status_reason, installed_at, uninstalled_at, created_at, updated_at, token_kind
 FROM shopify.shops
 ORDER BY shop_domain

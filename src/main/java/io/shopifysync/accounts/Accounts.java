@@ -155,7 +155,7 @@ public final class Accounts {
             while (rs.next()) {
                 out.add(new Account(rs.getString(1), rs.getString(2), rs.getString(3), rs.getString(4),
                         rs.getObject(5, OffsetDateTime.class), rs.getObject(6, OffsetDateTime.class),
-                        rs.getObject(7, OffsetDateTime.class), rs.getObject(8, OffsetDateTime.class)));
+                        rs.getObject(7, OffsetDateTime.class), rs.getObject(8, OffsetDateTime.class), rs.getString(9)));
             }
             return out;
         } catch (SQLException e) {
@@ -208,6 +208,44 @@ public final class Accounts {
             ps.executeUpdate();
         } catch (SQLException e) {
             throw new IllegalStateException("could not store the refreshed token of " + shop + ": " + e.getMessage(), e);
+        }
+    }
+
+    /**
+     * Stores the expiring pair a non-expiring token was exchanged for, and the shop's token kind with it; false when
+     * the shop holds no non-expiring token any more (another process migrated it first, or it was removed).
+     */
+    public boolean migrateToExpiring(ShopDomain shop, String accessToken, String refreshToken, OffsetDateTime expiresAt) {
+        OffsetDateTime now = OffsetDateTime.now(clock).withOffsetSameInstant(ZoneOffset.UTC);
+        try (Connection c = dataSource.getConnection()) {
+            c.setAutoCommit(false);
+            try {
+                boolean wasRefused = "AUTH_FAILED".equals(status(c, shop));
+                int changed;
+                try (PreparedStatement ps = c.prepareStatement(sql.get("update-shop-token-to-expiring"))) {
+                    ps.setString(1, cipher.encrypt(accessToken, shop));
+                    ps.setString(2, cipher.encrypt(refreshToken, shop));
+                    ps.setString(3, cipher.keyId());
+                    ps.setObject(4, expiresAt);
+                    ps.setObject(5, now);
+                    ps.setString(6, shop.value());
+                    changed = ps.executeUpdate();
+                }
+                if (changed == 1 && wasRefused) {
+                    try (PreparedStatement ps = c.prepareStatement(sql.get("reset-sync-state-backoff"))) {
+                        ps.setObject(1, now);
+                        ps.setString(2, shop.value());
+                        ps.executeUpdate();
+                    }
+                }
+                c.commit();
+                return changed == 1;
+            } catch (SQLException | RuntimeException e) {
+                c.rollback();
+                throw e;
+            }
+        } catch (SQLException e) {
+            throw new IllegalStateException("could not store the expiring token of " + shop + ": " + e.getMessage(), e);
         }
     }
 

@@ -27,7 +27,8 @@ import picocli.CommandLine.Option;
 
 /** {@code accounts add|list|remove}: the stores we sync. */
 @Command(name = "accounts", mixinStandardHelpOptions = true, description = "Register, list and remove stores.",
-        subcommands = {AccountsCommand.Add.class, AccountsCommand.ListShops.class, AccountsCommand.Remove.class})
+        subcommands = {AccountsCommand.Add.class, AccountsCommand.ListShops.class, AccountsCommand.Remove.class,
+                AccountsCommand.MigrateToken.class})
 final class AccountsCommand implements Runnable {
 
     @CommandLine.Spec
@@ -35,7 +36,7 @@ final class AccountsCommand implements Runnable {
 
     @Override
     public void run() {
-        throw new CommandLine.ParameterException(spec.commandLine(), "missing subcommand: add, list or remove");
+        throw new CommandLine.ParameterException(spec.commandLine(), "missing subcommand: add, list, remove or migrate-token");
     }
 
     @Command(name = "add", mixinStandardHelpOptions = true,
@@ -116,11 +117,15 @@ final class AccountsCommand implements Runnable {
                     out.println("no stores registered; add one with: shopify-sync accounts add --shop NAME.myshopify.com --token TOKEN");
                     return 0;
                 }
-                Table table = new Table("SHOP", "STATUS", "API URL", "INSTALLED");
+                Table table = new Table("SHOP", "STATUS", "API URL", "INSTALLED", "TOKEN");
                 for (Account a : accounts) {
-                    table.row(a.shopDomain(), a.status(), a.apiUrl(), Table.instant(a.installedAt()));
+                    table.row(a.shopDomain(), a.status(), a.apiUrl(), Table.instant(a.installedAt()), a.tokenKind());
                 }
                 table.print(out);
+                if (accounts.stream().anyMatch(a -> "STATIC".equals(a.tokenKind()) && !"UNINSTALLED".equals(a.status()))) {
+                    out.println("STATIC tokens do not expire. Shopify refuses them for public apps from 2027-01-01: "
+                            + "run 'shopify-sync accounts migrate-token --all' before then (custom apps are exempt).");
+                }
             }
             return 0;
         }
@@ -158,6 +163,62 @@ final class AccountsCommand implements Runnable {
                 spec.commandLine().getOut().println("removed " + domain);
             }
             return 0;
+        }
+    }
+
+    @Command(name = "migrate-token", mixinStandardHelpOptions = true,
+            description = "Exchange stores' non-expiring offline tokens for expiring ones with refresh tokens (Shopify's token "
+                    + "exchange; public apps must by 2027-01-01). Needs SHOPIFY_CLIENT_ID and SHOPIFY_CLIENT_SECRET. Safe to run "
+                    + "again after a failure, and beside a running instance.")
+    static final class MigrateToken implements Callable<Integer> {
+        @CommandLine.Spec
+        CommandLine.Model.CommandSpec spec;
+
+        @Option(names = "--shop", description = "The store's NAME.myshopify.com domain.")
+        String shop;
+
+        @Option(names = "--all", description = "Every registered store that holds a non-expiring token.")
+        boolean all;
+
+        @Override
+        public Integer call() {
+            if (all == (shop != null)) {
+                throw new InvalidInputException("give either --shop or --all");
+            }
+            try (Environment env = Environment.load()) {
+                TokenRefresher tokens = new TokenRefresher(env.accounts(), env.config().get("shopify.client.id").orElse(null),
+                        env.config().get("shopify.client.secret").orElse(null), Duration.ofMinutes(5), Clock.systemUTC());
+                List<String> shops = all
+                        ? env.accounts().list().stream().filter(a -> "STATIC".equals(a.tokenKind()) && !"UNINSTALLED".equals(a.status()))
+                                .map(Account::shopDomain).toList()
+                        : List.of(ShopDomain.parse(shop).value());
+                PrintWriter out = spec.commandLine().getOut();
+                if (shops.isEmpty()) {
+                    out.println("no store holds a non-expiring token");
+                    return 0;
+                }
+                int failed = 0;
+                for (String domain : shops) {
+                    ShopCredentials c = env.accounts().credentials(domain).orElse(null);
+                    if (c == null) {
+                        spec.commandLine().getErr().println("error: shop " + domain + " is not registered");
+                        return ShopifySync.EXIT_USAGE;
+                    }
+                    if (c.kind() != ShopCredentials.TokenKind.STATIC) {
+                        out.println(domain + ": nothing to do (its token is " + c.kind() + ")");
+                        continue;
+                    }
+                    try {
+                        ShopCredentials migrated = tokens.migrateToExpiring(c);
+                        out.println(domain + ": migrated to an expiring token (valid until " + migrated.expiresAt() + ", refreshed by run)");
+                    } catch (RuntimeException e) {
+                        failed++;
+                        spec.commandLine().getErr().println(domain + ": not migrated: " + io.shopifysync.shopify.ShopifyApiException.describe(e)
+                                + " (the stored token is unchanged; run this again)");
+                    }
+                }
+                return failed == 0 ? 0 : 1;
+            }
         }
     }
 }

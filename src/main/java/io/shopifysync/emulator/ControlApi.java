@@ -45,6 +45,9 @@ final class ControlApi {
             if (b.containsKey("shopRedactDelayMs")) {
                 emu.shopRedactDelayMs = (long) number(b, "shopRedactDelayMs", 0, 1e12);
             }
+            if (b.containsKey("rejectNonExpiringTokens")) {
+                emu.rejectNonExpiringTokens = bool(b, "rejectNonExpiringTokens");
+            }
             return settings();
         });
         on(r, HttpMethod.GET, "/_emulator/shops", (c, b) -> {
@@ -280,7 +283,7 @@ final class ControlApi {
 
     private Map<String, Object> settings() {
         return Json.obj("timeScale", emu.timeScale(), "bulkObjectsPerSecond", emu.bulk().objectsPerSecond,
-                "shopRedactDelayMs", emu.shopRedactDelayMs, "apiVersion", GraphQlEngine.API_VERSION, "baseUrl", emu.baseUrl());
+                "shopRedactDelayMs", emu.shopRedactDelayMs, "rejectNonExpiringTokens", emu.rejectNonExpiringTokens, "apiVersion", GraphQlEngine.API_VERSION, "baseUrl", emu.baseUrl());
     }
 
     private Map<String, Object> shopSummary(ShopState s) {

@@ -27,6 +27,9 @@ final class ShopState {
     volatile String refreshToken;
     volatile long tokenLifetimeMillis = 86_399_000L;
     final AtomicInteger tokenGrants = new AtomicInteger();
+    /** The non-expiring token last exchanged for the current expiring pair, and when: a retry of that exchange gets the same pair. */
+    volatile String exchangedFrom;
+    volatile long exchangedAtMillis;
     volatile boolean installed = true;
     final long createdAt;
     /** Live orders of each initial customer (orders only ever belong to those): Shopify refuses to delete a customer with orders. */

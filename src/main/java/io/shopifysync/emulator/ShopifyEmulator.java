@@ -208,6 +208,8 @@ public final class ShopifyEmulator implements AutoCloseable {
     private final Random random;
     private final Map<String, Churn> churns = new ConcurrentHashMap<>();
     volatile long shopRedactDelayMs = 48L * 3600 * 1000;
+    /** Shopify from 2027-01-01 for public apps: a non-expiring offline token answers 401 and can no longer be exchanged. */
+    volatile boolean rejectNonExpiringTokens;
     private HttpServer server;
     private volatile int port;
     private volatile String baseUrl;
@@ -437,7 +439,8 @@ public final class ShopifyEmulator implements AutoCloseable {
         }
         String token = ctx.request().getHeader("X-Shopify-Access-Token");
         if (token == null || shop.tokenRevoked || !token.equals(shop.accessToken)
-                || shop.accessTokenExpiresAtMillis > 0 && System.currentTimeMillis() >= shop.accessTokenExpiresAtMillis) {
+                || shop.accessTokenExpiresAtMillis > 0 && System.currentTimeMillis() >= shop.accessTokenExpiresAtMillis
+                || rejectNonExpiringTokens && shop.accessTokenExpiresAtMillis == 0) {
             json(resp, 401, INVALID_TOKEN);
             return;
         }
@@ -878,9 +881,10 @@ public final class ShopifyEmulator implements AutoCloseable {
                     return;
                 }
                 issueExpiring(shop);
-                json(ctx.response(), 200, Json.string(Json.obj("access_token", shop.accessToken, "expires_in",
-                        shop.tokenLifetimeMillis / 1000, "refresh_token", shop.refreshToken, "refresh_token_expires_in", 7_776_000,
-                        "scope", SCOPES)));
+                shop.exchangedFrom = null; // a refreshed pair ends the exchange's retry window
+                json(ctx.response(), 200, expiringPair(shop));
+            } else if (grant.equals(TOKEN_EXCHANGE)) {
+                exchangeNonExpiring(ctx, shop, p);
             } else if (grant.equals("client_credentials")) {
                 if (!shop.installed) {
                     json(ctx.response(), 400, "{\"error\":\"invalid_grant\",\"error_description\":\"app not installed\"}");
@@ -894,6 +898,46 @@ public final class ShopifyEmulator implements AutoCloseable {
                 json(ctx.response(), 400, "{\"error\":\"unsupported_grant_type\"}");
             }
         }
+    }
+
+    static final String TOKEN_EXCHANGE = "urn:ietf:params:oauth:grant-type:token-exchange";
+    static final String OFFLINE_ACCESS_TOKEN = "urn:shopify:params:oauth:token-type:offline-access-token";
+
+    /**
+     * Shopify's migration of a non-expiring offline token to an expiring one (token exchange, {@code expiring=1}): the old
+     * token stops working at once; the same exchange repeated with it within seven days (time-scaled), before the new
+     * pair is refreshed, answers the same pair, so a lost answer can be recovered.
+     */
+    private void exchangeNonExpiring(RoutingContext ctx, ShopState shop, Map<String, String> p) {
+        if (!OFFLINE_ACCESS_TOKEN.equals(p.get("subject_token_type")) || !OFFLINE_ACCESS_TOKEN.equals(p.get("requested_token_type"))
+                || !"1".equals(p.get("expiring")) || p.get("subject_token") == null) {
+            json(ctx.response(), 400, "{\"error\":\"invalid_request\",\"error_description\":\"subject_token, subject_token_type, "
+                    + "requested_token_type (offline-access-token) and expiring=1 are required\"}");
+            return;
+        }
+        String subject = p.get("subject_token");
+        long now = System.currentTimeMillis();
+        boolean nonExpiring = shop.installed && !shop.tokenRevoked && subject.equals(shop.accessToken)
+                && shop.accessTokenExpiresAtMillis == 0 && shop.refreshToken == null;
+        boolean retry = shop.installed && subject.equals(shop.exchangedFrom)
+                && now - shop.exchangedAtMillis < (long) (7L * 24 * 3600 * 1000 * timeScale);
+        if (rejectNonExpiringTokens || !nonExpiring && !retry) {
+            json(ctx.response(), 400, "{\"error\":\"invalid_grant\",\"error_description\":\"subject token is invalid\"}");
+            return;
+        }
+        if (nonExpiring) {
+            issueExpiring(shop);
+            shop.exchangedFrom = subject;
+            shop.exchangedAtMillis = now;
+        } else {
+            shop.accessTokenExpiresAtMillis = now + shop.tokenLifetimeMillis; // the same pair, its access token's expiry extended
+        }
+        json(ctx.response(), 200, expiringPair(shop));
+    }
+
+    private String expiringPair(ShopState shop) {
+        return Json.string(Json.obj("access_token", shop.accessToken, "expires_in", shop.tokenLifetimeMillis / 1000,
+                "refresh_token", shop.refreshToken, "refresh_token_expires_in", 7_776_000, "scope", SCOPES));
     }
 
     /** A new expiring access token and a new refresh token; the previous ones stop working. */
@@ -917,6 +961,7 @@ public final class ShopifyEmulator implements AutoCloseable {
             shop.tokenRevoked = false;
             shop.accessTokenExpiresAtMillis = 0;
             shop.refreshToken = null;
+            shop.exchangedFrom = null;
             shop.installed = true;
             return shop.accessToken;
         }

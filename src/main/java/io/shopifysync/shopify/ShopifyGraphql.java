@@ -69,11 +69,14 @@ public class ShopifyGraphql {
                 continue;
             } catch (ShopifyApiException e) {
                 throttle.answered(estimate, 0, 0, 0, false);
-                if (e.kind() == ShopifyApiException.Kind.AUTH_FAILED && shop.refreshable() && !refreshedAfterRefusal) {
-                    // a 401 gets one refresh; a second 401 is the shop's answer (AUTH_FAILED, no retry storm)
+                if (e.kind() == ShopifyApiException.Kind.AUTH_FAILED && !refreshedAfterRefusal) {
+                    // a 401 gets one refresh (or the token another process stored); a second 401 is the shop's answer
                     refreshedAfterRefusal = true;
-                    shop = tokens.refresh(shop);
-                    continue;
+                    ShopCredentials renewed = tokens.afterRefusal(shop);
+                    if (renewed != null) {
+                        shop = renewed;
+                        continue;
+                    }
                 }
                 if (!e.isTransient() || transientFailures >= MAX_TRANSIENT_RETRIES) {
                     throw e;

@@ -100,15 +100,83 @@ public class TokenRefresher {
         return renewed;
     }
 
-    /** One call to the token endpoint (nothing stored): also how a CLIENT_CREDENTIALS shop gets its first token. */
-    public ShopCredentials requestToken(ShopCredentials c) {
+    /**
+     * After a 401: a refreshable token is refreshed; any other is read again from the database, where another
+     * process may have replaced it (a token migration, a re-registration). Null when nothing newer is stored.
+     */
+    public ShopCredentials afterRefusal(ShopCredentials refused) {
+        if (refused.refreshable()) {
+            return refresh(refused);
+        }
+        ShopCredentials stored = storedOtherThan(refused);
+        if (stored == null) {
+            // a token exchange answered a moment ago may not be stored yet: look once more before the shop is failed
+            try {
+                Thread.sleep(STORE_GRACE.toMillis());
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return null;
+            }
+            stored = storedOtherThan(refused);
+        }
+        return stored;
+    }
+
+    /** How long a refused non-expiring token waits for a migration in flight to store its new pair. */
+    private static final Duration STORE_GRACE = Duration.ofSeconds(1);
+
+    private ShopCredentials storedOtherThan(ShopCredentials refused) {
+        return accounts.credentials(refused.shop().value()).filter(s -> !s.accessToken().equals(refused.accessToken())).orElse(null);
+    }
+
+    /**
+     * Exchanges a non-expiring offline token for an expiring one with a refresh token (Shopify's token exchange; public
+     * apps must have done so by 2027-01-01) and stores the pair. Shopify refuses the old token from that moment; if our
+     * answer is lost, the same exchange with the old token gives the same pair for seven days, so running it again is safe.
+     */
+    public ShopCredentials migrateToExpiring(ShopCredentials c) {
+        if (c.kind() != ShopCredentials.TokenKind.STATIC) {
+            throw new IllegalStateException(c.shop() + " holds no non-expiring token (its token is " + c.kind() + ")");
+        }
+        Map<String, String> form = clientForm(c);
+        form.put("grant_type", TOKEN_EXCHANGE);
+        form.put("subject_token", c.accessToken());
+        form.put("subject_token_type", OFFLINE_ACCESS_TOKEN);
+        form.put("requested_token_type", OFFLINE_ACCESS_TOKEN);
+        form.put("expiring", "1");
+        JsonNode answer = post(c, form);
+        String access = answer.path("access_token").asText(null);
+        String refresh = answer.path("refresh_token").asText(null);
+        if (access == null || refresh == null) {
+            throw new ShopifyApiException(ShopifyApiException.Kind.TRANSIENT, 200, "token exchange answered without access_token and refresh_token");
+        }
+        OffsetDateTime expiresAt = now().plusSeconds(answer.path("expires_in").asLong(3600));
+        ShopCredentials migrated = new ShopCredentials(c.shop(), c.apiUrl(), access, c.status(), ShopCredentials.TokenKind.EXPIRING, refresh, expiresAt);
+        if (accounts.migrateToExpiring(c.shop(), access, refresh, expiresAt)) {
+            latest.put(c.shop().value(), migrated);
+            LOG.info("{}: non-expiring token exchanged for an expiring one; valid until {}", c.shop(), expiresAt);
+        }
+        return migrated;
+    }
+
+    /** The token exchange grant, and the token type Shopify names offline access tokens by. */
+    static final String TOKEN_EXCHANGE = "urn:ietf:params:oauth:grant-type:token-exchange";
+    static final String OFFLINE_ACCESS_TOKEN = "urn:shopify:params:oauth:token-type:offline-access-token";
+
+    private Map<String, String> clientForm(ShopCredentials c) {
         if (clientId == null || clientSecret == null) {
             throw new ShopifyApiException(ShopifyApiException.Kind.AUTH_FAILED, 401,
-                    "cannot refresh the token of " + c.shop() + ": SHOPIFY_CLIENT_ID and SHOPIFY_CLIENT_SECRET must be set");
+                    "cannot obtain a token for " + c.shop() + ": SHOPIFY_CLIENT_ID and SHOPIFY_CLIENT_SECRET must be set");
         }
         Map<String, String> form = new LinkedHashMap<>();
         form.put("client_id", clientId);
         form.put("client_secret", clientSecret);
+        return form;
+    }
+
+    /** One call to the token endpoint (nothing stored): also how a CLIENT_CREDENTIALS shop gets its first token. */
+    public ShopCredentials requestToken(ShopCredentials c) {
+        Map<String, String> form = clientForm(c);
         if (c.kind() == ShopCredentials.TokenKind.EXPIRING) {
             form.put("grant_type", "refresh_token");
             form.put("refresh_token", c.refreshToken());
@@ -149,7 +217,7 @@ public class TokenRefresher {
             throw new ShopifyApiException(ShopifyApiException.Kind.TRANSIENT, r.statusCode(), "token endpoint answered " + r.statusCode());
         }
         // invalid_grant / invalid_client: the refresh token or the app's credentials are no longer accepted
-        throw new ShopifyApiException(ShopifyApiException.Kind.AUTH_FAILED, r.statusCode(), "token refresh of " + c.shop()
+        throw new ShopifyApiException(ShopifyApiException.Kind.AUTH_FAILED, r.statusCode(), "token request for " + c.shop()
                 + " refused (HTTP " + r.statusCode() + "): " + oauthError(r.body()));
     }
 

@@ -104,6 +104,36 @@ class CliTest {
         }
     }
 
+    @BothDatabases
+    void migrateTokenExchangesEveryNonExpiringTokenAndListSaysWhichKindEachStoreHolds(Dialect dialect) throws Exception {
+        try (TestDatabase tdb = TestDatabase.create(dialect);
+             io.shopifysync.emulator.ShopifyEmulator emu = io.shopifysync.emulator.ShopifyEmulator.builder().port(0).shops(1)
+                     .orders(1).products(1).customers(1).clientSecret("cli-secret").start()) {
+            io.shopifysync.emulator.EmulatedShop shop = emu.shops().get(0);
+            Map<String, String> env = new java.util.HashMap<>(envFor(tdb));
+            Result add = run(env, "accounts", "add", "--shop", shop.domain(), "--token", shop.accessToken(), "--api-url", shop.adminUrl(),
+                    "--allow-insecure-api-url");
+            assertThat(add.exitCode()).as(add.err()).isZero();
+            Result before = run(env, "accounts", "list");
+            assertThat(before.out()).contains("STATIC", "accounts migrate-token --all", "2027-01-01");
+
+            Result noCredentials = run(env, "accounts", "migrate-token", "--all");
+            assertThat(noCredentials.exitCode()).isEqualTo(1);
+            assertThat(noCredentials.err()).contains(shop.domain() + ": not migrated", "SHOPIFY_CLIENT_ID and SHOPIFY_CLIENT_SECRET");
+            assertThat(run(env, "accounts", "migrate-token", "--all", "--shop", shop.domain()).exitCode()).isEqualTo(2);
+
+            env.put("SHOPIFY_CLIENT_ID", io.shopifysync.emulator.ShopifyEmulator.CLIENT_ID);
+            env.put("SHOPIFY_CLIENT_SECRET", "cli-secret");
+            Result migrated = run(env, "accounts", "migrate-token", "--all");
+            assertThat(migrated.exitCode()).as(migrated.err()).isZero();
+            assertThat(migrated.out()).startsWith(shop.domain() + ": migrated to an expiring token");
+            assertThat(migrated.out() + migrated.err()).doesNotContain(shop.accessToken());
+            Result after = run(env, "accounts", "list");
+            assertThat(after.out()).contains("EXPIRING").doesNotContain("migrate-token");
+            assertThat(run(env, "accounts", "migrate-token", "--all").out()).contains("no store holds a non-expiring token");
+        }
+    }
+
     @Test
     void unknownCommandsAndMissingOptionsAreUsageErrors() throws Exception {
         Result unknown = run(Map.of(), "frobnicate");

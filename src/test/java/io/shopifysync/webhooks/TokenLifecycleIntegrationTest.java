@@ -1,6 +1,7 @@
 package io.shopifysync.webhooks;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 
 import com.fasterxml.jackson.databind.JsonNode;
@@ -122,6 +123,60 @@ class TokenLifecycleIntegrationTest {
             await().atMost(Duration.ofSeconds(20)).until(() ->
                     sync.databaseDigest(other.domain()).equals(SyncHarness.emulatorDigest(emu, other.domain())));
             assertThat(sync.count("SELECT COUNT(*) FROM shopify.shops WHERE status = 'INSTALLED'")).isEqualTo(1);
+        }
+    }
+
+    /** Shopify's token exchange of a non-expiring offline token, answered to nobody (a migration whose answer was lost). */
+    private static JsonNode exchangeAndLoseTheAnswer(EmulatedShop shop) throws Exception {
+        String form = "client_id=" + ShopifyEmulator.CLIENT_ID + "&client_secret=" + SECRET
+                + "&grant_type=urn%3Aietf%3Aparams%3Aoauth%3Agrant-type%3Atoken-exchange&subject_token=" + shop.accessToken()
+                + "&subject_token_type=urn%3Ashopify%3Aparams%3Aoauth%3Atoken-type%3Aoffline-access-token"
+                + "&requested_token_type=urn%3Ashopify%3Aparams%3Aoauth%3Atoken-type%3Aoffline-access-token&expiring=1";
+        java.net.http.HttpResponse<String> r = java.net.http.HttpClient.newHttpClient().send(java.net.http.HttpRequest
+                .newBuilder(java.net.URI.create(shop.adminUrl() + "/admin/oauth/access_token"))
+                .header("Content-Type", "application/x-www-form-urlencoded")
+                .POST(java.net.http.HttpRequest.BodyPublishers.ofString(form)).build(), java.net.http.HttpResponse.BodyHandlers.ofString());
+        assertThat(r.statusCode()).as(r.body()).isEqualTo(200);
+        return new com.fasterxml.jackson.databind.ObjectMapper().readTree(r.body());
+    }
+
+    @BothDatabases
+    void nonExpiringTokensAreMigratedBeforeShopifyRefusesThemEvenWhenAnExchangeAnswerWasLost(Dialect dialect) throws Exception {
+        try (ShopifyEmulator emu = emulator(64, 2); SyncHarness sync = harness(dialect).start()) {
+            EmulatedShop shop = emu.shops().get(0);
+            EmulatedShop lost = emu.shops().get(1);
+            EmulatorControl control = new EmulatorControl(emu);
+            sync.register(shop);
+            sync.register(lost);
+            await().atMost(Duration.ofSeconds(60)).until(() -> sync.allIncremental(shop.domain()) && sync.allIncremental(lost.domain()));
+            Accounts accounts = new Accounts(sync.db(), cipher(sync));
+            TokenRefresher migrator = new TokenRefresher(accounts, ShopifyEmulator.CLIENT_ID, SECRET, Duration.ofSeconds(1), Clock.systemUTC());
+
+            // what `accounts migrate-token` does, from another process while this instance keeps polling
+            ShopCredentials migrated = migrator.migrateToExpiring(accounts.credentials(shop.domain()).orElseThrow());
+            assertThat(migrated.kind()).isEqualTo(ShopCredentials.TokenKind.EXPIRING);
+            assertThat(accounts.credentials(shop.domain()).orElseThrow().refreshToken()).isEqualTo(migrated.refreshToken());
+
+            // an exchange whose answer never arrived: Shopify refuses the stored token, so this instance marks the shop AUTH_FAILED
+            String staticToken = lost.accessToken();
+            JsonNode pair = exchangeAndLoseTheAnswer(lost);
+            await().atMost(Duration.ofSeconds(20)).until(() -> sync.count(
+                    "SELECT COUNT(*) FROM shopify.shops WHERE status = 'AUTH_FAILED'") == 1);
+            // running the migration again with the stored (old) token recovers the same pair, and the shop is usable again
+            ShopCredentials recovered = migrator.migrateToExpiring(accounts.credentials(lost.domain()).orElseThrow());
+            assertThat(recovered.accessToken()).isEqualTo(pair.path("access_token").asText()).isNotEqualTo(staticToken);
+            assertThat(recovered.refreshToken()).isEqualTo(pair.path("refresh_token").asText());
+
+            // 2027-01-01: non-expiring tokens are refused; both shops keep syncing on their expiring tokens
+            control.call("PUT", "/_emulator/settings", "{\"rejectNonExpiringTokens\":true}");
+            control.call("POST", "/_emulator/shops/" + shop.domain() + "/orders/create", "{\"count\":2}");
+            control.call("POST", "/_emulator/shops/" + lost.domain() + "/customers/create", "{\"count\":2}");
+            await().atMost(Duration.ofSeconds(60)).until(() ->
+                    sync.databaseDigest(shop.domain()).equals(SyncHarness.emulatorDigest(emu, shop.domain()))
+                            && sync.databaseDigest(lost.domain()).equals(SyncHarness.emulatorDigest(emu, lost.domain())));
+            assertThat(sync.count("SELECT COUNT(*) FROM shopify.shops WHERE status = 'INSTALLED' AND token_kind = 'EXPIRING'")).isEqualTo(2);
+            assertThatThrownBy(() -> migrator.migrateToExpiring(accounts.credentials(shop.domain()).orElseThrow()))
+                    .hasMessageContaining("holds no non-expiring token");
         }
     }
 

@@ -270,7 +270,8 @@ final class BulkOperations implements AutoCloseable {
             ShopifyEmulator.json(resp, 500, "{\"errors\":\"Internal Server Error\"}");
             return;
         }
-        long[] r = settings.ignoreRange ? null : parseRange(range, size);
+        long[] asked = parseRange(range, size);
+        long[] r = settings.ignoreRange ? null : asked;
         resp.putHeader("Content-Type", "application/jsonl").putHeader("Accept-Ranges", "bytes")
                 .putHeader("Content-Disposition", "attachment; filename=\"bulk-" + op.id + ".jsonl\"");
         if (r != null && r[0] >= size) {
@@ -294,7 +295,7 @@ final class BulkOperations implements AutoCloseable {
                 cutAt = settings.cutAfterBytes;
             }
         }
-        log(op, partial, range, r == null ? null : r[0], status, cutAt >= 0 ? cutAt : length, cutAt >= 0);
+        log(op, partial, range, asked == null ? null : asked[0], status, cutAt >= 0 ? cutAt : length, cutAt >= 0);
         if (cutAt < 0) {
             resp.sendFile(op.file.toString(), start, length);
             return;

@@ -254,7 +254,8 @@ final class BulkOperations implements AutoCloseable {
         DownloadSettings settings = downloadSettings(op.shop);
         int dead = op.linkDeadStatus;
         if (dead != 0) {
-            log(op, partial, range, null, dead, 0, false);
+            long[] asked = parseRange(range, Long.MAX_VALUE);
+            log(op, partial, range, asked == null ? null : asked[0], dead, 0, false);
             xmlError(resp, dead, op);
             return;
         }

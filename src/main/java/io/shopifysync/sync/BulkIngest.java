@@ -50,7 +50,12 @@ public final class BulkIngest {
     public Result ingest(String shop, Resource resource, String operationId, InputStream in, long startOffset, long skipBytes)
             throws IOException {
         if (skipBytes > 0) {
-            in.skipNBytes(skipBytes);
+            try {
+                in.skipNBytes(skipBytes);
+            } catch (java.io.EOFException e) {
+                throw new io.shopifysync.shopify.ShopifyHttp.ResultUnusable(200,
+                        "bulk result is shorter than the " + (startOffset) + " bytes already read");
+            }
         }
         Run run = new Run(shop, resource, operationId, startOffset);
         ByteArrayOutputStream line = new ByteArrayOutputStream(4096);

@@ -14,9 +14,13 @@ import graphql.schema.GraphQLFieldDefinition;
 import graphql.schema.GraphQLObjectType;
 import graphql.schema.GraphQLType;
 import graphql.schema.GraphQLTypeUtil;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.http.HttpServerResponse;
+import io.vertx.ext.web.RoutingContext;
 import java.io.BufferedWriter;
 import java.io.IOException;
 import java.io.OutputStreamWriter;
+import java.io.RandomAccessFile;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -30,6 +34,8 @@ import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -240,12 +246,12 @@ final class BulkOperations implements AutoCloseable {
      * 206 with Content-Range, a range starting at or past the end 416, an expired link an XML error. Every request is
      * logged for {@code GET /_emulator/shops/{shop}/bulk/downloads}.
      */
-    void serve(io.vertx.ext.web.RoutingContext ctx) {
+    void serve(RoutingContext ctx) {
         String shopDomain = ctx.pathParam("shop");
-        java.util.regex.Matcher m = java.util.regex.Pattern.compile("(\\d+)(-partial)?\\.jsonl").matcher(ctx.pathParam("file"));
+        Matcher m = Pattern.compile("(\\d+)(-partial)?\\.jsonl").matcher(ctx.pathParam("file"));
         Op op = m.matches() ? find(shopDomain, Long.parseLong(m.group(1))) : null;
         boolean partial = op != null && m.group(2) != null;
-        io.vertx.core.http.HttpServerResponse resp = ctx.response();
+        HttpServerResponse resp = ctx.response();
         String range = ctx.request().getHeader("Range");
         if (op == null) {
             ShopifyEmulator.json(resp, 404, "{\"errors\":\"Not Found\"}");
@@ -306,7 +312,7 @@ final class BulkOperations implements AutoCloseable {
             expire(op, settings.expiredStatus);
         }
         byte[] head = new byte[(int) cutAt];
-        try (java.io.RandomAccessFile f = new java.io.RandomAccessFile(op.file.toFile(), "r")) {
+        try (RandomAccessFile f = new RandomAccessFile(op.file.toFile(), "r")) {
             f.seek(start);
             f.readFully(head);
         } catch (IOException e) {
@@ -314,7 +320,7 @@ final class BulkOperations implements AutoCloseable {
             return;
         }
         resp.putHeader("Content-Length", Long.toString(length));
-        resp.write(io.vertx.core.buffer.Buffer.buffer(head)).onComplete(ar -> ctx.request().connection().close());
+        resp.write(Buffer.buffer(head)).onComplete(ar -> ctx.request().connection().close());
     }
 
     /** {@code bytes=N-} or {@code bytes=N-M} as [start, end]; null when absent or not a single byte range (served whole). */
@@ -322,7 +328,7 @@ final class BulkOperations implements AutoCloseable {
         if (header == null) {
             return null;
         }
-        java.util.regex.Matcher m = java.util.regex.Pattern.compile("\\s*bytes=(\\d{1,18})-(\\d{0,18})\\s*").matcher(header);
+        Matcher m = Pattern.compile("\\s*bytes=(\\d{1,18})-(\\d{0,18})\\s*").matcher(header);
         if (!m.matches()) {
             return null;
         }
@@ -346,7 +352,7 @@ final class BulkOperations implements AutoCloseable {
         }
     }
 
-    private static void xmlError(io.vertx.core.http.HttpServerResponse resp, int status, Op op) {
+    private static void xmlError(HttpServerResponse resp, int status, Op op) {
         String body = switch (status) {
             case 400 -> "<Error><Code>ExpiredToken</Code><Message>The provided token has expired.</Message>"
                     + "<Details>Request signature expired at: " + Times.iso(op.completedAt == null ? 0 : op.completedAt + 7 * 86_400L)

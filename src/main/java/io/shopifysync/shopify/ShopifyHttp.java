@@ -3,6 +3,11 @@ package io.shopifysync.shopify;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import java.io.Closeable;
+import java.io.IOException;
+import java.io.InputStream;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import org.apache.camel.Exchange;
 import org.apache.camel.Message;
 
@@ -17,8 +22,8 @@ public final class ShopifyHttp {
     public static final String RANGE_START = "shopifyRangeStart";
     /** Set by {@link #checkDownload}: how many bytes of the body precede the requested offset (a server that ignored Range). */
     public static final String SKIP_BYTES = "shopifySkipBytes";
-    private static final java.util.regex.Pattern CONTENT_RANGE = java.util.regex.Pattern.compile("\\s*bytes\\s+(\\d+)-\\d+/(\\d+|\\*)\\s*");
-    private static final java.util.regex.Pattern UNSATISFIED_RANGE = java.util.regex.Pattern.compile("\\s*bytes\\s+\\*/(\\d+)\\s*");
+    private static final Pattern CONTENT_RANGE = Pattern.compile("\\s*bytes\\s+(\\d+)-\\d+/(\\d+|\\*)\\s*");
+    private static final Pattern UNSATISFIED_RANGE = Pattern.compile("\\s*bytes\\s+\\*/(\\d+)\\s*");
     private static final ObjectMapper JSON = new ObjectMapper();
 
     /** A GraphQL POST with the store's token; no other header leaves the process. */
@@ -76,7 +81,7 @@ public final class ShopifyHttp {
         switch (status) {
             case 200 -> exchange.setProperty(SKIP_BYTES, offset);
             case 206 -> {
-                java.util.regex.Matcher r = CONTENT_RANGE.matcher(String.valueOf(m.getHeader("Content-Range", String.class)));
+                Matcher r = CONTENT_RANGE.matcher(String.valueOf(m.getHeader("Content-Range", String.class)));
                 long start = r.matches() ? Long.parseLong(r.group(1)) : -1;
                 if (start < 0 || start > offset) {
                     closeBody(m);
@@ -85,12 +90,12 @@ public final class ShopifyHttp {
                 exchange.setProperty(SKIP_BYTES, offset - start);
             }
             case 416 -> {
-                java.util.regex.Matcher r = UNSATISFIED_RANGE.matcher(String.valueOf(m.getHeader("Content-Range", String.class)));
+                Matcher r = UNSATISFIED_RANGE.matcher(String.valueOf(m.getHeader("Content-Range", String.class)));
                 closeBody(m);
                 if (offset == 0 || !r.matches() || Long.parseLong(r.group(1)) != offset) {
                     throw new ResultUnusable(416, "bulk result is not " + offset + " bytes long any more (HTTP 416)");
                 }
-                m.setBody(java.io.InputStream.nullInputStream());
+                m.setBody(InputStream.nullInputStream());
                 exchange.setProperty(SKIP_BYTES, 0L);
             }
             default -> {
@@ -105,10 +110,10 @@ public final class ShopifyHttp {
     }
 
     private static void closeBody(Message m) {
-        if (m.getBody() instanceof java.io.Closeable c) {
+        if (m.getBody() instanceof Closeable c) {
             try {
                 c.close();
-            } catch (java.io.IOException ignored) {
+            } catch (IOException ignored) {
                 // the connection is discarded either way
             }
         }

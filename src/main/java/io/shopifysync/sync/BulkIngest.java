@@ -8,7 +8,9 @@ import io.shopifysync.catalog.Gid;
 import io.shopifysync.catalog.Resource;
 import io.shopifysync.catalog.Row;
 import io.shopifysync.catalog.RowMapper;
+import io.shopifysync.shopify.ShopifyHttp;
 import java.io.ByteArrayOutputStream;
+import java.io.EOFException;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
@@ -52,9 +54,8 @@ public final class BulkIngest {
         if (skipBytes > 0) {
             try {
                 in.skipNBytes(skipBytes);
-            } catch (java.io.EOFException e) {
-                throw new io.shopifysync.shopify.ShopifyHttp.ResultUnusable(200,
-                        "bulk result is shorter than the " + (startOffset) + " bytes already read");
+            } catch (EOFException e) {
+                throw new ShopifyHttp.ResultUnusable(200, "bulk result is shorter than the " + startOffset + " bytes already read");
             }
         }
         Run run = new Run(shop, resource, operationId, startOffset);

@@ -97,7 +97,7 @@ public class Poller {
         if (open == null && settings.catchUpThreshold() > 0) {
             JsonNode count = graphql.execute(creds, r.countQuery(filter), Map.of()).path(r.count());
             long changed = count.path("count").asLong();
-            // AT_LEAST: a server still capped the count, so at least this many changed (the real number is more)
+            // AT_LEAST: a server still capped the count: at least this many changed, maybe more
             boolean atLeast = "AT_LEAST".equals(count.path("precision").asText());
             if (changed > settings.catchUpThreshold() || atLeast && changed >= settings.catchUpThreshold()) {
                 LOG.info("{} {}: {} objects changed since {}; catching up with a bulk operation", shop, resource, changed, from);

@@ -38,10 +38,10 @@ public record Resource(String name, String type, String connection, String count
         return "{ " + connection + args + " { edges { node { " + bulkSelection() + " } } } }";
     }
 
-    /** Counts what {@link #bulkQuery} reads. */
+    /** Counts what {@link #bulkQuery} reads; {@code limit: null} lifts Shopify's default cap (10,000, precision AT_LEAST). */
     public String countQuery(String filter) {
-        String args = filter == null ? "" : "(query: " + quote(filter) + ")";
-        return "{ " + count + args + " { count } }";
+        String args = filter == null ? "(limit: null)" : "(query: " + quote(filter) + ", limit: null)";
+        return "{ " + count + args + " { count precision } }";
     }
 
     private static String quote(String s) {

@@ -14,9 +14,13 @@ import graphql.schema.GraphQLFieldDefinition;
 import graphql.schema.GraphQLObjectType;
 import graphql.schema.GraphQLType;
 import graphql.schema.GraphQLTypeUtil;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.http.HttpServerResponse;
+import io.vertx.ext.web.RoutingContext;
 import java.io.BufferedWriter;
 import java.io.IOException;
 import java.io.OutputStreamWriter;
+import java.io.RandomAccessFile;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -30,6 +34,8 @@ import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -63,6 +69,8 @@ final class BulkOperations implements AutoCloseable {
         final AtomicLong rootObjectCount = new AtomicLong();
         volatile Long fileSize;
         volatile boolean cancelRequested;
+        /** The HTTP status the result link answers once expired (400 ExpiredToken as Cloud Storage, 403 or 404); 0 = live. */
+        volatile int linkDeadStatus;
 
         Op(long id, ShopState shop, String query, boolean groupObjects, long createdAt, long failAfter, String failCode, Path file) {
             this.id = id;
@@ -121,7 +129,7 @@ final class BulkOperations implements AutoCloseable {
         m.put("fileSize", op.fileSize == null ? null : Long.toString(op.fileSize));
         boolean completed = op.status.equals("COMPLETED");
         m.put("url", completed && op.objectCount.get() > 0 ? fileUrl(op, false) : null);
-        m.put("partialDataUrl", op.status.equals("FAILED") && op.objectCount.get() > 0 ? fileUrl(op, true) : null);
+        m.put("partialDataUrl", op.status.equals("FAILED") && op.linkDeadStatus == 0 && op.objectCount.get() > 0 ? fileUrl(op, true) : null);
         m.put("query", op.query);
         m.put("type", "QUERY");
         return m;
@@ -156,17 +164,205 @@ final class BulkOperations implements AutoCloseable {
         return out;
     }
 
-    /** The result file of an operation that may be downloaded (completed, or failed with partial data). */
-    Path file(String shop, long id, boolean partial) {
+    // ------------------------------------------------------------------ result links: expiry, Range, downloads
+
+    /** How one shop's result links misbehave (set through the control API); all off by default. */
+    static final class DownloadSettings {
+        /** Answer 200 with the whole file to a Range request, as a server without range support does. */
+        volatile boolean ignoreRange;
+        /** The next {@link #cuts} downloads stop after this many bytes of their body and drop the connection. */
+        volatile long cutAfterBytes = -1;
+        volatile int cuts;
+        /** A cut also expires the operation's link: the client's resume finds it dead. */
+        volatile boolean expireOnCut;
+        /** What an expired link answers: 400 (Cloud Storage's ExpiredToken), 403 or 404. */
+        volatile int expiredStatus = 400;
+
+        Map<String, Object> toMap() {
+            return Json.obj("ignoreRange", ignoreRange, "cutAfterBytes", cutAfterBytes < 0 ? null : cutAfterBytes, "cuts", cuts,
+                    "expireOnCut", expireOnCut, "expiredStatus", expiredStatus);
+        }
+    }
+
+    static final List<Integer> EXPIRED_STATUSES = List.of(400, 403, 404);
+    private static final int DOWNLOAD_LOG_SIZE = 1000;
+    private final Map<String, DownloadSettings> downloadSettings = new ConcurrentHashMap<>();
+    private final Map<String, List<Map<String, Object>>> downloads = new ConcurrentHashMap<>();
+
+    DownloadSettings downloadSettings(ShopState shop) {
+        return downloadSettings.computeIfAbsent(shop.domain, k -> new DownloadSettings());
+    }
+
+    List<Map<String, Object>> downloads(ShopState shop) {
+        return new ArrayList<>(downloads.getOrDefault(shop.domain, List.of()));
+    }
+
+    void clearDownloads(ShopState shop) {
+        downloads.remove(shop.domain);
+    }
+
+    /**
+     * Expires the result links of one operation (gid or numeric id) or of every finished one, as 7 days after completion
+     * on Shopify: a COMPLETED operation becomes EXPIRED with a null url, a FAILED one loses its partialDataUrl, and the
+     * old links answer {@code httpStatus}. Returns the gids expired.
+     */
+    List<String> expire(ShopState shop, String id, int httpStatus) {
+        List<String> out = new ArrayList<>();
+        for (Op op : of(shop)) {
+            if (id != null && !op.gid().equals(id) && !Long.toString(op.id).equals(id)) {
+                continue;
+            }
+            if (expire(op, httpStatus)) {
+                out.add(op.gid());
+            }
+        }
+        return out;
+    }
+
+    private static boolean expire(Op op, int httpStatus) {
+        synchronized (op) {
+            if (op.linkDeadStatus != 0 || !(op.status.equals("COMPLETED") || op.status.equals("FAILED"))) {
+                return false;
+            }
+            op.linkDeadStatus = httpStatus;
+            if (op.status.equals("COMPLETED")) {
+                op.status = "EXPIRED";
+            }
+            return true;
+        }
+    }
+
+    private Op find(String shop, long id) {
         for (Op op : ops.getOrDefault(shop, List.of())) {
             if (op.id == id) {
-                if (partial ? op.status.equals("FAILED") : op.status.equals("COMPLETED")) {
-                    return Files.exists(op.file) ? op.file : null;
-                }
-                return null;
+                return op;
             }
         }
         return null;
+    }
+
+    /**
+     * Serves a result file as the storage behind Shopify's signed links does: {@code Range: bytes=N-} (or N-M) answers
+     * 206 with Content-Range, a range starting at or past the end 416, an expired link an XML error. Every request is
+     * logged for {@code GET /_emulator/shops/{shop}/bulk/downloads}.
+     */
+    void serve(RoutingContext ctx) {
+        String shopDomain = ctx.pathParam("shop");
+        Matcher m = Pattern.compile("(\\d+)(-partial)?\\.jsonl").matcher(ctx.pathParam("file"));
+        Op op = m.matches() ? find(shopDomain, Long.parseLong(m.group(1))) : null;
+        boolean partial = op != null && m.group(2) != null;
+        HttpServerResponse resp = ctx.response();
+        String range = ctx.request().getHeader("Range");
+        if (op == null) {
+            ShopifyEmulator.json(resp, 404, "{\"errors\":\"Not Found\"}");
+            return;
+        }
+        DownloadSettings settings = downloadSettings(op.shop);
+        int dead = op.linkDeadStatus;
+        if (dead != 0) {
+            long[] asked = parseRange(range, Long.MAX_VALUE);
+            log(op, partial, range, asked == null ? null : asked[0], dead, 0, false);
+            xmlError(resp, dead, op);
+            return;
+        }
+        boolean ready = partial ? op.status.equals("FAILED") : op.status.equals("COMPLETED");
+        if (!ready || !Files.exists(op.file)) {
+            ShopifyEmulator.json(resp, 404, "{\"errors\":\"Not Found\"}");
+            return;
+        }
+        long size;
+        try {
+            size = Files.size(op.file);
+        } catch (IOException e) {
+            ShopifyEmulator.json(resp, 500, "{\"errors\":\"Internal Server Error\"}");
+            return;
+        }
+        long[] asked = parseRange(range, size);
+        long[] r = settings.ignoreRange ? null : asked;
+        resp.putHeader("Content-Type", "application/jsonl").putHeader("Accept-Ranges", "bytes")
+                .putHeader("Content-Disposition", "attachment; filename=\"bulk-" + op.id + ".jsonl\"");
+        if (r != null && r[0] >= size) {
+            log(op, partial, range, r[0], 416, 0, false);
+            resp.setStatusCode(416).putHeader("Content-Range", "bytes */" + size).putHeader("Content-Type", "application/xml; charset=UTF-8")
+                    .end("<?xml version='1.0' encoding='UTF-8'?><Error><Code>InvalidRange</Code>"
+                            + "<Message>The requested range cannot be satisfied.</Message></Error>");
+            return;
+        }
+        long start = r == null ? 0 : r[0];
+        long length = r == null ? size : r[1] - r[0] + 1;
+        int status = r == null ? 200 : 206;
+        resp.setStatusCode(status);
+        if (r != null) {
+            resp.putHeader("Content-Range", "bytes " + r[0] + "-" + r[1] + "/" + size);
+        }
+        long cutAt = -1;
+        synchronized (settings) {
+            if (settings.cuts > 0 && settings.cutAfterBytes >= 0 && settings.cutAfterBytes < length) {
+                settings.cuts--;
+                cutAt = settings.cutAfterBytes;
+            }
+        }
+        log(op, partial, range, asked == null ? null : asked[0], status, cutAt >= 0 ? cutAt : length, cutAt >= 0);
+        if (cutAt < 0) {
+            resp.sendFile(op.file.toString(), start, length);
+            return;
+        }
+        // the body stops short of its Content-Length and the connection drops, as a network failure mid-download
+        if (settings.expireOnCut) {
+            expire(op, settings.expiredStatus);
+        }
+        byte[] head = new byte[(int) cutAt];
+        try (RandomAccessFile f = new RandomAccessFile(op.file.toFile(), "r")) {
+            f.seek(start);
+            f.readFully(head);
+        } catch (IOException e) {
+            ctx.request().connection().close();
+            return;
+        }
+        resp.putHeader("Content-Length", Long.toString(length));
+        resp.write(Buffer.buffer(head)).onComplete(ar -> ctx.request().connection().close());
+    }
+
+    /** {@code bytes=N-} or {@code bytes=N-M} as [start, end]; null when absent or not a single byte range (served whole). */
+    static long[] parseRange(String header, long size) {
+        if (header == null) {
+            return null;
+        }
+        Matcher m = Pattern.compile("\\s*bytes=(\\d{1,18})-(\\d{0,18})\\s*").matcher(header);
+        if (!m.matches()) {
+            return null;
+        }
+        long start = Long.parseLong(m.group(1));
+        long end = m.group(2).isEmpty() ? Long.MAX_VALUE : Long.parseLong(m.group(2));
+        if (end < start) {
+            return null; // syntactically invalid: ignored, as RFC 9110 says
+        }
+        if (start >= size) {
+            return new long[] {start, size - 1}; // unsatisfiable: 416
+        }
+        return new long[] {start, Math.min(end, size - 1)};
+    }
+
+    private void log(Op op, boolean partial, String range, Long offset, int status, long bytes, boolean cut) {
+        List<Map<String, Object>> list = downloads.computeIfAbsent(op.shop.domain, k -> new CopyOnWriteArrayList<>());
+        list.add(Json.obj("operationId", op.gid(), "partial", partial, "range", range, "offset", offset, "status", status,
+                "bytes", bytes, "cut", cut, "at", Times.iso(emu.nowSeconds())));
+        while (list.size() > DOWNLOAD_LOG_SIZE) {
+            list.remove(0);
+        }
+    }
+
+    private static void xmlError(HttpServerResponse resp, int status, Op op) {
+        String body = switch (status) {
+            case 400 -> "<Error><Code>ExpiredToken</Code><Message>The provided token has expired.</Message>"
+                    + "<Details>Request signature expired at: " + Times.iso(op.completedAt == null ? 0 : op.completedAt + 7 * 86_400L)
+                    + "</Details></Error>";
+            case 403 -> "<Error><Code>AccessDenied</Code><Message>Access denied.</Message>"
+                    + "<Details>Anonymous caller does not have storage.objects.get access to the object.</Details></Error>";
+            default -> "<Error><Code>NoSuchKey</Code><Message>The specified key does not exist.</Message></Error>";
+        };
+        resp.setStatusCode(status).putHeader("Content-Type", "application/xml; charset=UTF-8")
+                .end("<?xml version='1.0' encoding='UTF-8'?>" + body);
     }
 
     Map<String, Object> runQuery(ShopState shop, String query, boolean groupObjects) {

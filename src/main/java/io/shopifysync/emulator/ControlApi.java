@@ -48,6 +48,9 @@ final class ControlApi {
             if (b.containsKey("rejectNonExpiringTokens")) {
                 emu.rejectNonExpiringTokens = bool(b, "rejectNonExpiringTokens");
             }
+            if (b.containsKey("countLimit")) {
+                emu.countLimit = (int) number(b, "countLimit", 1, Integer.MAX_VALUE);
+            }
             return settings();
         });
         on(r, HttpMethod.GET, "/_emulator/shops", (c, b) -> {
@@ -160,6 +163,14 @@ final class ControlApi {
                 emu.webhooks().deliveries(shop(c).domain, c.queryParams().get("topic"), c.queryParams().get("status"),
                         "true".equals(c.queryParams().get("includeBody")))));
         on(r, HttpMethod.GET, "/_emulator/shops/:shop/bulk", (c, b) -> Json.obj("bulkOperations", strip(emu.bulk().list(shop(c)))));
+        on(r, HttpMethod.POST, "/_emulator/shops/:shop/bulk/expire", (c, b) -> bulkExpire(shop(c), b));
+        on(r, HttpMethod.GET, "/_emulator/shops/:shop/bulk/downloads", (c, b) -> bulkDownloads(shop(c)));
+        on(r, HttpMethod.PUT, "/_emulator/shops/:shop/bulk/downloads", (c, b) -> bulkDownloadSettings(shop(c), b));
+        on(r, HttpMethod.DELETE, "/_emulator/shops/:shop/bulk/downloads", (c, b) -> {
+            ShopState s = shop(c);
+            emu.bulk().clearDownloads(s);
+            return bulkDownloads(s);
+        });
         on(r, HttpMethod.GET, "/_emulator/shops/:shop/churn", (c, b) -> emu.churns(shop(c)));
         on(r, HttpMethod.POST, "/_emulator/shops/:shop/:resource/churn", (c, b) -> {
             ShopState s = shop(c);
@@ -283,7 +294,8 @@ final class ControlApi {
 
     private Map<String, Object> settings() {
         return Json.obj("timeScale", emu.timeScale(), "bulkObjectsPerSecond", emu.bulk().objectsPerSecond,
-                "shopRedactDelayMs", emu.shopRedactDelayMs, "rejectNonExpiringTokens", emu.rejectNonExpiringTokens, "apiVersion", GraphQlEngine.API_VERSION, "baseUrl", emu.baseUrl());
+                "shopRedactDelayMs", emu.shopRedactDelayMs, "rejectNonExpiringTokens", emu.rejectNonExpiringTokens,
+                "countLimit", emu.countLimit, "apiVersion", GraphQlEngine.API_VERSION, "baseUrl", emu.baseUrl());
     }
 
     private Map<String, Object> shopSummary(ShopState s) {
@@ -335,6 +347,62 @@ final class ControlApi {
             }
         }
         return f.toMap();
+    }
+
+    private Map<String, Object> bulkExpire(ShopState s, Map<String, Object> b) {
+        Object id = b.get("id");
+        if (id != null && !(id instanceof String) && !(id instanceof Number)) {
+            throw new Bad(400, "'id' must be a bulk operation gid or numeric id");
+        }
+        int status = b.get("httpStatus") == null ? 400 : (int) number(b, "httpStatus", 100, 599);
+        if (!BulkOperations.EXPIRED_STATUSES.contains(status)) {
+            throw new Bad(400, "'httpStatus' must be one of " + BulkOperations.EXPIRED_STATUSES + ", got " + status);
+        }
+        String key = id == null ? null : id instanceof Number n ? Long.toString(n.longValue()) : (String) id;
+        List<String> expired = emu.bulk().expire(s, key, status);
+        if (key != null && expired.isEmpty()) {
+            throw new Bad(404, "no completed or failed bulk operation " + key + " with a live link on " + s.domain);
+        }
+        return Json.obj("expired", expired, "httpStatus", status);
+    }
+
+    private Map<String, Object> bulkDownloads(ShopState s) {
+        return Json.obj("settings", emu.bulk().downloadSettings(s).toMap(), "downloads", emu.bulk().downloads(s));
+    }
+
+    private Map<String, Object> bulkDownloadSettings(ShopState s, Map<String, Object> b) {
+        BulkOperations.DownloadSettings d = emu.bulk().downloadSettings(s);
+        for (String key : b.keySet()) {
+            switch (key) {
+                case "ignoreRange", "expireOnCut" -> {
+                    if (!(b.get(key) instanceof Boolean v)) {
+                        throw new Bad(400, "'" + key + "' must be true or false");
+                    }
+                    if (key.equals("ignoreRange")) {
+                        d.ignoreRange = v;
+                    } else {
+                        d.expireOnCut = v;
+                    }
+                }
+                case "cutAfterBytes" -> {
+                    d.cutAfterBytes = b.get(key) == null ? -1 : (long) number(b, key, 0, Integer.MAX_VALUE);
+                    if (!b.containsKey("cuts")) {
+                        d.cuts = d.cutAfterBytes < 0 ? 0 : 1;
+                    }
+                }
+                case "cuts" -> d.cuts = (int) number(b, key, 0, 1e6);
+                case "expiredStatus" -> {
+                    int st = (int) number(b, key, 100, 599);
+                    if (!BulkOperations.EXPIRED_STATUSES.contains(st)) {
+                        throw new Bad(400, "'expiredStatus' must be one of " + BulkOperations.EXPIRED_STATUSES + ", got " + st);
+                    }
+                    d.expiredStatus = st;
+                }
+                default -> throw new Bad(400, "unknown bulk download setting '" + key
+                        + "' (ignoreRange, cutAfterBytes, cuts, expireOnCut, expiredStatus)");
+            }
+        }
+        return bulkDownloads(s);
     }
 
     private Map<String, Object> webhookSettings(Map<String, Object> b) {

@@ -712,7 +712,9 @@ final class GraphQlEngine {
         Req r = req(env);
         ShopState shop = r.shop;
         String query = env.getArgument("query");
-        Integer limit = env.containsArgument("limit") ? env.getArgument("limit") : Integer.valueOf(10_000);
+        // Shopify's default limit (10,000, the emulator's countLimit setting) applies unless the query passes limit, even null
+        boolean limitGiven = env.getField().getArguments().stream().anyMatch(a -> a.getName().equals("limit"));
+        Integer limit = limitGiven ? env.getArgument("limit") : Integer.valueOf(emu.countLimit);
         SearchQuery q = SearchQuery.parse(query, kind.searchFields);
         addWarnings(r, env, query, q);
         if (q.matchesAll()) {

@@ -76,6 +76,7 @@ public final class ShopifyEmulator implements AutoCloseable {
         private double timeScale = 1.0;
         private Clock clock = Clock.systemUTC();
         private double bulkObjectsPerSecond = 5000;
+        private int countLimit = 10_000;
 
         /** 0 = a random free port. */
         public Builder port(int port) {
@@ -147,6 +148,12 @@ public final class ShopifyEmulator implements AutoCloseable {
             return this;
         }
 
+        /** What ordersCount/productsCount/customersCount answer at most without a limit argument (Shopify: 10,000, AT_LEAST). */
+        public Builder countLimit(int limit) {
+            this.countLimit = limit;
+            return this;
+        }
+
         void validate() {
             if (port < 0 || port > 65535) {
                 throw new IllegalArgumentException("port must be between 0 and 65535, got " + port);
@@ -169,6 +176,9 @@ public final class ShopifyEmulator implements AutoCloseable {
             }
             if (!(bulkObjectsPerSecond >= 0)) {
                 throw new IllegalArgumentException("bulkObjectsPerSecond must be >= 0");
+            }
+            if (countLimit < 1) {
+                throw new IllegalArgumentException("countLimit must be >= 1, got " + countLimit);
             }
         }
 
@@ -210,6 +220,8 @@ public final class ShopifyEmulator implements AutoCloseable {
     volatile long shopRedactDelayMs = 48L * 3600 * 1000;
     /** Shopify from 2027-01-01 for public apps: a non-expiring offline token answers 401 and can no longer be exchanged. */
     volatile boolean rejectNonExpiringTokens;
+    /** The default {@code limit} of the count queries: a larger count answers this with precision AT_LEAST. */
+    volatile int countLimit;
     private HttpServer server;
     private volatile int port;
     private volatile String baseUrl;
@@ -221,6 +233,7 @@ public final class ShopifyEmulator implements AutoCloseable {
         this.requestedPort = b.port;
         this.clientSecret = b.clientSecret;
         this.timeScale = b.timeScale;
+        this.countLimit = b.countLimit;
         this.clock = b.clock;
         this.random = new Random(b.seed);
         for (int i = 1; i <= b.shops; i++) {
@@ -544,20 +557,7 @@ public final class ShopifyEmulator implements AutoCloseable {
     }
 
     private void bulkFile(RoutingContext ctx) {
-        String file = ctx.pathParam("file");
-        java.util.regex.Matcher m = java.util.regex.Pattern.compile("(\\d+)(-partial)?\\.jsonl").matcher(file);
-        if (!m.matches()) {
-            json(ctx.response(), 404, "{\"errors\":\"Not Found\"}");
-            return;
-        }
-        Path p = bulk.file(ctx.pathParam("shop"), Long.parseLong(m.group(1)), m.group(2) != null);
-        if (p == null) {
-            json(ctx.response(), 404, "{\"errors\":\"Not Found\"}");
-            return;
-        }
-        ctx.response().putHeader("Content-Type", "application/jsonl")
-                .putHeader("Content-Disposition", "attachment; filename=\"bulk-" + m.group(1) + ".jsonl\"")
-                .sendFile(p.toString());
+        bulk.serve(ctx);
     }
 
     // ------------------------------------------------------------------ digest (contract C3)

@@ -3,6 +3,11 @@ package io.shopifysync.shopify;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import java.io.Closeable;
+import java.io.IOException;
+import java.io.InputStream;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import org.apache.camel.Exchange;
 import org.apache.camel.Message;
 
@@ -15,6 +20,10 @@ public final class ShopifyHttp {
     public static final String URL = "shopifyUrl";
     public static final String TOKEN = "shopifyToken";
     public static final String RANGE_START = "shopifyRangeStart";
+    /** Set by {@link #checkDownload}: how many bytes of the body precede the requested offset (a server that ignored Range). */
+    public static final String SKIP_BYTES = "shopifySkipBytes";
+    private static final Pattern CONTENT_RANGE = Pattern.compile("\\s*bytes\\s+(\\d+)-\\d+/(\\d+|\\*)\\s*");
+    private static final Pattern UNSATISFIED_RANGE = Pattern.compile("\\s*bytes\\s+\\*/(\\d+)\\s*");
     private static final ObjectMapper JSON = new ObjectMapper();
 
     /** A GraphQL POST with the store's token; no other header leaves the process. */
@@ -59,13 +68,61 @@ public final class ShopifyHttp {
         }
     }
 
-    /** Checks the status of a download: 200 or 206; the body stays a stream for the caller. */
+    /**
+     * Checks a download and sets {@link #SKIP_BYTES}; the body stays a stream for the caller. 206 must start at or before the
+     * requested offset (Content-Range), 200 is the whole file (Range ignored), 416 at exactly the file's length is an empty
+     * rest (everything was committed before). A link the storage refuses (expired, denied, gone) is {@link ResultUnusable}.
+     */
     public void checkDownload(Exchange exchange) {
         Message m = exchange.getMessage();
         int status = m.getHeader(Exchange.HTTP_RESPONSE_CODE, 0, Integer.class);
-        if (status != 200 && status != 206) {
-            throw new ShopifyApiException(status >= 500 || status == 0 ? ShopifyApiException.Kind.TRANSIENT
-                    : ShopifyApiException.Kind.QUERY_REJECTED, status, "bulk result download answered HTTP " + status);
+        Long from = exchange.getProperty(RANGE_START, Long.class);
+        long offset = from == null ? 0 : from;
+        switch (status) {
+            case 200 -> exchange.setProperty(SKIP_BYTES, offset);
+            case 206 -> {
+                Matcher r = CONTENT_RANGE.matcher(String.valueOf(m.getHeader("Content-Range", String.class)));
+                long start = r.matches() ? Long.parseLong(r.group(1)) : -1;
+                if (start < 0 || start > offset) {
+                    closeBody(m);
+                    throw new ResultUnusable(206, "bulk result download answered a range that does not start at byte " + offset);
+                }
+                exchange.setProperty(SKIP_BYTES, offset - start);
+            }
+            case 416 -> {
+                Matcher r = UNSATISFIED_RANGE.matcher(String.valueOf(m.getHeader("Content-Range", String.class)));
+                closeBody(m);
+                if (offset == 0 || !r.matches() || Long.parseLong(r.group(1)) != offset) {
+                    throw new ResultUnusable(416, "bulk result is not " + offset + " bytes long any more (HTTP 416)");
+                }
+                m.setBody(InputStream.nullInputStream());
+                exchange.setProperty(SKIP_BYTES, 0L);
+            }
+            default -> {
+                closeBody(m);
+                if (status >= 500 || status == 0 || status == 408 || status == 429) {
+                    throw new ShopifyApiException(ShopifyApiException.Kind.TRANSIENT, status, "bulk result download answered HTTP " + status);
+                }
+                // the status only: the body is the storage's (an XML error), not ours to show
+                throw new ResultUnusable(status, "bulk result link answered HTTP " + status + " (expired or refused)");
+            }
+        }
+    }
+
+    private static void closeBody(Message m) {
+        if (m.getBody() instanceof Closeable c) {
+            try {
+                c.close();
+            } catch (IOException ignored) {
+                // the connection is discarded either way
+            }
+        }
+    }
+
+    /** A bulk result link that cannot give the committed rest of the file: expired (7 days), refused, or not the same file. */
+    public static final class ResultUnusable extends ShopifyApiException {
+        public ResultUnusable(int status, String message) {
+            super(Kind.TRANSIENT, status, message);
         }
     }
 

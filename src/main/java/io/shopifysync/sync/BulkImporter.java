@@ -180,14 +180,13 @@ public class BulkImporter {
         String shop = exchange.getProperty("shop", String.class);
         String resource = exchange.getProperty("resource", String.class);
         SyncState s = state.load(shop, resource).orElseThrow();
-        boolean ranged = exchange.getMessage().getHeader(Exchange.HTTP_RESPONSE_CODE, 200, Integer.class) == 206;
+        long skip = exchange.getProperty(ShopifyHttp.SKIP_BYTES, 0L, Long.class);
         BulkIngest.Result result;
         try (InputStream in = exchange.getMessage().getBody(InputStream.class)) {
             if (in == null) {
                 throw new ShopifyApiException(ShopifyApiException.Kind.TRANSIENT, 0, "empty bulk result download");
             }
-            result = ingest.ingest(shop, catalog.resource(resource), s.bulkOperationId(), in, s.bulkBytesDone(),
-                    ranged ? 0 : s.bulkBytesDone());
+            result = ingest.ingest(shop, catalog.resource(resource), s.bulkOperationId(), in, s.bulkBytesDone(), skip);
         }
         if ("PARTIAL".equals(s.bulkStatus())) {
             continueAfterPartial(shop, resource, s, result);
@@ -260,6 +259,14 @@ public class BulkImporter {
         String message = ShopifyApiException.describe(e);
         SyncState s = state.load(shop, resource).orElse(null);
         int attempts = s == null ? 0 : s.attempts();
+        if (e instanceof ShopifyHttp.ResultUnusable && s != null && s.bulkOperationId() != null) {
+            // rows already read stay (upserts are newer-wins); the export runs again, and falls back to paging if that keeps happening
+            if (s.bulkFilter() == null || !s.bulkFilter().startsWith(ID_FLOOR)) {
+                state.resetRowsDone(shop, resource); // the same objects are read again (a continuation's earlier rows are not)
+            }
+            restart(shop, resource, s, message);
+            return;
+        }
         if (e instanceof ShopifyApiException api && !api.isTransient()) {
             shopHealth.permanentFailure(shop, resource, api, "import-" + resource);
             state.failed(shop, resource, message, Duration.ofMinutes(5));

@@ -8,7 +8,9 @@ import io.shopifysync.catalog.Gid;
 import io.shopifysync.catalog.Resource;
 import io.shopifysync.catalog.Row;
 import io.shopifysync.catalog.RowMapper;
+import io.shopifysync.shopify.ShopifyHttp;
 import java.io.ByteArrayOutputStream;
+import java.io.EOFException;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
@@ -50,7 +52,11 @@ public final class BulkIngest {
     public Result ingest(String shop, Resource resource, String operationId, InputStream in, long startOffset, long skipBytes)
             throws IOException {
         if (skipBytes > 0) {
-            in.skipNBytes(skipBytes);
+            try {
+                in.skipNBytes(skipBytes);
+            } catch (EOFException e) {
+                throw new ShopifyHttp.ResultUnusable(200, "bulk result is shorter than the " + startOffset + " bytes already read");
+            }
         }
         Run run = new Run(shop, resource, operationId, startOffset);
         ByteArrayOutputStream line = new ByteArrayOutputStream(4096);

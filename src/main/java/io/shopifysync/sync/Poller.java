@@ -95,8 +95,11 @@ public class Poller {
                 ? OffsetDateTime.parse("1970-01-01T00:00:00Z") : ps.highWaterMark().minus(settings.overlap());
         String filter = "updated_at:>='" + searchTime(from) + "'";
         if (open == null && settings.catchUpThreshold() > 0) {
-            long changed = graphql.execute(creds, r.countQuery(filter), Map.of()).path(r.count()).path("count").asLong();
-            if (changed > settings.catchUpThreshold()) {
+            JsonNode count = graphql.execute(creds, r.countQuery(filter), Map.of()).path(r.count());
+            long changed = count.path("count").asLong();
+            // AT_LEAST: a server still capped the count: at least this many changed, maybe more
+            boolean atLeast = "AT_LEAST".equals(count.path("precision").asText());
+            if (changed > settings.catchUpThreshold() || atLeast && changed >= settings.catchUpThreshold()) {
                 LOG.info("{} {}: {} objects changed since {}; catching up with a bulk operation", shop, resource, changed, from);
                 state.catchUpByBulk(shop, resource, filter, changed);
                 return;
@@ -277,6 +280,9 @@ public class Poller {
         String resource = exchange.getProperty("resource", String.class);
         Throwable e = exchange.getProperty(Exchange.EXCEPTION_CAUGHT, Throwable.class);
         String message = ShopifyApiException.describe(e);
+        if (e instanceof ShopifyHttp.ResultUnusable) {
+            state.reconcileStarted(shop, resource, null, null); // the id list's link is dead: the next reconciliation exports anew
+        }
         if (e instanceof ShopifyApiException api && !api.isTransient()) {
             shopHealth.permanentFailure(shop, resource, api, "poll-" + resource);
             state.failed(shop, resource, message, Duration.ofMinutes(5));

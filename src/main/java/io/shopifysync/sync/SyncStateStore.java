@@ -133,6 +133,11 @@ public final class SyncStateStore {
         jdbc.update("update-sync-state-continue-bulk", filter, startedAt, now(), shop, resource);
     }
 
+    /** The export runs again from the start of its filter: rows are counted afresh. */
+    public void resetRowsDone(String shop, String resource) {
+        jdbc.update("update-sync-state-reset-rows-done", now(), shop, resource);
+    }
+
     public void switchToPaged(String shop, String resource, OffsetDateTime startedAt) {
         jdbc.update("update-sync-state-import-mode", "PAGED", startedAt, now(), shop, resource);
     }

@@ -207,12 +207,12 @@ class CatalogTest {
     @Test
     void countQuery() {
         Resource r = Catalog.load().resource("orders");
-        assertThat(r.countQuery(null)).isEqualTo("{ ordersCount { count } }");
-        assertThat(r.countQuery("id:>=5")).isEqualTo("{ ordersCount(query: \"id:>=5\") { count } }");
-        assertThat(r.countQuery("tag:\"vip\"")).isEqualTo("{ ordersCount(query: \"tag:\\\"vip\\\"\") { count } }");
+        assertThat(r.countQuery(null)).isEqualTo("{ ordersCount(limit: null) { count precision } }");
+        assertThat(r.countQuery("id:>=5")).isEqualTo("{ ordersCount(query: \"id:>=5\", limit: null) { count precision } }");
+        assertThat(r.countQuery("tag:\"vip\"")).isEqualTo("{ ordersCount(query: \"tag:\\\"vip\\\"\", limit: null) { count precision } }");
         assertThat(((StringValue) rootField(r.countQuery("tag:\"vip\"")).getArguments().get(0).getValue()).getValue())
                 .isEqualTo("tag:\"vip\"");
-        assertThat(Catalog.load().resource("customers").countQuery(null)).isEqualTo("{ customersCount { count } }");
+        assertThat(Catalog.load().resource("customers").countQuery(null)).isEqualTo("{ customersCount(limit: null) { count precision } }");
     }
 
     @Test

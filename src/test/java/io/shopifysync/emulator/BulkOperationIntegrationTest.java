@@ -1,12 +1,14 @@
 package io.shopifysync.emulator;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.StringReader;
+import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
@@ -315,5 +317,107 @@ class BulkOperationIntegrationTest {
                 WebhookDeliveryIntegrationTest.unsubscribe(client, sub);
             }
         }
+    }
+
+    @Test
+    void resultLinksAnswerByteRangesAndLogEveryDownload() {
+        client.controlOk("DELETE", client.shopControl("/bulk/downloads"), null);
+        String id = run(client, "{ customers { edges { node { id email } } } }");
+        JsonNode done = awaitFinished(client, id);
+        String url = done.path("url").asText();
+        byte[] whole = client.get(url).bytes();
+        long size = whole.length;
+        assertThat(size).isEqualTo(Long.parseLong(done.path("fileSize").asText())).isGreaterThan(100);
+
+        GraphqlClient.Resp tail = ranged(url, "bytes=100-");
+        assertThat(tail.status()).isEqualTo(206);
+        assertThat(tail.headers().get("content-range")).containsExactly("bytes 100-" + (size - 1) + "/" + size);
+        assertThat(tail.bytes()).isEqualTo(java.util.Arrays.copyOfRange(whole, 100, whole.length));
+        GraphqlClient.Resp middle = ranged(url, "bytes=10-19");
+        assertThat(middle.status()).isEqualTo(206);
+        assertThat(middle.bytes()).isEqualTo(java.util.Arrays.copyOfRange(whole, 10, 20));
+        GraphqlClient.Resp past = ranged(url, "bytes=" + size + "-");
+        assertThat(past.status()).as("a range at the end is unsatisfiable").isEqualTo(416);
+        assertThat(past.headers().get("content-range")).containsExactly("bytes */" + size);
+
+        // a server that ignores Range answers the whole file with 200
+        client.controlOk("PUT", client.shopControl("/bulk/downloads"), Map.of("ignoreRange", true));
+        GraphqlClient.Resp ignored = ranged(url, "bytes=100-");
+        assertThat(ignored.status()).isEqualTo(200);
+        assertThat(ignored.bytes()).isEqualTo(whole);
+        client.controlOk("PUT", client.shopControl("/bulk/downloads"), Map.of("ignoreRange", false));
+
+        JsonNode log = client.controlOk("GET", client.shopControl("/bulk/downloads"), null).path("downloads");
+        List<String> seen = new ArrayList<>();
+        for (JsonNode d : log) {
+            assertThat(d.path("operationId").asText()).isEqualTo(id);
+            seen.add(d.path("status").asInt() + "@" + (d.path("offset").isNull() ? "-" : d.path("offset").asText()));
+        }
+        assertThat(seen).containsExactly("200@-", "206@100", "206@10", "416@" + size, "200@100");
+    }
+
+    @Test
+    void anExpiredLinkAnswersLikeExpiredCloudStorageAndTheOperationIsExpired() {
+        String id = run(client, "{ products { edges { node { id title } } } }");
+        JsonNode done = awaitFinished(client, id);
+        String url = done.path("url").asText();
+        assertThat(client.get(url).status()).isEqualTo(200);
+
+        JsonNode expired = client.controlOk("POST", client.shopControl("/bulk/expire"), Map.of("id", id));
+        assertThat(expired.path("expired").get(0).asText()).isEqualTo(id);
+        JsonNode after = op(client, id);
+        assertThat(after.path("status").asText()).isEqualTo("EXPIRED");
+        assertThat(after.path("url").isNull()).as("no link to an expired result").isTrue();
+        GraphqlClient.Resp dead = client.get(url);
+        assertThat(dead.status()).isEqualTo(400);
+        assertThat(dead.body()).contains("<Code>ExpiredToken</Code>");
+        assertThat(ranged(url, "bytes=10-").status()).as("a resume finds it dead too").isEqualTo(400);
+        assertThat(client.control("POST", client.shopControl("/bulk/expire"), Map.of("id", id)).status())
+                .as("already expired").isEqualTo(404);
+        assertThat(client.control("POST", client.shopControl("/bulk/expire"), Map.of("httpStatus", 418)).status()).isEqualTo(400);
+
+        // the other answer storage gives a link it refuses: 403 AccessDenied, for every finished operation at once
+        String second = run(client, "{ products { edges { node { id } } } }");
+        String secondUrl = awaitFinished(client, second).path("url").asText();
+        client.controlOk("POST", client.shopControl("/bulk/expire"), Map.of("httpStatus", 403));
+        assertThat(op(client, second).path("status").asText()).isEqualTo("EXPIRED");
+        assertThat(client.get(secondUrl).status()).isEqualTo(403);
+    }
+
+    @Test
+    void aCutDownloadDropsTheConnectionShortOfItsLength() {
+        String id = run(client, "{ customers { edges { node { id email } } } }");
+        String url = awaitFinished(client, id).path("url").asText();
+        client.controlOk("PUT", client.shopControl("/bulk/downloads"), Map.of("cutAfterBytes", 50));
+        assertThatThrownBy(() -> client.get(url)).as("the body ends before its Content-Length").isInstanceOf(UncheckedIOException.class);
+        assertThat(client.get(url).status()).as("one cut only").isEqualTo(200);
+        JsonNode settings = client.controlOk("GET", client.shopControl("/bulk/downloads"), null).path("settings");
+        assertThat(settings.path("cuts").asInt()).isZero();
+    }
+
+    @Test
+    void countsStopAtTheCountLimitWithAtLeastUnlessTheLimitIsNull() {
+        JsonNode before = client.controlOk("GET", "/_emulator/settings", null);
+        assertThat(before.path("countLimit").asInt()).as("Shopify's default").isEqualTo(10_000);
+        try {
+            client.controlOk("PUT", "/_emulator/settings", Map.of("countLimit", 15));
+            JsonNode capped = client.data("{ customersCount { count precision } }").path("customersCount");
+            assertThat(capped.path("count").asInt()).isEqualTo(15);
+            assertThat(capped.path("precision").asText()).isEqualTo("AT_LEAST");
+            JsonNode filtered = client.data("{ customersCount(query: \"id:>=1\") { count precision } }").path("customersCount");
+            assertThat(filtered.path("precision").asText()).isEqualTo("AT_LEAST");
+            JsonNode real = client.data("{ customersCount(limit: null) { count precision } }").path("customersCount");
+            assertThat(real.path("count").asInt()).isEqualTo(20);
+            assertThat(real.path("precision").asText()).isEqualTo("EXACT");
+            assertThat(client.data("{ ordersCount(limit: 100) { count precision } }").path("ordersCount").path("count").asInt())
+                    .isEqualTo(40);
+            assertThat(client.control("PUT", "/_emulator/settings", Map.of("countLimit", 0)).status()).isEqualTo(400);
+        } finally {
+            client.controlOk("PUT", "/_emulator/settings", Map.of("countLimit", 10_000));
+        }
+    }
+
+    private static GraphqlClient.Resp ranged(String url, String range) {
+        return GraphqlClient.send(java.net.http.HttpRequest.newBuilder(java.net.URI.create(url)).header("Range", range).GET().build());
     }
 }

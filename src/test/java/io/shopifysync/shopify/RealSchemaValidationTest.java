@@ -125,6 +125,8 @@ class RealSchemaValidationTest {
         });
         System.out.printf("%d distinct documents recorded: %s%n", documents.size(), operations(documents));
         assertThat(documents.values()).as("bulk queries were recorded").anyMatch(s -> s.startsWith("bulkOperationRunQuery"));
+        assertThat(documents.keySet()).as("counts asked without Shopify's 10,000 cap, plain and filtered")
+                .anyMatch(d -> d.contains("Count(limit: null)")).anyMatch(d -> d.contains("Count(query:") && d.contains("limit: null"));
         assertThat(invalid).as("documents invalid against Shopify's Admin schema 2026-07 (of %d recorded)", documents.size())
                 .isEmpty();
     }

@@ -154,4 +154,48 @@ class ShopifyHttpTest {
         // the word in a message is not the code
         assertThat(ShopifyGraphql.isThrottled(JSON.readTree("{\"errors\":[{\"message\":\"THROTTLED\"}]}"))).isFalse();
     }
+
+    /** A bulk result download as the route leaves it: the requested offset, the status, the headers, a body. */
+    private static org.apache.camel.Exchange download(long offset, int status, String contentRange) {
+        org.apache.camel.Exchange ex = new org.apache.camel.support.DefaultExchange(new org.apache.camel.impl.DefaultCamelContext());
+        ex.setProperty(ShopifyHttp.RANGE_START, offset);
+        ex.getMessage().setHeader(org.apache.camel.Exchange.HTTP_RESPONSE_CODE, status);
+        if (contentRange != null) {
+            ex.getMessage().setHeader("Content-Range", contentRange);
+        }
+        ex.getMessage().setBody(new java.io.ByteArrayInputStream("<Error><Code>ExpiredToken</Code></Error>".getBytes()));
+        return ex;
+    }
+
+    private static long skipOf(org.apache.camel.Exchange ex) {
+        new ShopifyHttp().checkDownload(ex);
+        return ex.getProperty(ShopifyHttp.SKIP_BYTES, Long.class);
+    }
+
+    @Test
+    void aResumedDownloadSkipsWhatPrecedesTheCommittedOffset() {
+        assertThat(skipOf(download(0, 200, null))).isZero();
+        assertThat(skipOf(download(500, 206, "bytes 500-999/1000"))).isZero();
+        assertThat(skipOf(download(500, 206, "bytes 400-999/1000"))).as("a range that starts early").isEqualTo(100);
+        assertThat(skipOf(download(500, 200, null))).as("Range ignored: the whole file").isEqualTo(500);
+        org.apache.camel.Exchange end = download(1000, 416, "bytes */1000");
+        assertThat(skipOf(end)).isZero();
+        assertThat(end.getMessage().getBody(java.io.InputStream.class)).as("nothing is left to read").isEmpty();
+    }
+
+    @Test
+    void aDeadOrMisalignedResultLinkIsUnusableAndTransientFailuresStayTransient() {
+        for (var bad : java.util.List.of(download(0, 400, null), download(300, 403, null), download(0, 404, null),
+                download(0, 410, null), download(500, 206, "bytes 600-999/1000"), download(500, 206, null),
+                download(900, 416, "bytes */1000"), download(0, 416, "bytes */0"))) {
+            ShopifyHttp.ResultUnusable e = catchThrowableOfType(ShopifyHttp.ResultUnusable.class, () -> new ShopifyHttp().checkDownload(bad));
+            assertThat(e).as("HTTP " + bad.getMessage().getHeader(org.apache.camel.Exchange.HTTP_RESPONSE_CODE)).isNotNull();
+            assertThat(e.getMessage()).doesNotContain("ExpiredToken");
+        }
+        for (int status : new int[] {0, 408, 429, 500, 503}) {
+            ShopifyApiException e = catchThrowableOfType(ShopifyApiException.class, () -> new ShopifyHttp().checkDownload(download(0, status, null)));
+            assertThat(e).isNotInstanceOf(ShopifyHttp.ResultUnusable.class);
+            assertThat(e.isTransient()).as("HTTP " + status).isTrue();
+        }
+    }
 }

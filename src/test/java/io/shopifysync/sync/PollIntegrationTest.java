@@ -100,4 +100,34 @@ class PollIntegrationTest {
             assertThat(filteredBulk).as("the 50 new customers came through one filtered bulk operation").isEqualTo(1);
         }
     }
+
+    /**
+     * Shopify's counts stop at 10,000 (precision AT_LEAST) unless asked with {@code limit: null}; here the emulator stops
+     * at 50, below the catch-up threshold of 60, so a capped count could never ask for the bulk catch-up of 100 changes.
+     */
+    @BothDatabases
+    void aCountAboveShopifysCountLimitStillSizesTheImportAndTriggersTheBulkCatchUp(Dialect dialect) throws Exception {
+        try (ShopifyEmulator emu = ShopifyEmulator.builder().port(0).shops(1).seed(24).orders(10).products(3).customers(80)
+                .countLimit(50).plan("plus").timeScale(0.01).start();
+             SyncHarness sync = new SyncHarness(dialect, dataDir, Map.of("poll.interval.ms", "500",
+                     "poll.catch-up.threshold", "60", "sync.overlap.seconds", "1")).start()) {
+            EmulatedShop shop = emu.shops().get(0);
+            EmulatorControl control = new EmulatorControl(emu);
+            sync.register(shop);
+            await().atMost(Duration.ofSeconds(60)).until(() -> sync.allIncremental(shop.domain()));
+            String customersTotal = "SELECT rows_total FROM shopify.sync_state WHERE resource = 'customers' AND shop_domain = '"
+                    + shop.domain() + "'";
+            assertThat(sync.count(customersTotal)).as("the import's progress total is the store's count").isEqualTo(80);
+
+            control.call("POST", "/_emulator/shops/" + shop.domain() + "/customers/create", "{\"count\":100}");
+            await().atMost(Duration.ofSeconds(30)).until(() ->
+                    sync.databaseDigest(shop.domain()).equals(SyncHarness.emulatorDigest(emu, shop.domain())));
+            long filteredBulk = 0;
+            for (var op : control.call("GET", "/_emulator/shops/" + shop.domain() + "/bulk", null).path("bulkOperations")) {
+                filteredBulk += op.path("query").asText().contains("customers(query: \"updated_at:>=") ? 1 : 0;
+            }
+            assertThat(filteredBulk).as("the 100 changed customers came through one filtered bulk operation").isEqualTo(1);
+            assertThat(sync.count(customersTotal)).as("the catch-up's progress total is the real count").isEqualTo(100);
+        }
+    }
 }

@@ -84,16 +84,6 @@ public class AccessScopes {
         return granted;
     }
 
-    /** The stored scopes, read from the shop first when they never were. */
-    public GrantedScopes current(String shop) {
-        Optional<GrantedScopes> stored = accounts.accessScopes(shop);
-        if (stored.isPresent()) {
-            warnOnce(shop, stored.get());
-            return stored.get();
-        }
-        return refresh(shop);
-    }
-
     /** Start-up (and periodic) check of every installed shop; a shop that does not answer keeps what was stored. */
     public void refreshAll() {
         for (String shop : accounts.installedShops()) {

@@ -100,6 +100,17 @@
       cell(tr, e.lastError, e.lastError ? 'error last-error' : 'last-error');
       body.appendChild(tr);
     });
+    var access = document.querySelector('#access tbody');
+    while (access.firstChild) access.removeChild(access.firstChild);
+    (data.shops || []).forEach(function (s) {
+      var tr = document.createElement('tr');
+      tr.setAttribute('data-shop', s.shop);
+      cell(tr, s.shop, 'shop');
+      cell(tr, s.accessScopes ? s.accessScopes.join(', ') : 'not read yet', 'scopes');
+      cell(tr, instant(s.accessScopesCheckedAt), 'scopes-read-at');
+      cell(tr, s.notes.join(' · '), s.notes.length ? 'error notes' : 'notes');
+      access.appendChild(tr);
+    });
     chart(document.getElementById('chart-rows'), data.history, 'rowsPerSecond', function (v) { return v.toFixed(v < 10 ? 1 : 0) + '/s'; });
     chart(document.getElementById('chart-lag'), data.history, 'lagSeconds', duration);
   }

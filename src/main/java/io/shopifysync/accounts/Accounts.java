@@ -155,11 +155,63 @@ public final class Accounts {
             while (rs.next()) {
                 out.add(new Account(rs.getString(1), rs.getString(2), rs.getString(3), rs.getString(4),
                         rs.getObject(5, OffsetDateTime.class), rs.getObject(6, OffsetDateTime.class),
-                        rs.getObject(7, OffsetDateTime.class), rs.getObject(8, OffsetDateTime.class), rs.getString(9)));
+                        rs.getObject(7, OffsetDateTime.class), rs.getObject(8, OffsetDateTime.class),
+                        rs.getObject(10, OffsetDateTime.class) == null ? null
+                                : GrantedScopes.parse(rs.getString(9), rs.getObject(10, OffsetDateTime.class)), rs.getString(11)));
             }
             return out;
         } catch (SQLException e) {
             throw new IllegalStateException("could not list shops: " + e.getMessage(), e);
+        }
+    }
+
+    /** Stores the access scopes just read from the shop; false when the shop is not registered. */
+    public boolean recordAccessScopes(String rawShop, GrantedScopes scopes) {
+        ShopDomain shop = ShopDomain.parse(rawShop);
+        String joined = scopes.joined();
+        if (joined.length() > 4000) {
+            throw new InvalidInputException("the shop granted more access scopes than can be stored (" + joined.length() + " characters)");
+        }
+        try (Connection c = dataSource.getConnection();
+             PreparedStatement ps = c.prepareStatement(sql.get("update-shop-access-scopes"))) {
+            ps.setString(1, joined);
+            ps.setObject(2, scopes.checkedAt().withOffsetSameInstant(ZoneOffset.UTC));
+            ps.setString(3, shop.value());
+            return ps.executeUpdate() > 0;
+        } catch (SQLException e) {
+            throw new IllegalStateException("could not store the access scopes of " + shop + ": " + e.getMessage(), e);
+        }
+    }
+
+    /** The access scopes last read from the shop; empty when never read (or the shop is not registered). */
+    public Optional<GrantedScopes> accessScopes(String rawShop) {
+        ShopDomain shop = ShopDomain.parse(rawShop);
+        try (Connection c = dataSource.getConnection();
+             PreparedStatement ps = c.prepareStatement(sql.get("select-shop-access-scopes"))) {
+            ps.setString(1, shop.value());
+            try (ResultSet rs = ps.executeQuery()) {
+                if (!rs.next() || rs.getObject(2, OffsetDateTime.class) == null) {
+                    return Optional.empty();
+                }
+                return Optional.of(GrantedScopes.parse(rs.getString(1), rs.getObject(2, OffsetDateTime.class)));
+            }
+        } catch (SQLException e) {
+            throw new IllegalStateException("could not read the access scopes of " + shop + ": " + e.getMessage(), e);
+        }
+    }
+
+    /** INSTALLED shops, for the start-up scope check. */
+    public List<String> installedShops() {
+        try (Connection c = dataSource.getConnection();
+             PreparedStatement ps = c.prepareStatement(sql.get("select-installed-shops"));
+             ResultSet rs = ps.executeQuery()) {
+            List<String> out = new ArrayList<>();
+            while (rs.next()) {
+                out.add(rs.getString(1));
+            }
+            return out;
+        } catch (SQLException e) {
+            throw new IllegalStateException("could not list installed shops: " + e.getMessage(), e);
         }
     }
 
@@ -297,7 +349,8 @@ public final class Accounts {
         }
     }
 
-    static String validToken(String token) {
+    /** The token as stored: trimmed printable ASCII, or a clear refusal. */
+    public static String validToken(String token) {
         if (token == null || token.isBlank()) {
             throw new InvalidInputException("missing access token: pass the store's Admin API access token");
         }

@@ -15,12 +15,24 @@ import org.apache.camel.Message;
 /** The {@code /admin/shops} endpoints: JSON in and out, tokens accepted but never returned. */
 public final class ShopsAdminApi {
 
-    private static final Set<String> ADD_FIELDS = Set.of("shop", "token", "apiUrl", "allowInsecureApiUrl");
+    private static final Set<String> ADD_FIELDS = Set.of("shop", "token", "apiUrl", "allowInsecureApiUrl", "acceptMissingScopes");
     private final ObjectMapper json = new ObjectMapper();
     private final Accounts accounts;
+    private ScopeCheck scopeCheck;
 
     public ShopsAdminApi(Accounts accounts) {
         this.accounts = accounts;
+    }
+
+    /** Reads the scopes a shop granted before it is stored (io.shopifysync.scopes.AccessScopes#checkRegistration). */
+    @FunctionalInterface
+    public interface ScopeCheck {
+        /** Throws InvalidInputException to refuse the shop. */
+        RegistrationScopes check(ShopCredentials shop, boolean acceptMissing);
+    }
+
+    public void setScopeCheck(ScopeCheck scopeCheck) {
+        this.scopeCheck = scopeCheck;
     }
 
     /** GET /admin/shops */
@@ -42,15 +54,31 @@ public final class ShopsAdminApi {
         for (Iterator<String> it = body.fieldNames(); it.hasNext(); ) {
             String field = it.next();
             if (!ADD_FIELDS.contains(field)) {
-                throw new AdminException(400, "unknown field '" + field + "': expected shop, token, optional apiUrl and allowInsecureApiUrl");
+                throw new AdminException(400, "unknown field '" + field
+                        + "': expected shop, token, optional apiUrl, allowInsecureApiUrl and acceptMissingScopes");
             }
         }
         String shop = text(body, "shop");
+        boolean acceptMissingScopes = flag(body, "acceptMissingScopes");
+        RegistrationScopes scopes = null;
+        if (scopeCheck != null) {
+            ShopDomain parsed = ShopDomain.parse(shop);
+            scopes = scopeCheck.check(new ShopCredentials(parsed, Accounts.validApiUrl(text(body, "apiUrl"), parsed,
+                    flag(body, "allowInsecureApiUrl")), Accounts.validToken(text(body, "token")), "INSTALLED",
+                    ShopCredentials.TokenKind.STATIC, null, null), acceptMissingScopes);
+        }
         Accounts.AddOutcome outcome = accounts.add(shop, text(body, "token"), text(body, "apiUrl"), flag(body, "allowInsecureApiUrl"));
         String domain = ShopDomain.parse(shop).value();
+        if (scopes != null && scopes.granted() != null) {
+            accounts.recordAccessScopes(domain, scopes.granted());
+        }
         Map<String, Object> result = new LinkedHashMap<>();
         result.put("shop", domain);
         result.put("outcome", outcome.name().toLowerCase());
+        if (scopes != null) {
+            result.put("accessScopes", scopes.granted() == null ? null : scopes.granted().handles());
+            result.put("warnings", scopes.warnings());
+        }
         respond(exchange.getMessage(), outcome == Accounts.AddOutcome.ADDED ? 201 : 200, json.writeValueAsString(result));
     }
 
@@ -77,6 +105,8 @@ public final class ShopsAdminApi {
         m.put("installedAt", a.installedAt() == null ? null : a.installedAt().toInstant().toString());
         m.put("uninstalledAt", a.uninstalledAt() == null ? null : a.uninstalledAt().toInstant().toString());
         m.put("updatedAt", a.updatedAt() == null ? null : a.updatedAt().toInstant().toString());
+        m.put("accessScopes", a.accessScopes() == null ? null : a.accessScopes().handles());
+        m.put("accessScopesCheckedAt", a.accessScopes() == null ? null : a.accessScopes().checkedAt().toInstant().toString());
         return m;
     }
 

@@ -17,6 +17,7 @@ import io.shopifysync.db.Jdbc;
 import io.shopifysync.lifecycle.ShopData;
 import io.shopifysync.observe.Observability;
 import io.shopifysync.observe.SyncMetrics;
+import io.shopifysync.scopes.AccessScopes;
 import io.shopifysync.shopify.ShopifyGraphql;
 import io.shopifysync.shopify.ShopifyHttp;
 import io.shopifysync.shopify.Throttles;
@@ -44,6 +45,7 @@ import io.shopifysync.webhooks.SubscriptionHealer;
 import io.shopifysync.webhooks.WebhookSignature;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.Map;
 import java.util.concurrent.ExecutorService;
 import org.apache.camel.CamelConfiguration;
 import org.apache.camel.CamelContext;
@@ -143,12 +145,18 @@ public final class AppBeans implements CamelConfiguration {
                         Duration.ofMillis(config.getInt("reconcile.interval.ms", 21_600_000)),
                         Duration.ofSeconds(config.getInt("poll.budget.seconds", 50))));
 
+        AccessScopes accessScopes = new AccessScopes(accounts, catalog, (shop, query) -> graphql.execute(shop, query, Map.of()), clock);
+        poller.setAccessScopes(accessScopes);
+
         var registry = context.getRegistry();
+        registry.bind("accessScopes", accessScopes);
         registry.bind("dataSource", db.dataSource());
         registry.bind("database", db);
         registry.bind("catalog", catalog);
         registry.bind("accounts", accounts);
-        registry.bind("shopsAdmin", new ShopsAdminApi(accounts));
+        ShopsAdminApi shopsAdmin = new ShopsAdminApi(accounts);
+        shopsAdmin.setScopeCheck(accessScopes::checkRegistration);
+        registry.bind("shopsAdmin", shopsAdmin);
         registry.bind("adminAuth", new AdminAuth(config.get("admin.token").orElse(null)));
         registry.bind("adminErrors", new AdminErrors());
         registry.bind("throttles", throttles);
@@ -172,10 +180,12 @@ public final class AppBeans implements CamelConfiguration {
                 config.getInt("webhook.max.body.bytes", 5 * 1024 * 1024), inbox,
                 config.getInt("webhook.intake.timeout.ms", 4_000), clock));
         // the retry jitter's java.util.Random is thread-safe: the webhook pool's threads share it
-        registry.bind("webhookProcessor", new WebhookProcessor(jdbc, new ShopData(jdbc, catalog, clock), catalog, accounts, pager, writer, clock,
+        WebhookProcessor webhookProcessor = new WebhookProcessor(jdbc, new ShopData(jdbc, catalog, clock), catalog, accounts, pager, writer, clock,
                 config.getInt("webhook.process.batch", 200), config.getInt("webhook.process.max.attempts", 5),
                 new WebhookProcessor.Backoff(Duration.ofMillis(config.getInt("webhook.process.retry.base.ms", 10_000)),
-                        Duration.ofMillis(config.getInt("webhook.process.retry.max.ms", 600_000))), new java.util.Random()));
+                        Duration.ofMillis(config.getInt("webhook.process.retry.max.ms", 600_000))), new java.util.Random());
+        webhookProcessor.setAccessScopes(accessScopes);
+        registry.bind("webhookProcessor", webhookProcessor);
         registry.bind("webhookPool", webhookPool);
         registry.bind("subscriptionHealer", new SubscriptionHealer(accounts, graphql, catalog,
                 config.get("webhook.public.url").orElse(null), clock));

@@ -21,7 +21,8 @@ public final class Catalog {
     public static final String RESOURCE = "catalog.yaml";
     private static final Pattern IDENTIFIER = Pattern.compile("^[a-z][a-z0-9_]*$");
     private static final Set<String> RESOURCE_KEYS = Set.of("name", "type", "connection", "count", "fields", "table", "columns",
-            "children", "webhooks", "deletions", "eventSubject");
+            "children", "webhooks", "deletions", "eventSubject", "scope", "history");
+    private static final Pattern SCOPE = Pattern.compile("^(read|write)_[a-z0-9_]+$");
     private static final Set<String> CHILD_KEYS = Set.of("name", "type", "connection", "list", "fields", "table",
             "parentColumn", "columns");
 
@@ -92,9 +93,38 @@ public final class Catalog {
         if (deletions.equals("events") && eventSubject == null) {
             throw new CatalogException(where + ": deletions by events needs eventSubject (e.g. PRODUCT)");
         }
+        String scope = r.hasNonNull("scope") ? scope(r.get("scope").asText(), where) : null;
+        List<Column> columns = columns(r.get("columns"), where);
+        Resource.HistoryLimit history = historyLimit(r.get("history"), columns, table, where);
         return new Resource(name, required(r, "type", where), required(r, "connection", where), required(r, "count", where),
-                required(r, "fields", where).trim(), table, columns(r.get("columns"), where), List.copyOf(children),
-                strings(webhooks.get("upsert")), strings(webhooks.get("delete")), deletions, eventSubject);
+                required(r, "fields", where).trim(), table, columns, List.copyOf(children),
+                strings(webhooks.get("upsert")), strings(webhooks.get("delete")), deletions, eventSubject, scope, history);
+    }
+
+    private static String scope(String scope, String where) {
+        if (!SCOPE.matcher(scope).matches()) {
+            throw new CatalogException(where + ": scope '" + scope + "' is not an access scope handle such as read_orders");
+        }
+        return scope;
+    }
+
+    /** history: {scope, days, createdColumn}: the window Shopify limits the resource to without that scope. */
+    private static Resource.HistoryLimit historyLimit(JsonNode h, List<Column> columns, String table, String where) {
+        if (h == null || h.isNull()) {
+            return null;
+        }
+        checkKeys(h, Set.of("scope", "days", "createdColumn"), where + " history");
+        String scope = scope(required(h, "scope", where + " history"), where + " history");
+        int days = h.path("days").asInt(0);
+        if (days < 1) {
+            throw new CatalogException(where + " history: days must be a positive number");
+        }
+        String column = identifier(h, "createdColumn", where + " history");
+        boolean typed = columns.stream().anyMatch(c -> c.name().equals(column) && c.type() == ColumnType.TIMESTAMP);
+        if (table != null && !typed) {
+            throw new CatalogException(where + " history: createdColumn '" + column + "' must be one of its timestamp columns");
+        }
+        return new Resource.HistoryLimit(scope, days, column);
     }
 
     private static Child child(JsonNode c, String parent) {
@@ -180,6 +210,17 @@ public final class Catalog {
 
     public Optional<Resource> find(String name) {
         return resources.stream().filter(r -> r.name().equals(name)).findFirst();
+    }
+
+    /** The access scopes the catalog's resources are read with (each entry names its own), sorted. */
+    public List<String> requiredScopes() {
+        return resources.stream().map(Resource::scope).filter(java.util.Objects::nonNull).distinct().sorted().toList();
+    }
+
+    /** Scopes that lift a resource's history limit (read_all_orders), sorted. */
+    public List<String> historyScopes() {
+        return resources.stream().map(Resource::historyLimit).filter(java.util.Objects::nonNull).map(Resource.HistoryLimit::scope)
+                .distinct().sorted().toList();
     }
 
     /** Every table the catalog writes, each resource's root table before its children's. */

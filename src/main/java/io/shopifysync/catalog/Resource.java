@@ -6,7 +6,15 @@ import java.util.Optional;
 /** One catalog entry: where a resource is read from and where its rows go. */
 public record Resource(String name, String type, String connection, String count, String fields, String table,
                        List<Column> columns, List<Child> children, List<String> upsertTopics,
-                       List<String> deleteTopics, String deletions, String eventSubject) {
+                       List<String> deleteTopics, String deletions, String eventSubject, String scope,
+                       HistoryLimit historyLimit) {
+
+    /**
+     * Shopify shows only the objects created in the last {@code days} unless the app holds {@code scope} (orders:
+     * read_all_orders, 60 days); {@code createdColumn} is the table's creation-time column that tells them apart.
+     */
+    public record HistoryLimit(String scope, int days, String createdColumn) {
+    }
 
     /** Whether root nodes are stored (false when they only carry this entry's children). */
     public boolean storesRoots() {

@@ -7,11 +7,14 @@ import io.shopifysync.accounts.ShopCredentials;
 import io.shopifysync.shopify.TokenRefresher;
 import java.time.Duration;
 import io.shopifysync.accounts.ShopDomain;
+import io.shopifysync.accounts.RegistrationScopes;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
 import io.shopifysync.catalog.Catalog;
 import io.shopifysync.db.Jdbc;
 import io.shopifysync.lifecycle.ShopData;
+import io.shopifysync.scopes.AccessScopes;
+import io.shopifysync.scopes.DirectScopeReader;
 import java.time.Clock;
 import java.util.Map;
 import java.io.BufferedReader;
@@ -71,6 +74,10 @@ final class AccountsCommand implements Runnable {
         @Option(names = "--expires-in", description = "For an expiring offline token: seconds until it expires (default 3600).")
         Long expiresIn;
 
+        @Option(names = "--accept-missing-scopes", description = "Register the store even when it did not grant an access scope "
+                + "a synced resource needs (read_orders, read_products, read_customers): that resource is then not synced.")
+        boolean acceptMissingScopes;
+
         @Override
         public Integer call() throws IOException {
             if (clientCredentials == (token != null)) {
@@ -87,19 +94,43 @@ final class AccountsCommand implements Runnable {
                             env.config().get("shopify.client.secret").orElse(null), Duration.ofMinutes(5), Clock.systemUTC())
                             .requestToken(new ShopCredentials(domain, url, "", "INSTALLED",
                                     ShopCredentials.TokenKind.CLIENT_CREDENTIALS, null, null));
+                    RegistrationScopes scopes = checkScopes(env, granted);
                     Accounts.AddOutcome outcome = env.accounts().add(shop, granted.accessToken(), url, allowInsecureApiUrl,
                             ShopCredentials.TokenKind.CLIENT_CREDENTIALS, null, granted.expiresAt());
+                    recordScopes(env, domain, scopes);
                     spec.commandLine().getOut().println((outcome == Accounts.AddOutcome.ADDED ? "added " : "updated ")
                             + domain + " (client credentials; token valid until " + granted.expiresAt() + ")");
                     return 0;
                 }
+                ShopDomain domain = ShopDomain.parse(shop);
+                RegistrationScopes scopes = checkScopes(env, new ShopCredentials(domain,
+                        Accounts.validApiUrl(apiUrl, domain, allowInsecureApiUrl), Accounts.validToken(plain), "INSTALLED",
+                        ShopCredentials.TokenKind.STATIC, null, null));
                 Accounts.AddOutcome outcome = refreshToken == null ? env.accounts().add(shop, plain, apiUrl, allowInsecureApiUrl)
                         : env.accounts().add(shop, plain, apiUrl, allowInsecureApiUrl, ShopCredentials.TokenKind.EXPIRING, refreshToken,
                                 OffsetDateTime.now(ZoneOffset.UTC).plusSeconds(expiresIn == null ? 3600 : expiresIn));
-                spec.commandLine().getOut().println((outcome == Accounts.AddOutcome.ADDED ? "added " : "updated ")
-                        + ShopDomain.parse(shop));
+                recordScopes(env, domain, scopes);
+                spec.commandLine().getOut().println((outcome == Accounts.AddOutcome.ADDED ? "added " : "updated ") + domain);
             }
             return 0;
+        }
+
+        /** Reads the scopes the shop granted before it is stored: refuses a missing catalog scope unless accepted; warns otherwise. */
+        private RegistrationScopes checkScopes(Environment env, ShopCredentials creds) {
+            AccessScopes scopes = new AccessScopes(env.accounts(), Catalog.load(),
+                    new DirectScopeReader(env.config().get("shopify.api.version").orElse("2026-10")), Clock.systemUTC());
+            RegistrationScopes result = scopes.checkRegistration(creds, acceptMissingScopes);
+            for (String warning : result.warnings()) {
+                spec.commandLine().getErr().println("warning: " + warning);
+            }
+            return result;
+        }
+
+        private void recordScopes(Environment env, ShopDomain domain, RegistrationScopes scopes) {
+            if (scopes.granted() != null) {
+                env.accounts().recordAccessScopes(domain.value(), scopes.granted());
+                spec.commandLine().getOut().println("access scopes: " + String.join(", ", scopes.granted().handles()));
+            }
         }
     }
 
@@ -117,9 +148,10 @@ final class AccountsCommand implements Runnable {
                     out.println("no stores registered; add one with: shopify-sync accounts add --shop NAME.myshopify.com --token TOKEN");
                     return 0;
                 }
-                Table table = new Table("SHOP", "STATUS", "API URL", "INSTALLED", "TOKEN");
+                Table table = new Table("SHOP", "STATUS", "API URL", "INSTALLED", "TOKEN", "ACCESS SCOPES");
                 for (Account a : accounts) {
-                    table.row(a.shopDomain(), a.status(), a.apiUrl(), Table.instant(a.installedAt()), a.tokenKind());
+                    table.row(a.shopDomain(), a.status(), a.apiUrl(), Table.instant(a.installedAt()), a.tokenKind(),
+                            a.accessScopes() == null ? "(not read yet)" : String.join(",", a.accessScopes().handles()));
                 }
                 table.print(out);
                 if (accounts.stream().anyMatch(a -> "STATIC".equals(a.tokenKind()) && !"UNINSTALLED".equals(a.status()))) {

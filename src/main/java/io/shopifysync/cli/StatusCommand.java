@@ -31,7 +31,8 @@ final class StatusCommand implements Callable<Integer> {
 
     /** The status table of every shop and resource: the same report as the status page's. */
     void print(Database db, PrintWriter out) {
-        List<StatusReport.Entry> entries = new StatusReport(db, Catalog.load(), Clock.systemUTC()).build().entries();
+        StatusReport.Report report = new StatusReport(db, Catalog.load(), Clock.systemUTC()).build();
+        List<StatusReport.Entry> entries = report.entries();
         if (entries.isEmpty()) {
             out.println("no stores registered; add one with: shopify-sync accounts add --shop NAME.myshopify.com --token TOKEN");
             out.flush();
@@ -52,5 +53,18 @@ final class StatusCommand implements Callable<Integer> {
                     Table.instant(e.lastSuccessAt()), e.lastError());
         }
         table.print(out);
+        printAccess(report.shops(), out);
+    }
+
+    /** Each shop's granted access scopes and what a missing one means (e.g. order history limited to 60 days). */
+    private static void printAccess(List<StatusReport.ShopAccess> shops, PrintWriter out) {
+        for (StatusReport.ShopAccess a : shops) {
+            out.println(a.shop() + " access scopes: " + (a.accessScopes() == null ? "not read yet"
+                    : String.join(", ", a.accessScopes()) + " (read " + Table.instant(a.checkedAt()) + ")"));
+            for (String note : a.notes()) {
+                out.println("  note: " + note);
+            }
+        }
+        out.flush();
     }
 }

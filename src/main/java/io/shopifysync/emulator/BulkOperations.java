@@ -569,9 +569,12 @@ final class BulkOperations implements AutoCloseable {
                 r.bulkAfter = after;
                 ExecutionResult res = emu.engine().executeInternal(r, op.query);
                 if (!res.getErrors().isEmpty() && res.getData() == null) {
+                    // a resource the app has no scope for fails the export as Shopify's does: errorCode ACCESS_DENIED
+                    boolean denied = res.getErrors().stream().anyMatch(e -> e.getExtensions() != null
+                            && "ACCESS_DENIED".equals(e.getExtensions().get("code")));
                     LOG.warn("bulk operation {} failed: {}", op.id, res.getErrors());
                     out.flush();
-                    finish(op, "FAILED", "INTERNAL_SERVER_ERROR");
+                    finish(op, "FAILED", denied ? "ACCESS_DENIED" : "INTERNAL_SERVER_ERROR");
                     return;
                 }
                 Map<String, Object> data = res.getData();

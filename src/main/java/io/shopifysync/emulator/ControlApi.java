@@ -108,6 +108,17 @@ final class ControlApi {
             s.bucket.configure(limits[0], limits[1]);
             return throttle(s);
         });
+        on(r, HttpMethod.GET, "/_emulator/shops/:shop/scopes", (c, b) -> scopes(shop(c)));
+        on(r, HttpMethod.PUT, "/_emulator/shops/:shop/scopes", (c, b) -> {
+            ShopState s = shop(c);
+            s.accessScopes = scopeList(b);
+            return scopes(s);
+        });
+        on(r, HttpMethod.DELETE, "/_emulator/shops/:shop/scopes", (c, b) -> {
+            ShopState s = shop(c);
+            s.accessScopes = ShopState.DEFAULT_SCOPES;
+            return scopes(s);
+        });
         on(r, HttpMethod.POST, "/_emulator/shops/:shop/token/revoke", (c, b) -> {
             ShopState s = shop(c);
             s.tokenRevoked = true;
@@ -313,7 +324,38 @@ final class ControlApi {
         m.put("faults", s.faults.toMap());
         m.put("churn", emu.churns(s));
         m.put("requests", s.requestCount.get());
+        m.put("accessScopes", new java.util.ArrayList<>(new java.util.TreeSet<>(s.accessScopes)));
         return m;
+    }
+
+    private Map<String, Object> scopes(ShopState s) {
+        long start = s.orderWindowStart(emu.nowSeconds());
+        return Json.obj("domain", s.domain, "scopes", new java.util.ArrayList<>(new java.util.TreeSet<>(s.accessScopes)),
+                "ordersVisibleFrom", start == Long.MIN_VALUE ? null : Times.iso(start));
+    }
+
+    /** {"scopes": ["read_orders", ...]}: each a lower-case {action}_{resource} handle; an empty list is allowed. */
+    private static java.util.Set<String> scopeList(Map<String, Object> b) {
+        for (String key : b.keySet()) {
+            if (!key.equals("scopes")) {
+                throw new Bad(400, "unknown field '" + key + "': expected {\"scopes\": [\"read_orders\", ...]}");
+            }
+        }
+        if (!(b.get("scopes") instanceof List<?> list)) {
+            throw new Bad(400, "'scopes' is required and must be a list of scope handles, e.g. [\"read_orders\"]");
+        }
+        if (list.size() > 200) {
+            throw new Bad(400, "'scopes' holds " + list.size() + " handles, at most 200");
+        }
+        java.util.Set<String> out = new java.util.LinkedHashSet<>();
+        for (Object o : list) {
+            if (!(o instanceof String h) || !h.matches("(read|write|unauthenticated_read|unauthenticated_write)_[a-z0-9_]{1,60}")) {
+                throw new Bad(400, "invalid scope handle " + (o instanceof String str ? "'" + (str.length() > 80 ? str.substring(0, 80) + "…" : str) + "'"
+                        : String.valueOf(o)) + ": expected {action}_{resource}, e.g. read_orders");
+            }
+            out.add(h);
+        }
+        return java.util.Set.copyOf(out);
     }
 
     private static Map<String, Object> throttle(ShopState s) {

@@ -52,10 +52,16 @@ final class GraphQlEngine {
     /** A fetcher error shown to the client as is. */
     static final class ApiError extends RuntimeException {
         final String code;
+        final Map<String, Object> extensions;
 
         ApiError(String message, String code) {
+            this(message, code, Map.of());
+        }
+
+        ApiError(String message, String code, Map<String, Object> extensions) {
             super(message, null, false, false);
             this.code = code;
+            this.extensions = extensions;
         }
     }
 
@@ -105,6 +111,7 @@ final class GraphQlEngine {
                 if (ae.code != null) {
                     ext.put("code", ae.code);
                 }
+                ext.putAll(ae.extensions);
             } else if (t instanceof Pager.BadCursorException bc) {
                 msg = bc.getMessage();
                 ext.put("code", "BAD_REQUEST");
@@ -370,6 +377,7 @@ final class GraphQlEngine {
         TypeResolvers.wire(w);
         w.type("QueryRoot", t -> t
                 .dataFetcher("shop", env -> req(env).shop.shopMap())
+                .dataFetcher("currentAppInstallation", env -> appInstallation(req(env).shop))
                 .dataFetcher("orders", env -> topConnection(env, ResourceKind.ORDER))
                 .dataFetcher("products", env -> topConnection(env, ResourceKind.PRODUCT))
                 .dataFetcher("customers", env -> topConnection(env, ResourceKind.CUSTOMER))
@@ -381,12 +389,12 @@ final class GraphQlEngine {
                 .dataFetcher("ordersCount", env -> count(env, ResourceKind.ORDER))
                 .dataFetcher("productsCount", env -> count(env, ResourceKind.PRODUCT))
                 .dataFetcher("customersCount", env -> count(env, ResourceKind.CUSTOMER))
-                .dataFetcher("node", env -> node(req(env).shop, env.getArgument("id")))
+                .dataFetcher("node", env -> visibleNode(env, env.getArgument("id")))
                 .dataFetcher("nodes", env -> {
                     List<String> ids = env.getArgument("ids");
                     List<Object> out = new ArrayList<>(ids.size());
                     for (String id : ids) {
-                        out.add(node(req(env).shop, id));
+                        out.add(visibleNode(env, id));
                     }
                     return out;
                 })
@@ -514,7 +522,76 @@ final class GraphQlEngine {
         if (id == null || !id.startsWith("gid://shopify/" + type + "/")) {
             throw new ApiError("Invalid id: " + id, "BAD_REQUEST");
         }
-        return req(env).shop.node(id);
+        return visibleNode(env, id);
+    }
+
+    // ------------------------------------------------------------------ access scopes
+
+    private static Map<String, Object> appInstallation(ShopState shop) {
+        List<Map<String, Object>> scopes = new ArrayList<>();
+        for (String handle : new java.util.TreeSet<>(shop.accessScopes)) {
+            scopes.add(Json.obj("handle", handle, "description", scopeDescription(handle)));
+        }
+        return Json.obj("_type", "AppInstallation", "id", "gid://shopify/AppInstallation/" + (700_000_000L + shop.number),
+                "accessScopes", scopes);
+    }
+
+    private static String scopeDescription(String handle) {
+        if (handle.equals("read_all_orders")) {
+            return "Read all orders, not only those of the last 60 days";
+        }
+        int u = handle.indexOf('_');
+        return u < 0 ? handle : Character.toUpperCase(handle.charAt(0)) + handle.substring(1, u) + " " + handle.substring(u + 1).replace('_', ' ');
+    }
+
+    /** Shopify's answer to a field whose resource the app has no scope for: the field is null with ACCESS_DENIED. */
+    static void requireScope(DataFetchingEnvironment env, ShopState shop, ResourceKind kind) {
+        String scope = ShopState.readScope(kind);
+        if (!shop.hasScope(scope)) {
+            String required = "`" + scope + "` access scope.";
+            throw new ApiError("Access denied for " + env.getField().getName() + " field. Required access: " + required,
+                    "ACCESS_DENIED", Json.obj("documentation", "https://shopify.dev/api/usage/access-scopes", "requiredAccess", required));
+        }
+    }
+
+    private static ResourceKind kindOfGid(String gid) {
+        for (ResourceKind k : ResourceKind.values()) {
+            if (gid != null && gid.startsWith("gid://shopify/" + k.typeName + "/")) {
+                return k;
+            }
+        }
+        return null;
+    }
+
+    /** A node as the app may see it: denied without the resource's scope, null for an order older than the app's window. */
+    private Object visibleNode(DataFetchingEnvironment env, String gid) {
+        ShopState shop = req(env).shop;
+        ResourceKind kind = kindOfGid(gid);
+        if (kind != null) {
+            requireScope(env, shop, kind);
+        }
+        if (kind == ResourceKind.ORDER) {
+            Map<String, Object> order = shop.node(gid);
+            if (order == null) {
+                return null;
+            }
+            int idx = shop.gen.ids(ResourceKind.ORDER).indexOf(Long.parseLong((String) order.get("legacyResourceId")));
+            return shop.orderOutsideWindow(idx, nowSeconds()) ? null : order;
+        }
+        return node(shop, gid);
+    }
+
+    private long nowSeconds() {
+        return emu == null ? Instant.now().getEpochSecond() : emu.nowSeconds();
+    }
+
+    /** Narrows a filter to the app's order window (Long.MIN_VALUE: no window). */
+    private static Pager.Filter windowed(Pager.Filter filter, long windowStart) {
+        return windowStart == Long.MIN_VALUE ? filter : (i, c, u, v) -> c >= windowStart && filter.test(i, c, u, v);
+    }
+
+    private long windowStart(ShopState shop, ResourceKind kind) {
+        return kind == ResourceKind.ORDER ? shop.orderWindowStart(nowSeconds()) : Long.MIN_VALUE;
     }
 
     private Object productByHandle(DataFetchingEnvironment env) {
@@ -572,6 +649,7 @@ final class GraphQlEngine {
         String after = env.getArgument("after");
         String before = env.getArgument("before");
         boolean bulkRoot = r.bulk && isRoot(env);
+        requireScope(env, shop, kind);
         if (r.bulk) {
             first = bulkRoot ? r.bulkWindow : null;
             last = null;
@@ -588,7 +666,7 @@ final class GraphQlEngine {
         DataGenerator.IdScheme ids = shop.gen.ids(kind);
         Long afterKey = after == null ? null : Pager.key(sort, ids, after);
         Long beforeKey = before == null ? null : Pager.key(sort, ids, before);
-        Pager.Filter filter = filter(shop, kind, q);
+        Pager.Filter filter = windowed(filter(shop, kind, q), windowStart(shop, kind));
         Pager.Page page = Pager.page(shop.store(kind), ids, sort, reverse, first, afterKey, last, beforeKey, q, filter);
         List<Map<String, Object>> nodes = new ArrayList<>(page.items().size());
         List<String> cursors = new ArrayList<>(page.items().size());
@@ -717,14 +795,17 @@ final class GraphQlEngine {
         Integer limit = limitGiven ? env.getArgument("limit") : Integer.valueOf(emu.countLimit);
         SearchQuery q = SearchQuery.parse(query, kind.searchFields);
         addWarnings(r, env, query, q);
-        if (q.matchesAll()) {
+        requireScope(env, shop, kind);
+        long windowStart = windowStart(shop, kind);
+        if (q.matchesAll() && windowStart == Long.MIN_VALUE) {
             int n = shop.store(kind).liveCount();
             if (limit != null && n > limit) {
                 return Json.obj("count", limit, "precision", "AT_LEAST");
             }
             return DataGenerator.count(n);
         }
-        Pager.Page p = Pager.page(shop.store(kind), shop.gen.ids(kind), Pager.Sort.ID, false, limit, null, null, null, q, filter(shop, kind, q));
+        Pager.Page p = Pager.page(shop.store(kind), shop.gen.ids(kind), Pager.Sort.ID, false, limit, null, null, null, q,
+                windowed(filter(shop, kind, q), windowStart));
         if (p.hasNext()) {
             return Json.obj("count", limit, "precision", "AT_LEAST");
         }

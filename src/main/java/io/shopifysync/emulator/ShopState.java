@@ -31,6 +31,8 @@ final class ShopState {
     volatile String exchangedFrom;
     volatile long exchangedAtMillis;
     volatile boolean installed = true;
+    /** The access scopes the merchant granted the app (currentAppInstallation.accessScopes); replaced whole by the control API. */
+    volatile java.util.Set<String> accessScopes = DEFAULT_SCOPES;
     final long createdAt;
     /** Live orders of each initial customer (orders only ever belong to those): Shopify refuses to delete a customer with orders. */
     private final int[] ordersOfCustomer;
@@ -59,6 +61,35 @@ final class ShopState {
             s.load(c, gen.initialUpdated(k, c));
             stores.put(k, s);
         }
+    }
+
+    /** What the synced app requests; read_all_orders lifts the 60-day limit on orders. */
+    static final java.util.Set<String> DEFAULT_SCOPES = java.util.Set.of("read_orders", "read_all_orders", "read_products",
+            "read_customers");
+    /** Shopify's window for apps without read_all_orders: orders created in the last 60 days. */
+    static final long ORDER_WINDOW_SECONDS = 60L * 86_400;
+
+    /** Whether a scope is granted; a write scope includes its read scope, as on Shopify. */
+    boolean hasScope(String scope) {
+        java.util.Set<String> granted = accessScopes;
+        return granted.contains(scope) || (scope.startsWith("read_") && granted.contains("write_" + scope.substring(5)));
+    }
+
+    /** The read scope a resource kind needs. */
+    static String readScope(ResourceKind kind) {
+        return "read_" + kind.plural;
+    }
+
+    /** The oldest order createdAt (epoch seconds) the app may see at {@code nowSeconds}; Long.MIN_VALUE with read_all_orders. */
+    long orderWindowStart(long nowSeconds) {
+        return hasScope("read_all_orders") ? Long.MIN_VALUE : nowSeconds - ORDER_WINDOW_SECONDS;
+    }
+
+    /** Whether an order (by index) was created before the app's window, so Shopify answers as if it did not exist. */
+    boolean orderOutsideWindow(int idx, long nowSeconds) {
+        long start = orderWindowStart(nowSeconds);
+        long[] st = start == Long.MIN_VALUE ? null : store(ResourceKind.ORDER).get(idx);
+        return st != null && st[0] < start;
     }
 
     /** Deterministic token: shpat_ + 32 hex chars from (seed, shop, generation). */

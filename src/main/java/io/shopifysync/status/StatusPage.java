@@ -73,6 +73,18 @@ public final class StatusPage {
             n.put("lastSuccessAt", text(e.lastSuccessAt()));
             n.put("lastError", e.lastError());
         }
+        ArrayNode shops = root.putArray("shops");
+        for (StatusReport.ShopAccess a : r.shops()) {
+            ObjectNode n = shops.addObject();
+            n.put("shop", a.shop());
+            if (a.accessScopes() == null) {
+                n.putNull("accessScopes");
+            } else {
+                a.accessScopes().forEach(n.putArray("accessScopes")::add);
+            }
+            n.put("accessScopesCheckedAt", text(a.checkedAt()));
+            a.notes().forEach(n.putArray("notes")::add);
+        }
         ArrayNode hist = root.putArray("history");
         for (StatusHistory.Series s : series) {
             ObjectNode n = hist.addObject();

@@ -1,9 +1,11 @@
 package io.shopifysync.status;
 
+import io.shopifysync.accounts.GrantedScopes;
 import io.shopifysync.catalog.Catalog;
 import io.shopifysync.catalog.Resource;
 import io.shopifysync.db.Database;
 import io.shopifysync.db.Jdbc;
+import io.shopifysync.scopes.AccessScopes;
 import io.shopifysync.sync.SyncStatus;
 import java.time.Clock;
 import java.time.Duration;
@@ -18,7 +20,14 @@ import java.util.Map;
 public final class StatusReport {
 
     /** The whole report: one entry per shop × resource (a shop without sync state yet has one entry with no resource). */
-    public record Report(OffsetDateTime generatedAt, List<Entry> entries) {
+    public record Report(OffsetDateTime generatedAt, List<Entry> entries, List<ShopAccess> shops) {
+    }
+
+    /**
+     * A shop's access scopes as last read ({@code accessScopes} null: not read yet) and what they mean, in plain
+     * sentences (a resource that cannot be read; order history limited to the last 60 days).
+     */
+    public record ShopAccess(String shop, List<String> accessScopes, OffsetDateTime checkedAt, List<String> notes) {
     }
 
     /**
@@ -60,7 +69,18 @@ public final class StatusReport {
                         r.lastSuccessAt(), r.lastError()));
             }
         }
-        return new Report(now, List.copyOf(entries));
+        return new Report(now, List.copyOf(entries), shopAccess());
+    }
+
+    private List<ShopAccess> shopAccess() {
+        return List.copyOf(jdbc.query("select-shops", rs -> {
+            OffsetDateTime checkedAt = rs.getObject(10, OffsetDateTime.class);
+            if (checkedAt == null) {
+                return new ShopAccess(rs.getString(1), null, null, List.of()); // read at start and before every reconciliation
+            }
+            GrantedScopes granted = GrantedScopes.parse(rs.getString(9), checkedAt);
+            return new ShopAccess(rs.getString(1), granted.handles(), checkedAt, AccessScopes.verdict(catalog, granted).warnings());
+        }));
     }
 
     /** Per resource and shop: rows that exist in the resource's table (its first child's when it stores no roots). */

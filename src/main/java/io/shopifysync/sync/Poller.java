@@ -7,6 +7,7 @@ import io.shopifysync.accounts.ShopCredentials;
 import io.shopifysync.catalog.Catalog;
 import io.shopifysync.catalog.Gid;
 import io.shopifysync.catalog.Resource;
+import io.shopifysync.scopes.AccessScopes;
 import io.shopifysync.shopify.ShopifyApiException;
 import io.shopifysync.shopify.ShopifyGraphql;
 import io.shopifysync.shopify.ShopifyHttp;
@@ -26,6 +27,7 @@ import java.util.Arrays;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import org.apache.camel.Exchange;
 import org.apache.camel.ExchangeProperty;
 import org.slf4j.Logger;
@@ -62,6 +64,7 @@ public class Poller {
     private final Throttles throttles;
     private final ShopHealth shopHealth;
     private final Settings settings;
+    private AccessScopes scopes;
 
     public Poller(Catalog catalog, Accounts accounts, SyncStateStore state, ShopifyGraphql graphql, Pager pager,
                   ResourceWriter writer, Throttles throttles, ShopHealth shopHealth, Settings settings) {
@@ -74,6 +77,11 @@ public class Poller {
         this.throttles = throttles;
         this.shopHealth = shopHealth;
         this.settings = settings;
+    }
+
+    /** With the shops' access scopes known, reconciliation never judges rows older than the window the store shows. */
+    public void setAccessScopes(AccessScopes scopes) {
+        this.scopes = scopes;
     }
 
     /** Installed shops whose resource is INCREMENTAL (resources in BACKFILL are the import route's). */
@@ -186,6 +194,9 @@ public class Poller {
             if (ps.reconciledAt() != null && ps.reconciledAt().plus(settings.reconcileEvery()).isAfter(state.now())) {
                 return;
             }
+            if (scopes != null) {
+                scopes.refresh(shop); // the snapshot is judged with the scopes it was taken under
+            }
             JsonNode result = graphql.execute(creds, RUN_BULK, Map.of("query", r.idsQuery())).path("bulkOperationRunQuery");
             if (result.path("userErrors").size() > 0) {
                 LOG.debug("{} {}: reconciliation waits: {}", shop, resource, result.path("userErrors"));
@@ -243,14 +254,21 @@ public class Poller {
 
     private void finishReconcile(String shop, Resource r, SyncStateStore.PollState ps, long[] existing) {
         List<Long> gone = new ArrayList<>();
-        for (long id : state.liveIdsBefore(shop, r.table(), ps.reconcileStartedAt())) {
+        // without the history scope the store lists only recent objects: older rows are not in the snapshot, so not judged
+        Optional<OffsetDateTime> visibleFrom = scopes == null ? Optional.empty()
+                : scopes.judgedVisibleFrom(shop, r, ps.reconcileStartedAt());
+        List<Long> candidates = visibleFrom.isEmpty() ? state.liveIdsBefore(shop, r.table(), ps.reconcileStartedAt())
+                : state.liveIdsCreatedSinceBefore(shop, r.table(), r.historyLimit().createdColumn(), visibleFrom.get(),
+                        ps.reconcileStartedAt());
+        for (long id : candidates) {
             if (Arrays.binarySearch(existing, id) < 0) {
                 gone.add(id);
             }
         }
         int n = writer.tombstone(shop, r.table(), gone, ps.reconcileStartedAt());
         state.reconciled(shop, r.name());
-        LOG.info("{} {}: reconciled {} ids with the store; {} deleted there, tombstoned", shop, r.name(), existing.length, n);
+        LOG.info("{} {}: reconciled {} ids with the store{}; {} deleted there, tombstoned", shop, r.name(), existing.length,
+                visibleFrom.map(t -> " (only rows created since " + t + ": history limited)").orElse(""), n);
     }
 
     /** The ids of an id-only bulk result, sorted; 8 bytes per object. */

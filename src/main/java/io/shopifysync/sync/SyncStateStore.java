@@ -128,6 +128,13 @@ public final class SyncStateStore {
                 shop, before);
     }
 
+    /** As {@link #liveIdsBefore}, only rows whose {@code createdColumn} is at or after {@code createdFrom}. */
+    public List<Long> liveIdsCreatedSinceBefore(String shop, String table, String createdColumn, OffsetDateTime createdFrom,
+                                                OffsetDateTime before) {
+        return jdbc.queryRaw(jdbc.sql().get("select-live-ids-created-since-before").replace("${table}", table)
+                .replace("${createdColumn}", createdColumn), rs -> rs.getLong(1), shop, createdFrom, before);
+    }
+
     /** Drops the finished operation; the next bulk query reads only what {@code filter} selects. */
     public void continueWith(String shop, String resource, String filter, OffsetDateTime startedAt) {
         jdbc.update("update-sync-state-continue-bulk", filter, startedAt, now(), shop, resource);

@@ -12,6 +12,7 @@ import io.shopifysync.catalog.Catalog;
 import io.shopifysync.catalog.Child;
 import io.shopifysync.catalog.Gid;
 import io.shopifysync.catalog.Resource;
+import io.shopifysync.scopes.AccessScopes;
 import io.shopifysync.db.Jdbc;
 import io.shopifysync.lifecycle.ShopData;
 import io.shopifysync.shopify.QueryCost;
@@ -85,6 +86,7 @@ public final class WebhookProcessor {
     private final int maxAttempts;
     private final Backoff backoff;
     private final RandomGenerator random;
+    private AccessScopes scopes;
 
     public WebhookProcessor(Jdbc jdbc, ShopData shopData, Catalog catalog, Accounts accounts, Pager pager, ResourceWriter writer, Clock clock,
                             int batch, int maxAttempts, Backoff backoff, RandomGenerator random) {
@@ -99,6 +101,11 @@ public final class WebhookProcessor {
         this.maxAttempts = maxAttempts;
         this.backoff = backoff;
         this.random = random;
+    }
+
+    /** With the shops' access scopes known, an object the store hides for its age is not taken for deleted. */
+    public void setAccessScopes(AccessScopes scopes) {
+        this.scopes = scopes;
     }
 
     private OffsetDateTime now() {
@@ -271,7 +278,7 @@ public final class WebhookProcessor {
                         if (each.storesRoots()) {
                             List<Long> gone = new ArrayList<>(part);
                             gone.removeAll(page.rootIds());
-                            writer.tombstone(shop, each.table(), gone, now()); // deleted in the store since the event
+                            writer.tombstone(shop, each.table(), visiblyGone(shop, each, gone), now()); // deleted since the event
                         }
                     }
                 }
@@ -281,6 +288,35 @@ public final class WebhookProcessor {
         } catch (RuntimeException e) {
             deliveries.forEach(d -> failed(shop, d, e));
         }
+    }
+
+    /**
+     * Of the objects the store answered null for, those it would show if they existed: without the history scope
+     * (read_all_orders) Shopify answers null for any order older than its window, so only rows created inside it
+     * (with a margin) are taken for deleted; the others are kept as they are.
+     */
+    private List<Long> visiblyGone(String shop, Resource r, List<Long> gone) {
+        if (scopes == null || gone.isEmpty()) {
+            return gone;
+        }
+        Optional<OffsetDateTime> visibleFrom = scopes.judgedVisibleFrom(shop, r, now());
+        if (visibleFrom.isEmpty()) {
+            return gone;
+        }
+        String sql = jdbc.sql().get("select-created-at").replace("${table}", r.table())
+                .replace("${createdColumn}", r.historyLimit().createdColumn());
+        List<Long> out = new ArrayList<>();
+        for (long id : gone) {
+            List<OffsetDateTime> created = jdbc.queryRaw(sql, rs -> rs.getObject(1, OffsetDateTime.class), shop, id);
+            if (!created.isEmpty() && created.get(0) != null && !created.get(0).isBefore(visibleFrom.get())) {
+                out.add(id);
+            }
+        }
+        if (out.size() < gone.size()) {
+            LOG.info("{} {}: {} objects not shown by the store kept, not tombstoned: created before {} (history limited)",
+                    shop, r.name(), gone.size() - out.size(), visibleFrom.get());
+        }
+        return out;
     }
 
     /** Whether the stored row is already as new as the delivery says (a retry or a reordered older event). */

@@ -419,4 +419,26 @@ class CatalogTest {
                     fields: id updatedAt
                 """, "resource 'orders' writes nothing: give it a table or children");
     }
+
+    @Test
+    void eachShippedResourceNamesItsScopeAndOrdersTheirHistoryLimit() {
+        Catalog c = Catalog.load();
+        assertThat(c.requiredScopes()).containsExactly("read_customers", "read_orders", "read_products");
+        assertThat(c.historyScopes()).containsExactly("read_all_orders");
+        assertThat(c.resource("orders").historyLimit()).isEqualTo(new Resource.HistoryLimit("read_all_orders", 60, "created_at"));
+        assertThat(c.resource("products").historyLimit()).isNull();
+        assertThat(c.resources()).allSatisfy(r -> assertThat(r.scope()).startsWith("read_"));
+    }
+
+    @Test
+    void aBadScopeOrHistoryLimitIsRefused() {
+        rejects("resources:\n" + ORDERS_OK + "    scope: orders\n",
+                "resource 'orders': scope 'orders' is not an access scope handle such as read_orders");
+        rejects("resources:\n" + ORDERS_OK + "    history: { scope: read_all_orders, days: 0, createdColumn: created_at }\n",
+                "resource 'orders' history: days must be a positive number");
+        rejects("resources:\n" + ORDERS_OK + "    history: { scope: read_all_orders, days: 60, createdColumn: created_at }\n",
+                "resource 'orders' history: createdColumn 'created_at' must be one of its timestamp columns");
+        rejects("resources:\n" + ORDERS_OK + "    history: { scope: read_all_orders, days: 60, column: created_at }\n",
+                "resource 'orders' history: unknown key 'column' (allowed: " + java.util.Set.of("scope", "days", "createdColumn") + ")");
+    }
 }

@@ -3,8 +3,11 @@ package io.shopifysync.cli;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.shopifysync.db.Dialect;
+import io.shopifysync.emulator.EmulatedShop;
+import io.shopifysync.emulator.ShopifyEmulator;
 import io.shopifysync.testing.BothDatabases;
 import io.shopifysync.testing.CliProcess;
+import io.shopifysync.testing.EmulatorControl;
 import io.shopifysync.testing.TestDatabase;
 import java.nio.file.Path;
 import java.util.List;
@@ -178,6 +181,49 @@ class CliTest {
             Result r = runInProcess(args.split(" "));
             assertThat(r.exitCode()).as(args).isZero();
             assertThat(r.out()).as(args).contains("Usage: shopify-sync");
+        }
+    }
+
+    @BothDatabases
+    void accountsAddReadsTheGrantedScopesRefusesAMissingResourceScopeUnlessAcceptedAndWarnsOfTheOrderWindow(Dialect dialect)
+            throws Exception {
+        try (TestDatabase tdb = TestDatabase.create(dialect);
+             ShopifyEmulator emu = ShopifyEmulator.builder().port(0).shops(2).seed(7).orders(2).products(1).customers(1).start()) {
+            Map<String, String> env = envFor(tdb);
+            EmulatorControl control = new EmulatorControl(emu);
+            EmulatedShop noProducts = emu.shops().get(0);
+            EmulatedShop limited = emu.shops().get(1);
+            control.call("PUT", "/_emulator/shops/" + noProducts.domain() + "/scopes",
+                    "{\"scopes\":[\"read_orders\",\"read_all_orders\",\"read_customers\"]}");
+            control.call("PUT", "/_emulator/shops/" + limited.domain() + "/scopes",
+                    "{\"scopes\":[\"read_orders\",\"read_products\",\"write_customers\"]}");
+
+            Result refused = run(env, "accounts", "add", "--shop", noProducts.domain(), "--token", noProducts.accessToken(),
+                    "--api-url", noProducts.adminUrl(), "--allow-insecure-api-url");
+            assertThat(refused.exitCode()).as(refused.out()).isEqualTo(2);
+            assertThat(refused.err()).contains("refused " + noProducts.domain(), "missing access scope read_products",
+                    "products cannot be read", "--accept-missing-scopes");
+
+            Result accepted = run(env, "accounts", "add", "--shop", noProducts.domain(), "--token", noProducts.accessToken(),
+                    "--api-url", noProducts.adminUrl(), "--allow-insecure-api-url", "--accept-missing-scopes");
+            assertThat(accepted.exitCode()).as(accepted.err()).isZero();
+            assertThat(accepted.err()).contains("warning: missing access scope read_products");
+
+            Result warned = run(env, "accounts", "add", "--shop", limited.domain(), "--token", limited.accessToken(),
+                    "--api-url", limited.adminUrl(), "--allow-insecure-api-url");
+            assertThat(warned.exitCode()).as(warned.err()).isZero();
+            assertThat(warned.out()).contains("added " + limited.domain(), "access scopes: read_orders, read_products, write_customers");
+            assertThat(warned.err()).contains("warning: orders history is limited to the last 60 days", "read_all_orders");
+
+            Result list = run(env, "accounts", "list");
+            assertThat(list.out()).contains("ACCESS SCOPES", "read_orders,read_products,write_customers",
+                    "read_all_orders,read_customers,read_orders");
+            Result status = run(env, "status");
+            assertThat(status.out()).contains(limited.domain() + " access scopes: read_orders, read_products, write_customers",
+                    "note: orders history is limited to the last 60 days");
+            for (Result r : List.of(refused, accepted, warned, list, status)) {
+                assertThat(r.out() + r.err()).doesNotContain(noProducts.accessToken()).doesNotContain(limited.accessToken());
+            }
         }
     }
 }

@@ -30,7 +30,9 @@ class StatusCommandTest {
             assertThat(lines[1]).matches("a-shop.myshopify.com +INSTALLED +orders +INCREMENTAL +2 +7 +\\d+[smh]\\S* +\\d{4}-\\d\\d-\\d\\d \\d\\d:\\d\\d:\\d\\dZ +-");
             assertThat(lines[2]).matches("a-shop.myshopify.com +INSTALLED +products +BACKFILL +0 +12/40 +- +- +HTTP 503 from the store");
             assertThat(lines[3]).matches("b-shop.myshopify.com +AUTH_FAILED \\(401 from the store\\) +- +not started +- +- +- +- +-");
-            assertThat(lines).hasSize(4);
+            assertThat(lines[4]).isEqualTo("a-shop.myshopify.com access scopes: not read yet");
+            assertThat(lines[5]).isEqualTo("b-shop.myshopify.com access scopes: not read yet");
+            assertThat(lines).hasSize(6);
             assertThat(text.toString()).doesNotContain("shpat_");
         }
     }

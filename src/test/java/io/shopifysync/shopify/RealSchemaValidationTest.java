@@ -109,9 +109,9 @@ class RealSchemaValidationTest {
                         .header("X-Shopify-Hmac-Sha256", WebhookSignature.sign(SECRET, webhook))
                         .POST(HttpRequest.BodyPublishers.ofByteArray(webhook)).build(), HttpResponse.BodyHandlers.ofString());
                 assertThat(delivered.statusCode()).isEqualTo(200);
-                // the import, the poll, the reconciliation, the webhook's re-read and the healer have all spoken
+                // the import, the poll, the reconciliation, the webhook's re-read, the healer and the scope check have all spoken
                 await().atMost(Duration.ofSeconds(60)).until(() -> operations(documents).containsAll(
-                        Set.of("RunBulk", "Bulk", "Page", "Nodes", "WebhookSubscriptions", "WebhookSubscriptionCreate")));
+                        Set.of("RunBulk", "Bulk", "Page", "Nodes", "WebhookSubscriptions", "WebhookSubscriptionCreate", "AccessScopes")));
             } finally {
                 proxy.stop(0);
             }

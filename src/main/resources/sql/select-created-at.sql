@@ -1,0 +1,1 @@
+SELECT ${createdColumn} FROM shopify.${table} WHERE shop_domain = ? AND id = ?

@@ -36,6 +36,16 @@ final class ControlApi {
         on(r, HttpMethod.GET, "/_emulator/health", (c, b) -> Json.obj("status", "UP"));
         on(r, HttpMethod.GET, "/_emulator/settings", (c, b) -> settings());
         on(r, HttpMethod.PUT, "/_emulator/settings", (c, b) -> {
+            if (b.containsKey("apiVersions")) {
+                if (!(b.get("apiVersions") instanceof List<?> versions)) {
+                    throw new Bad(400, "'apiVersions' must be a list of versions such as [\"2026-07\", \"2026-10\"]");
+                }
+                try {
+                    new SupportedVersions().set(versions); // validated before any setting changes
+                } catch (IllegalArgumentException e) {
+                    throw new Bad(400, e.getMessage());
+                }
+            }
             if (b.containsKey("timeScale")) {
                 emu.timeScale(number(b, "timeScale", 0, 1e6));
             }
@@ -44,6 +54,9 @@ final class ControlApi {
             }
             if (b.containsKey("shopRedactDelayMs")) {
                 emu.shopRedactDelayMs = (long) number(b, "shopRedactDelayMs", 0, 1e12);
+            }
+            if (b.containsKey("apiVersions")) {
+                emu.apiVersions.set((List<?>) b.get("apiVersions"));
             }
             return settings();
         });
@@ -71,6 +84,11 @@ final class ControlApi {
             Faults f = shop(c).faults;
             f.clear();
             return f.toMap();
+        });
+        on(r, HttpMethod.GET, "/_emulator/shops/:shop/requests", (c, b) -> Json.obj("requests", shop(c).requestLog.toList()));
+        on(r, HttpMethod.DELETE, "/_emulator/shops/:shop/requests", (c, b) -> {
+            shop(c).requestLog.clear();
+            return Json.obj("cleared", true);
         });
         on(r, HttpMethod.GET, "/_emulator/shops/:shop/throttle", (c, b) -> throttle(shop(c)));
         on(r, HttpMethod.POST, "/_emulator/shops/:shop/throttle/drain", (c, b) -> {
@@ -273,7 +291,8 @@ final class ControlApi {
 
     private Map<String, Object> settings() {
         return Json.obj("timeScale", emu.timeScale(), "bulkObjectsPerSecond", emu.bulk().objectsPerSecond,
-                "shopRedactDelayMs", emu.shopRedactDelayMs, "apiVersion", GraphQlEngine.API_VERSION, "baseUrl", emu.baseUrl());
+                "shopRedactDelayMs", emu.shopRedactDelayMs, "apiVersion", GraphQlEngine.API_VERSION, "apiVersions", emu.apiVersions.list(),
+                "baseUrl", emu.baseUrl());
     }
 
     private Map<String, Object> shopSummary(ShopState s) {
@@ -301,13 +320,35 @@ final class ControlApi {
     }
 
     private static Map<String, Object> faults(ShopState s, Map<String, Object> b) {
-        Faults f = s.faults;
+        setFaults(new Faults(), b); // validates the whole body first: a bad value changes nothing
+        setFaults(s.faults, b);
+        return s.faults.toMap();
+    }
+
+    private static void setFaults(Faults f, Map<String, Object> b) {
         for (String key : b.keySet()) {
             switch (key) {
                 case "errorRate" -> f.errorRate = number(b, key, 0, 1);
                 case "errorStatus" -> {
-                    int st = (int) number(b, key, 500, 599);
-                    f.errorStatus = st;
+                    double st = number(b, key, 402, 599);
+                    if (st != Math.rint(st) || st < 500 && !Faults.SHOP_STATUSES.contains((int) st)) {
+                        throw new Bad(400, "'errorStatus' must be 402, 404, 423, 429 or 500…599, got " + fmt(st));
+                    }
+                    f.errorStatus = (int) st;
+                }
+                case "retryAfterSeconds" -> f.retryAfterSeconds = b.get(key) == null ? null : number(b, key, 0, 3600);
+                case "errorCode" -> {
+                    Object code = b.get(key);
+                    if (code != null && !(code instanceof String c && Faults.GRAPHQL_ERROR_CODES.contains(c))) {
+                        throw new Bad(400, "errorCode must be null or one of " + Faults.GRAPHQL_ERROR_CODES + ", not " + code);
+                    }
+                    f.errorCode = (String) code;
+                }
+                case "failUntilCleared" -> {
+                    if (!(b.get(key) instanceof Boolean on)) {
+                        throw new Bad(400, "'failUntilCleared' must be true or false");
+                    }
+                    f.failUntilCleared = on;
                 }
                 case "latencyMs" -> f.latencyMs = (long) number(b, key, 0, 600_000);
                 case "dropRate" -> f.dropRate = number(b, key, 0, 1);
@@ -320,11 +361,10 @@ final class ControlApi {
                     }
                     f.bulkErrorCode = c;
                 }
-                default -> throw new Bad(400, "unknown fault '" + key + "' (errorRate, errorStatus, latencyMs, dropRate, "
-                        + "bulkFailAfterObjects, bulkErrorCode, failNextRequests)");
+                default -> throw new Bad(400, "unknown fault '" + key + "' (errorRate, errorStatus, retryAfterSeconds, errorCode, "
+                        + "failUntilCleared, latencyMs, dropRate, bulkFailAfterObjects, bulkErrorCode, failNextRequests)");
             }
         }
-        return f.toMap();
     }
 
     private Map<String, Object> webhookSettings(Map<String, Object> b) {

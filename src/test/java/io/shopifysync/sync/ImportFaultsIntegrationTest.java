@@ -110,26 +110,31 @@ class ImportFaultsIntegrationTest {
 
     @BothDatabases
     void shopsFrozenLockedOrPausedMidSyncResumeByThemselvesWhenShopifyServesThemAgain(Dialect dialect) throws Exception {
-        try (ShopifyEmulator emu = ShopifyEmulator.builder().port(0).shops(3).seed(17).orders(30).products(8).customers(20)
+        try (ShopifyEmulator emu = ShopifyEmulator.builder().port(0).shops(4).seed(17).orders(30).products(8).customers(20)
                 .plan("plus").timeScale(0.01).start();
              SyncHarness sync = new SyncHarness(dialect, dataDir, QUICK)) {
             EmulatorControl control = new EmulatorControl(emu);
             EmulatedShop frozen = emu.shops().get(0);
             EmulatedShop locked = emu.shops().get(1);
             EmulatedShop paused = emu.shops().get(2);
+            EmulatedShop underReview = emu.shops().get(3);
             // frozen (payment due) from its import's first call; the other two once their import is done, while polled
             control.call("PUT", "/_emulator/shops/" + frozen.domain() + "/faults", "{\"errorStatus\":402,\"failUntilCleared\":true}");
             sync.start();
             for (EmulatedShop shop : emu.shops()) {
                 sync.register(shop);
             }
-            await().atMost(Duration.ofSeconds(60)).until(() -> sync.allIncremental(locked.domain()) && sync.allIncremental(paused.domain()));
+            await().atMost(Duration.ofSeconds(60)).until(() -> sync.allIncremental(locked.domain()) && sync.allIncremental(paused.domain())
+                    && sync.allIncremental(underReview.domain()));
             control.call("PUT", "/_emulator/shops/" + locked.domain() + "/faults", "{\"errorStatus\":423,\"failUntilCleared\":true}");
             control.call("PUT", "/_emulator/shops/" + paused.domain() + "/faults", "{\"errorStatus\":404,\"failUntilCleared\":true}");
-            await().atMost(Duration.ofSeconds(30)).until(() -> status(sync, frozen) .equals("FROZEN") && status(sync, locked).equals("LOCKED")
-                    && status(sync, paused).equals("PAUSED"));
+            // Shopify reviews this shop (it may close it): HTTP 200 with SHOP_PENDING_TERMINATION, a shop state like 423
+            control.call("PUT", "/_emulator/shops/" + underReview.domain() + "/faults",
+                    "{\"errorCode\":\"SHOP_PENDING_TERMINATION\",\"failUntilCleared\":true}");
+            await().atMost(Duration.ofSeconds(30)).until(() -> status(sync, frozen).equals("FROZEN") && status(sync, locked).equals("LOCKED")
+                    && status(sync, paused).equals("PAUSED") && status(sync, underReview).equals("LOCKED"));
             // the stores change meanwhile; nothing of it can be read until they are served again
-            for (EmulatedShop shop : List.of(locked, paused)) {
+            for (EmulatedShop shop : List.of(locked, paused, underReview)) {
                 control.call("POST", "/_emulator/shops/" + shop.domain() + "/orders/create", "{\"count\":3}");
                 control.call("POST", "/_emulator/shops/" + shop.domain() + "/customers/update", "{\"count\":2}");
             }
@@ -154,7 +159,9 @@ class ImportFaultsIntegrationTest {
                     throw new IllegalStateException(e);
                 }
             }));
-            assertThat(sync.count("SELECT COUNT(*) FROM shopify.shops WHERE status = 'INSTALLED' AND next_check_at IS NULL")).isEqualTo(3);
+            assertThat(sync.count("SELECT COUNT(*) FROM shopify.shops WHERE status = 'INSTALLED' AND next_check_at IS NULL")).isEqualTo(4);
+            assertThat(sync.count("SELECT COUNT(*) FROM shopify.dead_letters WHERE reason LIKE '%SHOP_PENDING_TERMINATION%'"))
+                    .as("the shop state is named, never the remote message").isEqualTo(1);
         }
     }
 

@@ -53,8 +53,8 @@ public final class ShopHealth {
                 return;
             }
             if (rechecked) {
-                LOG.error("{}: {} ({}); the shop is {}: syncing stops and the shop is asked again every {} s until it answers",
-                        shop, e.getMessage(), source, status, recheckEvery.toSeconds());
+                LOG.error("{}: {} ({}); the shop is {}: syncing stops and the shop is asked again every {} until it answers",
+                        shop, e.getMessage(), source, status, ShopRecheck.every(recheckEvery));
             } else {
                 LOG.error("{}: {} ({}); the shop is {} until an operator acts", shop, e.getMessage(), source, status);
             }

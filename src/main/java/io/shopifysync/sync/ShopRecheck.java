@@ -66,7 +66,7 @@ public final class ShopRecheck {
             stillUnavailable(shop, e, now);
             return;
         } catch (RuntimeException e) {
-            LOG.warn("{}: re-check failed ({}); next check in {} s", shop, ShopifyApiException.describe(e), interval.toSeconds(), e);
+            LOG.warn("{}: re-check failed ({}); next check in {}", shop, ShopifyApiException.describe(e), every(interval), e);
             jdbc.update("update-shop-next-check", now.plus(interval), shop);
             return;
         }
@@ -82,7 +82,7 @@ public final class ShopRecheck {
             case SHOP_UNAVAILABLE -> {
                 String status = e.unavailableStatus();
                 jdbc.update("update-shop-still-unavailable", status, now, status, reason, now, now.plus(interval), shop);
-                LOG.info("{}: still {} ({}); next check in {} s", shop, status, reason, interval.toSeconds());
+                LOG.info("{}: still {} ({}); next check in {}", shop, status, reason, every(interval));
             }
             case AUTH_FAILED -> {
                 // the token went while the shop was away: only an operator can bring it back
@@ -93,9 +93,15 @@ public final class ShopRecheck {
             }
             default -> {
                 jdbc.update("update-shop-next-check", now.plus(interval), shop);
-                LOG.warn("{}: re-check failed ({}); next check in {} s", shop, reason, interval.toSeconds());
+                LOG.warn("{}: re-check failed ({}); next check in {}", shop, reason, every(interval));
             }
         }
+    }
+
+    /** "5 min", "30 s" or "400 ms": for log lines. */
+    static String every(Duration d) {
+        long ms = d.toMillis();
+        return ms % 60_000 == 0 ? ms / 60_000 + " min" : ms >= 1000 ? ms / 1000 + " s" : ms + " ms";
     }
 
     private OffsetDateTime now() {

@@ -90,6 +90,12 @@
         reason.textContent = e.shopStatusReason;
         status.appendChild(reason);
       }
+      if (e.shopStatusDetail) {
+        var detail = document.createElement('div');
+        detail.className = 'reason status-detail';
+        detail.textContent = e.shopStatusDetail;
+        status.appendChild(detail);
+      }
       cell(tr, e.resource, 'resource');
       cell(tr, e.phase || 'not started', 'phase phase-' + (e.phase || 'none'));
       cell(tr, e.resource ? e.rows : '-', 'num rows');

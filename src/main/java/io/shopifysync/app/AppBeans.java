@@ -18,6 +18,7 @@ import io.shopifysync.lifecycle.ShopData;
 import io.shopifysync.observe.Observability;
 import io.shopifysync.observe.SyncMetrics;
 import io.shopifysync.scopes.AccessScopes;
+import io.shopifysync.shopify.ApiVersions;
 import io.shopifysync.shopify.ShopifyGraphql;
 import io.shopifysync.shopify.ShopifyHttp;
 import io.shopifysync.shopify.Throttles;
@@ -34,6 +35,7 @@ import io.shopifysync.sync.Poller;
 import io.shopifysync.sync.Tombstones;
 import io.shopifysync.sync.ResourceWriter;
 import io.shopifysync.sync.ShopHealth;
+import io.shopifysync.sync.ShopRecheck;
 import io.shopifysync.sync.SyncStateStore;
 import io.shopifysync.sync.Upserts;
 import io.shopifysync.webhooks.InsertOnceIdempotentRepository;
@@ -125,13 +127,17 @@ public final class AppBeans implements CamelConfiguration {
                 Duration.ofSeconds(config.getInt("token.refresh.ahead.seconds", 300)), clock);
         ShopifyGraphql graphql = new ShopifyGraphql(context.createProducerTemplate(), throttles,
                 config.get("shopify.api.version").orElse("2026-10"), tokens);
+        ApiVersions apiVersions = new ApiVersions(config.get("shopify.api.version").orElse("2026-10"), jdbc, clock);
+        graphql.setApiVersions(apiVersions);
         SyncStateStore state = new SyncStateStore(jdbc, clock);
         DeadLetters deadLetters = new DeadLetters(jdbc, clock);
         SyncMetrics metrics = Observability.install(context, config, db, throttles, clock);
+        apiVersions.setListener(metrics::apiVersionServed);
+        Duration recheckEvery = Duration.ofMillis(config.getInt("shop.unavailable.recheck.interval.ms", 300_000));
         ResourceWriter writer = new ResourceWriter(jdbc, new Upserts(catalog, db.dialect(), metrics), state);
         BulkImporter importer = new BulkImporter(catalog, accounts, state, graphql,
                 new BulkIngest(writer, deadLetters, config.getInt("import.batch.size", 1000)), writer, new Pager(graphql),
-                throttles, new ShopHealth(jdbc, deadLetters, clock),
+                throttles, new ShopHealth(jdbc, deadLetters, clock, recheckEvery),
                 Duration.ofSeconds(config.getInt("sync.overlap.seconds", 120)),
                 Boolean.parseBoolean(config.get("import.paged-only").orElse("false")),
                 config.get("import.only-shop").orElse(null));
@@ -139,7 +145,7 @@ public final class AppBeans implements CamelConfiguration {
 
         Pager pager = new Pager(graphql);
         Poller poller = new Poller(catalog, accounts, state, graphql, pager, writer, throttles,
-                new ShopHealth(jdbc, deadLetters, clock),
+                new ShopHealth(jdbc, deadLetters, clock, recheckEvery),
                 new Poller.Settings(Duration.ofSeconds(config.getInt("sync.overlap.seconds", 120)),
                         config.getInt("poll.catch-up.threshold", 10_000),
                         Duration.ofMillis(config.getInt("reconcile.interval.ms", 21_600_000)),
@@ -166,6 +172,7 @@ public final class AppBeans implements CamelConfiguration {
         registry.bind("importer", importer);
         registry.bind("importPool", importPool);
         registry.bind("poller", poller);
+        registry.bind("shopRecheck", new ShopRecheck(jdbc, accounts, graphql, deadLetters, clock, recheckEvery));
         registry.bind("syncPool", syncPool);
         registry.bind("partitions", new Partitions(config.getInt("sync.partitions", 1)));
         registry.bind("workLocks", new WorkLocks(lockPool, db.sql()));

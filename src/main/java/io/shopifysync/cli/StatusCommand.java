@@ -41,6 +41,8 @@ final class StatusCommand implements Callable<Integer> {
         Table table = new Table("SHOP", "STATUS", "RESOURCE", "PHASE", "ROWS", "WRITTEN", "LAG", "LAST SUCCESS", "LAST ERROR");
         for (StatusReport.Entry e : entries) {
             String status = e.shopStatusReason() == null ? e.shopStatus() : e.shopStatus() + " (" + e.shopStatusReason() + ")";
+            String detail = e.shopStatusDetail();
+            status = detail.isEmpty() ? status : status + " [" + detail + "]";
             if (e.resource() == null) {
                 table.row(e.shop(), status, "-", "not started", "-", "-", "-", "-", "-");
                 continue;

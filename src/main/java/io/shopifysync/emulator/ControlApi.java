@@ -36,6 +36,16 @@ final class ControlApi {
         on(r, HttpMethod.GET, "/_emulator/health", (c, b) -> Json.obj("status", "UP"));
         on(r, HttpMethod.GET, "/_emulator/settings", (c, b) -> settings());
         on(r, HttpMethod.PUT, "/_emulator/settings", (c, b) -> {
+            if (b.containsKey("apiVersions")) {
+                if (!(b.get("apiVersions") instanceof List<?> versions)) {
+                    throw new Bad(400, "'apiVersions' must be a list of versions such as [\"2026-07\", \"2026-10\"]");
+                }
+                try {
+                    new SupportedVersions().set(versions); // validated before any setting changes
+                } catch (IllegalArgumentException e) {
+                    throw new Bad(400, e.getMessage());
+                }
+            }
             if (b.containsKey("timeScale")) {
                 emu.timeScale(number(b, "timeScale", 0, 1e6));
             }
@@ -50,6 +60,16 @@ final class ControlApi {
             }
             if (b.containsKey("countLimit")) {
                 emu.countLimit = (int) number(b, "countLimit", 1, Integer.MAX_VALUE);
+            }
+            if (b.containsKey("apiVersions")) {
+                if (!(b.get("apiVersions") instanceof List<?> versions)) {
+                    throw new Bad(400, "'apiVersions' must be a non-empty list of versions such as \"2026-07\"");
+                }
+                try {
+                    emu.apiVersions.set(versions);
+                } catch (IllegalArgumentException e) {
+                    throw new Bad(400, e.getMessage());
+                }
             }
             return settings();
         });
@@ -77,6 +97,11 @@ final class ControlApi {
             Faults f = shop(c).faults;
             f.clear();
             return f.toMap();
+        });
+        on(r, HttpMethod.GET, "/_emulator/shops/:shop/requests", (c, b) -> Json.obj("requests", shop(c).requestLog.toList()));
+        on(r, HttpMethod.DELETE, "/_emulator/shops/:shop/requests", (c, b) -> {
+            shop(c).requestLog.clear();
+            return Json.obj("cleared", true);
         });
         on(r, HttpMethod.GET, "/_emulator/shops/:shop/throttle", (c, b) -> throttle(shop(c)));
         on(r, HttpMethod.POST, "/_emulator/shops/:shop/throttle/drain", (c, b) -> {
@@ -306,7 +331,8 @@ final class ControlApi {
     private Map<String, Object> settings() {
         return Json.obj("timeScale", emu.timeScale(), "bulkObjectsPerSecond", emu.bulk().objectsPerSecond,
                 "shopRedactDelayMs", emu.shopRedactDelayMs, "rejectNonExpiringTokens", emu.rejectNonExpiringTokens,
-                "countLimit", emu.countLimit, "apiVersion", GraphQlEngine.API_VERSION, "baseUrl", emu.baseUrl());
+                "countLimit", emu.countLimit, "apiVersion", GraphQlEngine.API_VERSION, "apiVersions", emu.apiVersions.list(),
+                "baseUrl", emu.baseUrl());
     }
 
     private Map<String, Object> shopSummary(ShopState s) {
@@ -365,13 +391,35 @@ final class ControlApi {
     }
 
     private static Map<String, Object> faults(ShopState s, Map<String, Object> b) {
-        Faults f = s.faults;
+        setFaults(new Faults(), b); // validates the whole body first: a bad value changes nothing
+        setFaults(s.faults, b);
+        return s.faults.toMap();
+    }
+
+    private static void setFaults(Faults f, Map<String, Object> b) {
         for (String key : b.keySet()) {
             switch (key) {
                 case "errorRate" -> f.errorRate = number(b, key, 0, 1);
                 case "errorStatus" -> {
-                    int st = (int) number(b, key, 500, 599);
-                    f.errorStatus = st;
+                    double st = number(b, key, 402, 599);
+                    if (st != Math.rint(st) || st < 500 && !Faults.SHOP_STATUSES.contains((int) st)) {
+                        throw new Bad(400, "'errorStatus' must be 402, 404, 423, 429 or 500…599, got " + fmt(st));
+                    }
+                    f.errorStatus = (int) st;
+                }
+                case "retryAfterSeconds" -> f.retryAfterSeconds = b.get(key) == null ? null : number(b, key, 0, 3600);
+                case "errorCode" -> {
+                    Object code = b.get(key);
+                    if (code != null && !(code instanceof String c && Faults.GRAPHQL_ERROR_CODES.contains(c))) {
+                        throw new Bad(400, "errorCode must be null or one of " + Faults.GRAPHQL_ERROR_CODES + ", not " + code);
+                    }
+                    f.errorCode = (String) code;
+                }
+                case "failUntilCleared" -> {
+                    if (!(b.get(key) instanceof Boolean on)) {
+                        throw new Bad(400, "'failUntilCleared' must be true or false");
+                    }
+                    f.failUntilCleared = on;
                 }
                 case "latencyMs" -> f.latencyMs = (long) number(b, key, 0, 600_000);
                 case "dropRate" -> f.dropRate = number(b, key, 0, 1);
@@ -384,11 +432,10 @@ final class ControlApi {
                     }
                     f.bulkErrorCode = c;
                 }
-                default -> throw new Bad(400, "unknown fault '" + key + "' (errorRate, errorStatus, latencyMs, dropRate, "
-                        + "bulkFailAfterObjects, bulkErrorCode, failNextRequests)");
+                default -> throw new Bad(400, "unknown fault '" + key + "' (errorRate, errorStatus, retryAfterSeconds, errorCode, "
+                        + "failUntilCleared, latencyMs, dropRate, bulkFailAfterObjects, bulkErrorCode, failNextRequests)");
             }
         }
-        return f.toMap();
     }
 
     private Map<String, Object> bulkExpire(ShopState s, Map<String, Object> b) {

@@ -19,6 +19,8 @@ final class ShopState {
     final EventLog events;
     final Faults faults = new Faults();
     final AtomicInteger requestCount = new AtomicInteger();
+    /** Arrival times and injected answers of the last Admin GraphQL requests (GET /_emulator/shops/{shop}/requests). */
+    final RequestLog requestLog = new RequestLog();
     volatile String plan;
     volatile String accessToken;
     volatile boolean tokenRevoked;

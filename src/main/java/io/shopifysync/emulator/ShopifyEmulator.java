@@ -217,6 +217,7 @@ public final class ShopifyEmulator implements AutoCloseable {
     private final Path dataDir;
     private final Random random;
     private final Map<String, Churn> churns = new ConcurrentHashMap<>();
+    final SupportedVersions apiVersions = new SupportedVersions();
     volatile long shopRedactDelayMs = 48L * 3600 * 1000;
     /** Shopify from 2027-01-01 for public apps: a non-expiring offline token answers 401 and can no longer be exchanged. */
     volatile boolean rejectNonExpiringTokens;
@@ -441,7 +442,8 @@ public final class ShopifyEmulator implements AutoCloseable {
         HttpServerResponse resp = ctx.response();
         String requestId = UUID.randomUUID().toString();
         resp.putHeader("X-Request-Id", requestId);
-        if (!GraphQlEngine.API_VERSION.equals(version)) {
+        String served = apiVersions.served(version);
+        if (served == null) {
             json(resp, 404, "{\"errors\":\"Not Found\"}");
             return;
         }
@@ -458,15 +460,17 @@ public final class ShopifyEmulator implements AutoCloseable {
             return;
         }
         shop.requestCount.incrementAndGet();
-        resp.putHeader("X-Shopify-API-Version", GraphQlEngine.API_VERSION);
+        long arrivedAt = System.currentTimeMillis();
+        resp.putHeader("X-Shopify-API-Version", served);
         Faults f = shop.faults;
         ThreadLocalRandom rnd = ThreadLocalRandom.current();
         if (f.dropRate > 0 && rnd.nextDouble() < f.dropRate) {
+            shop.requestLog.add(new RequestLog.Entry(arrivedAt, version, served, 0, null));
             ctx.request().connection().close();
             return;
         }
-        boolean fail = false;
-        if (f.failNextRequests > 0) {
+        boolean fail = f.failUntilCleared;
+        if (!fail && f.failNextRequests > 0) {
             synchronized (f) {
                 if (f.failNextRequests > 0) {
                     f.failNextRequests--;
@@ -478,10 +482,14 @@ public final class ShopifyEmulator implements AutoCloseable {
             fail = true;
         }
         if (fail) {
-            String body = "{\"errors\":[{\"message\":\"Internal error. Looks like something went wrong on our end.\\nRequest ID: "
-                    + requestId + " (include this in support requests).\",\"extensions\":{\"code\":\"INTERNAL_SERVER_ERROR\",\"requestId\":\""
-                    + requestId + "\"}}]}";
-            int status = f.errorStatus;
+            String code = f.errorCode;
+            int status = code != null ? 200 : f.errorStatus;
+            String body = injectedBody(status, code, requestId);
+            Double retryAfter = f.retryAfterSeconds;
+            if (retryAfter != null && (status == 429 || status == 503)) {
+                resp.putHeader("Retry-After", retryAfter == Math.rint(retryAfter) ? Long.toString(retryAfter.longValue()) : retryAfter.toString());
+            }
+            shop.requestLog.add(new RequestLog.Entry(arrivedAt, version, served, status, code));
             long delay = f.latencyMs;
             if (delay > 0) {
                 vertx.setTimer(delay, id -> json(resp, status, body));
@@ -490,6 +498,7 @@ public final class ShopifyEmulator implements AutoCloseable {
             }
             return;
         }
+        shop.requestLog.add(new RequestLog.Entry(arrivedAt, version, served, null, null));
         String query;
         String operationName = null;
         Map<String, Object> variables = null;
@@ -554,6 +563,28 @@ public final class ShopifyEmulator implements AutoCloseable {
         } else {
             exec.run();
         }
+    }
+
+    /**
+     * The body of an injected error: Shopify's INTERNAL_SERVER_ERROR shape for 5xx and for a GraphQL error code answered
+     * with HTTP 200, and the plain {"errors": reason} of Shopify's non-GraphQL answers for the shop states.
+     */
+    static String injectedBody(int status, String code, String requestId) {
+        if (code != null && !code.equals("INTERNAL_SERVER_ERROR")) {
+            return "{\"errors\":[{\"message\":\"Access denied. Shop is under review.\",\"extensions\":{\"code\":\"" + code + "\"}}]}";
+        }
+        if (code != null || status >= 500) {
+            return "{\"errors\":[{\"message\":\"Internal error. Looks like something went wrong on our end.\\nRequest ID: "
+                    + requestId + " (include this in support requests).\",\"extensions\":{\"code\":\"INTERNAL_SERVER_ERROR\",\"requestId\":\""
+                    + requestId + "\"}}]}";
+        }
+        String reason = switch (status) {
+            case 402 -> "Payment Required";
+            case 423 -> "Locked";
+            case 429 -> "Too Many Requests";
+            default -> "Not Found";
+        };
+        return "{\"errors\":\"" + reason + "\"}";
     }
 
     private void bulkFile(RoutingContext ctx) {

@@ -57,7 +57,8 @@ final class Webhooks implements AutoCloseable {
         volatile long reorderDelayMs = 300;
         volatile long timeoutMs = 5000;
         volatile int maxRetries = 8;
-        volatile long retryBaseDelayMs = 10_000;
+        /** Shopify retries 8 times over 4 hours with exponential backoff: 56.5 s doubling, 8 waits add up to 4 h. */
+        volatile long retryBaseDelayMs = 56_471;
         volatile String complianceUrl;
         /** Refuse every http:// subscription, as Shopify does; off: http:// is accepted for loopback hosts only. */
         volatile boolean httpsOnly;

@@ -37,6 +37,8 @@ public final class SyncMetrics implements SyncEvents {
     private final MultiGauge backlogAge;
     private final MultiGauge deadLetters;
     private final MultiGauge shopStatus;
+    private final MultiGauge apiVersion;
+    private final Map<String, String[]> apiVersions = new ConcurrentHashMap<>();
 
     public SyncMetrics(MeterRegistry registry, Throttles throttles, ObservedState state) {
         this.registry = registry;
@@ -54,8 +56,20 @@ public final class SyncMetrics implements SyncEvents {
                 .description("dead letters neither replayed nor discarded").register(registry);
         shopStatus = MultiGauge.builder("shopify.sync.shop.status")
                 .description("1 for a shop's current status (INSTALLED, AUTH_FAILED, UNINSTALLED, FROZEN, ...)").register(registry);
+        apiVersion = MultiGauge.builder("shopify.sync.api.version")
+                .description("1 per shop, labelled with the Admin API version requested and the one Shopify served").register(registry);
         Gauge.builder("shopify.sync.state.age", state, s -> s.age().map(d -> d.toMillis() / 1000.0).orElse(Double.NaN))
                 .baseUnit("seconds").description("age of the database reading behind the gauges above").register(registry);
+    }
+
+    /** A shop's answers now come in {@code served} (X-Shopify-API-Version), asked for {@code requested}. */
+    public void apiVersionServed(String shop, String requested, String served) {
+        synchronized (apiVersion) { // rows registered in the order their changes came
+            apiVersions.put(shop, new String[] {requested, served});
+            List<MultiGauge.Row<?>> rows = new ArrayList<>();
+            apiVersions.forEach((s, v) -> rows.add(MultiGauge.Row.of(Tags.of("shop", s, "requested", v[0], "served", v[1]), 1)));
+            apiVersion.register(rows, true);
+        }
     }
 
     @Override

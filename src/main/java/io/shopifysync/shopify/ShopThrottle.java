@@ -33,6 +33,8 @@ public final class ShopThrottle {
     private double restoreRate = 50;
     private double outstanding;
     private long observedAt;
+    /** No points before this nanoClock time (Retry-After of a 429). */
+    private long blockedUntil;
     /** Callers told to wait, oldest first, with the points each needs. */
     private final Map<Thread, Double> queue = new LinkedHashMap<>();
     private final AtomicLong waits = new AtomicLong();
@@ -42,6 +44,7 @@ public final class ShopThrottle {
     public ShopThrottle(LongSupplier nanoClock) {
         this.nanoClock = nanoClock;
         this.observedAt = nanoClock.getAsLong();
+        this.blockedUntil = observedAt;
     }
 
     /**
@@ -52,7 +55,10 @@ public final class ShopThrottle {
         refill();
         double needed = Math.min(cost, maximum);
         long wait;
-        if (!known && outstanding > 0) {
+        long blocked = (blockedUntil - nanoClock.getAsLong()) / 1_000_000;
+        if (blocked > 0) {
+            wait = Math.min(MAX_WAIT_MILLIS, blocked); // the shop said Retry-After: nobody calls it before then
+        } else if (!known && outstanding > 0) {
             wait = FIRST_ANSWER_WAIT_MILLIS;
         } else {
             Thread me = Thread.currentThread();
@@ -71,6 +77,14 @@ public final class ShopThrottle {
         waits.incrementAndGet();
         waitedMillis.addAndGet(wait);
         return wait;
+    }
+
+    /** An HTTP 429 with Retry-After: no caller of this shop gets points for {@code millis} (a later, longer pause wins). */
+    public synchronized void pauseFor(long millis) {
+        long until = nanoClock.getAsLong() + Math.max(0, millis) * 1_000_000;
+        if (until - blockedUntil > 0) {
+            blockedUntil = until;
+        }
     }
 
     /** Gives up the current thread's place in the queue (its call failed or was interrupted while waiting). */

@@ -19,7 +19,7 @@ public class ShopifyApiException extends RuntimeException {
         TRANSIENT,
         /** 401/403: the token is invalid or revoked. */
         AUTH_FAILED,
-        /** 402 frozen, 404 shop gone, 423 locked: stop calling until an operator acts. */
+        /** 402 frozen, 404 paused or gone, 423 locked, SHOP_PENDING_TERMINATION: stop syncing; re-checked slowly until it answers. */
         SHOP_UNAVAILABLE,
         /** GraphQL errors in a well-formed answer (a query we built wrong, access denied to a field). */
         QUERY_REJECTED
@@ -52,11 +52,21 @@ public class ShopifyApiException extends RuntimeException {
         return kind == Kind.TRANSIENT;
     }
 
+    /** The shop status a SHOP_UNAVAILABLE failure puts the shop in: 402 FROZEN, 423 and SHOP_PENDING_TERMINATION LOCKED, else PAUSED. */
+    public String unavailableStatus() {
+        return switch (httpStatus) {
+            case 402 -> "FROZEN";
+            case 423, 200 -> "LOCKED"; // HTTP 200 here is the GraphQL code SHOP_PENDING_TERMINATION: the shop is under review
+            default -> "PAUSED";
+        };
+    }
+
     /**
      * The codes Shopify's answers use (GraphQL extensions.code, userErrors code, bulk status and errorCode): only
      * these are stored as they are; any other word could be a message chosen by whatever server the URL points at.
      */
     private static final Set<String> KNOWN_CODES = Set.of("THROTTLED", "ACCESS_DENIED", "SHOP_INACTIVE", "INTERNAL_SERVER_ERROR",
+            "SHOP_PENDING_TERMINATION",
             "MAX_COST_EXCEEDED", "BAD_REQUEST", "NOT_FOUND", "TIMEOUT", "INVALID", "OPERATION_IN_PROGRESS", "LIMIT_REACHED",
             "undefinedField", "undefinedType", "argumentNotAccepted", "missingRequiredArguments", "argumentLiteralsIncompatible",
             "variableMismatch", "parseError", "CREATED", "RUNNING", "COMPLETED", "CANCELING", "CANCELED", "FAILED", "EXPIRED",

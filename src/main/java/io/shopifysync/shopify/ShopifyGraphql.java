@@ -28,12 +28,18 @@ public class ShopifyGraphql {
     private final Throttles throttles;
     private final String apiVersion;
     private final TokenRefresher tokens;
+    private volatile ApiVersions versions;
 
     public ShopifyGraphql(ProducerTemplate producer, Throttles throttles, String apiVersion, TokenRefresher tokens) {
         this.producer = producer;
         this.throttles = throttles;
         this.apiVersion = apiVersion;
         this.tokens = tokens;
+    }
+
+    /** Where the version each answer was served in goes (X-Shopify-API-Version). */
+    public void setApiVersions(ApiVersions versions) {
+        this.versions = versions;
     }
 
     public String endpoint(ShopCredentials shop) {
@@ -62,10 +68,12 @@ public class ShopifyGraphql {
                 response = send(shop, body);
             } catch (ShopifyHttp.RateLimited e) {
                 throttle.answered(estimate, 0, 0, 0, true);
+                // every caller of this shop waits out Retry-After, not only this one: the next call comes after it
+                throttle.pauseFor(e.waitMillis());
                 if (attempt >= MAX_THROTTLED_RETRIES) {
                     throw e;
                 }
-                pause(e.waitMillis());
+                LOG.debug("{}: HTTP 429; waiting {} ms (Retry-After)", shop.shop(), e.waitMillis());
                 continue;
             } catch (ShopifyApiException e) {
                 throttle.answered(estimate, 0, 0, 0, false);
@@ -105,6 +113,21 @@ public class ShopifyGraphql {
             }
             JsonNode errors = response.path("errors");
             JsonNode data = response.get("data");
+            if (errors.size() > 0 && (data == null || data.isNull()) && hasCode(errors, "SHOP_PENDING_TERMINATION")) {
+                // Shopify is reviewing the shop (it may be closed): a shop state, re-checked slowly like 423, not a bad query
+                throw new ShopifyApiException(ShopifyApiException.Kind.SHOP_UNAVAILABLE, 200,
+                        "shop under review, pending termination (SHOP_PENDING_TERMINATION)");
+            }
+            if (errors.size() > 0 && (data == null || data.isNull()) && hasCode(errors, "INTERNAL_SERVER_ERROR")) {
+                // Shopify's own failure answered as HTTP 200: retried like a 5xx, then left to the route's backoff
+                if (transientFailures >= MAX_TRANSIENT_RETRIES) {
+                    throw new ShopifyApiException(ShopifyApiException.Kind.TRANSIENT, 200,
+                            "GraphQL errors from the shop's API: INTERNAL_SERVER_ERROR");
+                }
+                long base = 100L << transientFailures++;
+                pause(base + ThreadLocalRandom.current().nextLong(base));
+                continue;
+            }
             if (errors.size() > 0 && (data == null || data.isNull())) {
                 LOG.warn("{}: GraphQL errors: {}", shop.shop(), abbreviate(errors.toString()));
                 throw new ShopifyApiException(ShopifyApiException.Kind.QUERY_REJECTED, 200,
@@ -123,6 +146,10 @@ public class ShopifyGraphql {
             ex.setProperty(ShopifyHttp.TOKEN, shop.accessToken());
             ex.getMessage().setBody(body);
         });
+        ApiVersions watch = versions;
+        if (watch != null) {
+            watch.observed(shop.shop().value(), result.getProperty(ShopifyHttp.SERVED_VERSION, String.class));
+        }
         Exception failure = result.getException();
         if (failure instanceof ShopifyApiException e) {
             throw e;
@@ -132,6 +159,15 @@ public class ShopifyGraphql {
                     "calling the API of " + shop.shop() + " failed: " + ShopifyApiException.transportFailure(failure), failure);
         }
         return result.getMessage().getBody(JsonNode.class);
+    }
+
+    private static boolean hasCode(JsonNode errors, String code) {
+        for (JsonNode e : errors) {
+            if (code.equals(e.path("extensions").path("code").asText())) {
+                return true;
+            }
+        }
+        return false;
     }
 
     static boolean isThrottled(JsonNode response) {

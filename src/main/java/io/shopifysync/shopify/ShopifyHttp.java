@@ -24,6 +24,8 @@ public final class ShopifyHttp {
     public static final String SKIP_BYTES = "shopifySkipBytes";
     private static final Pattern CONTENT_RANGE = Pattern.compile("\\s*bytes\\s+(\\d+)-\\d+/(\\d+|\\*)\\s*");
     private static final Pattern UNSATISFIED_RANGE = Pattern.compile("\\s*bytes\\s+\\*/(\\d+)\\s*");
+    /** The exchange property {@link #read} sets from Shopify's X-Shopify-API-Version header: the version that answered. */
+    public static final String SERVED_VERSION = "shopifyServedApiVersion";
     private static final ObjectMapper JSON = new ObjectMapper();
 
     /** A GraphQL POST with the store's token; no other header leaves the process. */
@@ -55,6 +57,10 @@ public final class ShopifyHttp {
         Message m = exchange.getMessage();
         m.removeHeader("X-Shopify-Access-Token");
         int status = m.getHeader(Exchange.HTTP_RESPONSE_CODE, 0, Integer.class);
+        String served = m.getHeader("X-Shopify-API-Version", String.class);
+        if (served != null && served.length() <= 32) {
+            exchange.setProperty(SERVED_VERSION, served);
+        }
         String body = m.getBody(String.class);
         failUnlessOk(status, m.getHeader("Retry-After", String.class), body);
         try {
@@ -134,8 +140,8 @@ public final class ShopifyHttp {
         String detail = "HTTP " + status + " from the shop's API";
         switch (status) {
             case 401, 403 -> throw new ShopifyApiException(ShopifyApiException.Kind.AUTH_FAILED, status, "access denied: " + detail);
-            case 402 -> throw new ShopifyApiException(ShopifyApiException.Kind.SHOP_UNAVAILABLE, status, "shop frozen (unpaid): " + detail);
-            case 404 -> throw new ShopifyApiException(ShopifyApiException.Kind.SHOP_UNAVAILABLE, status, "shop or API version not found: " + detail);
+            case 402 -> throw new ShopifyApiException(ShopifyApiException.Kind.SHOP_UNAVAILABLE, status, "shop frozen (payment due): " + detail);
+            case 404 -> throw new ShopifyApiException(ShopifyApiException.Kind.SHOP_UNAVAILABLE, status, "shop paused, gone or API version not found: " + detail);
             case 423 -> throw new ShopifyApiException(ShopifyApiException.Kind.SHOP_UNAVAILABLE, status, "shop locked: " + detail);
             case 429 -> throw new RateLimited(retryAfter);
             // no status (connection lost), request timeout and 5xx are worth another try; the rest is our request

@@ -64,6 +64,11 @@ public final class StatusPage {
             n.put("shop", e.shop());
             n.put("shopStatus", e.shopStatus());
             n.put("shopStatusReason", e.shopStatusReason());
+            n.put("shopStatusSince", e.shopDetail() == null ? null : text(e.shopDetail().statusSince()));
+            n.put("shopNextCheckAt", e.shopDetail() == null ? null : text(e.shopDetail().nextCheckAt()));
+            n.put("apiVersionRequested", e.shopDetail() == null ? null : e.shopDetail().apiVersionRequested());
+            n.put("apiVersionServed", e.shopDetail() == null ? null : e.shopDetail().apiVersionServed());
+            n.put("shopStatusDetail", e.shopStatusDetail());
             n.put("resource", e.resource());
             n.put("phase", e.phase());
             n.put("rows", e.rows());

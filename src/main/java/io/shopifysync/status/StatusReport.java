@@ -37,7 +37,26 @@ public final class StatusReport {
      */
     public record Entry(String shop, String shopStatus, String shopStatusReason, String resource, String phase,
                         long rows, long rowsWritten, Long rowsTotal, Long lagSeconds, OffsetDateTime lastSuccessAt,
-                        String lastError) {
+                        String lastError, SyncStatus.ShopDetail shopDetail) {
+
+        /**
+         * What {@code status} and the page add to the shop status: since when, the next check of a shop Shopify stopped
+         * serving, and the API version served when it is not the one requested; empty when there is nothing to say.
+         */
+        public String shopStatusDetail() {
+            List<String> parts = new ArrayList<>();
+            SyncStatus.ShopDetail d = shopDetail;
+            if (d != null && d.statusSince() != null && !"INSTALLED".equals(shopStatus)) {
+                parts.add("since " + d.statusSince().withOffsetSameInstant(ZoneOffset.UTC).truncatedTo(java.time.temporal.ChronoUnit.SECONDS));
+            }
+            if (d != null && d.nextCheckAt() != null && !"INSTALLED".equals(shopStatus)) {
+                parts.add("next check " + d.nextCheckAt().withOffsetSameInstant(ZoneOffset.UTC).truncatedTo(java.time.temporal.ChronoUnit.SECONDS));
+            }
+            if (d != null && d.apiVersionServed() != null && !d.apiVersionServed().equals(d.apiVersionRequested())) {
+                parts.add("API " + d.apiVersionServed() + " served for " + d.apiVersionRequested());
+            }
+            return String.join("; ", parts);
+        }
     }
 
     private final Database db;
@@ -59,14 +78,14 @@ public final class StatusReport {
         for (SyncStatus.ShopStatus shop : new SyncStatus(db, clock).read()) {
             if (shop.resources().isEmpty()) {
                 entries.add(new Entry(shop.shopDomain(), shop.status(), shop.statusReason(), null, null, 0, 0, null,
-                        null, null, null));
+                        null, null, null, shop.detail()));
             }
             for (SyncStatus.ResourceStatus r : shop.resources()) {
                 long rows = live.getOrDefault(r.resource(), Map.of()).getOrDefault(shop.shopDomain(), 0L);
                 Duration lag = r.lag();
                 entries.add(new Entry(shop.shopDomain(), shop.status(), shop.statusReason(), r.resource(), r.phase(),
                         rows, r.rowsDone(), r.rowsTotal(), lag == null ? null : Math.max(0, lag.toSeconds()),
-                        r.lastSuccessAt(), r.lastError()));
+                        r.lastSuccessAt(), r.lastError(), shop.detail()));
             }
         }
         return new Report(now, List.copyOf(entries), shopAccess());

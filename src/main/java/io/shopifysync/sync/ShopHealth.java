@@ -3,6 +3,7 @@ package io.shopifysync.sync;
 import io.shopifysync.db.Jdbc;
 import io.shopifysync.shopify.ShopifyApiException;
 import java.time.Clock;
+import java.time.Duration;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
 import org.slf4j.Logger;
@@ -10,8 +11,9 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Turns permanent API failures into a shop status that {@code status} shows and that pauses the shop
- * (401/403 → AUTH_FAILED, 402 → FROZEN, 423 → LOCKED, 404 → PAUSED); a rejected query is dead-lettered, and so
- * is the change of an INSTALLED shop's status, once (resources failing together record one dead letter).
+ * (401/403 → AUTH_FAILED, 402 → FROZEN, 423 and SHOP_PENDING_TERMINATION → LOCKED, 404 → PAUSED; the last three are
+ * re-checked by {@link ShopRecheck} until the shop answers again); a rejected query is dead-lettered, and so is the
+ * change of an INSTALLED shop's status, once (resources failing together record one dead letter).
  */
 public final class ShopHealth {
 
@@ -20,27 +22,42 @@ public final class ShopHealth {
     private final DeadLetters deadLetters;
     private final Clock clock;
 
+    private final Duration recheckEvery;
+
     public ShopHealth(Jdbc jdbc, DeadLetters deadLetters, Clock clock) {
+        this(jdbc, deadLetters, clock, ShopRecheck.DEFAULT_INTERVAL);
+    }
+
+    /** {@code recheckEvery}: how soon a shop Shopify stopped serving is asked again (shop.unavailable.recheck.interval.ms). */
+    public ShopHealth(Jdbc jdbc, DeadLetters deadLetters, Clock clock, Duration recheckEvery) {
         this.jdbc = jdbc;
         this.deadLetters = deadLetters;
         this.clock = clock;
+        this.recheckEvery = recheckEvery;
     }
 
     public void permanentFailure(String shop, String resource, ShopifyApiException e, String source) {
         String status = switch (e.kind()) {
             case AUTH_FAILED -> "AUTH_FAILED";
-            case SHOP_UNAVAILABLE -> e.httpStatus() == 402 ? "FROZEN" : e.httpStatus() == 423 ? "LOCKED" : "PAUSED";
+            case SHOP_UNAVAILABLE -> e.unavailableStatus();
             default -> null;
         };
         if (status != null) {
+            OffsetDateTime now = OffsetDateTime.now(clock).withOffsetSameInstant(ZoneOffset.UTC);
+            boolean rechecked = e.kind() == ShopifyApiException.Kind.SHOP_UNAVAILABLE;
             int changed = jdbc.update("update-shop-status", status, SyncStateStore.truncate(ShopifyApiException.describe(e), 1024),
-                    OffsetDateTime.now(clock).withOffsetSameInstant(ZoneOffset.UTC), shop);
+                    now, now, rechecked ? now.plus(recheckEvery) : null, shop);
             if (changed == 0) {
                 LOG.info("{}: {} ({}); the shop is not INSTALLED any more (another resource's failure, or uninstalled)",
                         shop, ShopifyApiException.describe(e), source);
                 return;
             }
-            LOG.error("{}: {} ({}); the shop is {} until an operator acts", shop, e.getMessage(), source, status);
+            if (rechecked) {
+                LOG.error("{}: {} ({}); the shop is {}: syncing stops and the shop is asked again every {} until it answers",
+                        shop, e.getMessage(), source, status, ShopRecheck.every(recheckEvery));
+            } else {
+                LOG.error("{}: {} ({}); the shop is {} until an operator acts", shop, e.getMessage(), source, status);
+            }
         }
         deadLetters.record(shop, source, resource, ShopifyApiException.describe(e), null);
     }

@@ -17,7 +17,16 @@ import java.util.Map;
 public final class SyncStatus {
 
     /** One shop with its resources' sync state. */
-    public record ShopStatus(String shopDomain, String status, String statusReason, List<ResourceStatus> resources) {
+    public record ShopStatus(String shopDomain, String status, String statusReason, List<ResourceStatus> resources,
+                             ShopDetail detail) {
+    }
+
+    /**
+     * Since when the shop has its status, when a shop Shopify stopped serving is asked again (null when it is not
+     * re-checked), and the Admin API version requested and served (null before the first answer).
+     */
+    public record ShopDetail(OffsetDateTime statusSince, OffsetDateTime nextCheckAt, String apiVersionRequested,
+                             String apiVersionServed) {
     }
 
     /** One resource of one shop; {@code lag} is now minus the high-water mark, null before the first sync. */
@@ -43,7 +52,10 @@ public final class SyncStatus {
                 String domain = rs.getString("shop_domain");
                 ShopStatus shop = shops.computeIfAbsent(domain, d -> {
                     try {
-                        return new ShopStatus(d, rs.getString("status"), rs.getString("status_reason"), new ArrayList<>());
+                        return new ShopStatus(d, rs.getString("status"), rs.getString("status_reason"), new ArrayList<>(),
+                                new ShopDetail(rs.getObject("status_since", OffsetDateTime.class),
+                                        rs.getObject("next_check_at", OffsetDateTime.class),
+                                        rs.getString("api_version_requested"), rs.getString("api_version_served")));
                     } catch (SQLException e) {
                         throw new IllegalStateException(e);
                     }

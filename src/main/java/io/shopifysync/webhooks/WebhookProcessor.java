@@ -356,7 +356,7 @@ public final class WebhookProcessor {
             return;
         }
         OffsetDateTime now = now();
-        jdbc.update("mark-shop-uninstalled", now, now, shop);
+        jdbc.update("mark-shop-uninstalled", now, now, now, shop);
         LOG.info("{}: app uninstalled; polling and imports stop for it", shop);
     }
 

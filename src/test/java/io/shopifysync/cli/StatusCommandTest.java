@@ -36,4 +36,24 @@ class StatusCommandTest {
             assertThat(text.toString()).doesNotContain("shpat_");
         }
     }
+
+    @BothDatabases
+    void aShopShopifyStoppedServingShowsSinceWhenAndTheNextCheckAndTheApiVersionServed(Dialect dialect) throws Exception {
+        try (SyncHarness h = new SyncHarness(dialect, dataDir, Map.of())) {
+            StatusSeed.seed(h);
+            h.execute("UPDATE shopify.shops SET status = 'FROZEN', status_reason = 'shop frozen (payment due): HTTP 402 from the shop''s API', "
+                    + "status_since = TIMESTAMP WITH TIME ZONE '2026-12-06 00:21:03+00', next_check_at = TIMESTAMP WITH TIME ZONE '2026-12-06 00:26:03+00', "
+                    + "api_version_requested = '2026-01', api_version_served = '2026-07' WHERE shop_domain = 'b-shop.myshopify.com'");
+            h.execute("UPDATE shopify.shops SET api_version_requested = '2026-10', api_version_served = '2026-10', "
+                    + "status_since = TIMESTAMP WITH TIME ZONE '2026-12-06 00:20:00+00' WHERE shop_domain = 'a-shop.myshopify.com'");
+            StringWriter text = new StringWriter();
+            new StatusCommand().print(h.db(), new PrintWriter(text));
+            String[] lines = text.toString().split("\n");
+
+            assertThat(lines[3]).contains("b-shop.myshopify.com", "FROZEN (shop frozen (payment due): HTTP 402 from the shop's API) "
+                    + "[since 2026-12-06T00:21:03Z; next check 2026-12-06T00:26:03Z; API 2026-07 served for 2026-01]");
+            // an INSTALLED shop served the version it asked for has nothing to add
+            assertThat(lines[1]).doesNotContain("[", "since", "API ");
+        }
+    }
 }

@@ -175,6 +175,81 @@ class ControlApiIntegrationTest {
     }
 
     @Test
+    void shopStateFaultsAnswerShopifysStatusesAndA429CarriesRetryAfter() {
+        for (int status : new int[] {402, 404, 423}) {
+            client.setFault(Map.of("errorStatus", status, "failNextRequests", 1));
+            GraphqlClient.Resp r = client.post("{ ordersCount { count } }");
+            assertThat(r.status()).isEqualTo(status);
+            assertThat(r.json().path("errors").isTextual()).as("Shopify's plain {\"errors\": reason}").isTrue();
+            assertThat(client.post("{ ordersCount { count } }").status()).as("only the next request").isEqualTo(200);
+        }
+        client.setFault(Map.of("errorStatus", 429, "retryAfterSeconds", 2.5, "failNextRequests", 1));
+        GraphqlClient.Resp limited = client.post("{ ordersCount { count } }");
+        assertThat(limited.status()).isEqualTo(429);
+        assertThat(limited.headers().get("retry-after")).containsExactly("2.5");
+    }
+
+    @Test
+    void graphqlErrorCodesAreAnsweredWithHttp200() {
+        for (String code : List.of("INTERNAL_SERVER_ERROR", "SHOP_PENDING_TERMINATION")) {
+            client.setFault(Map.of("errorCode", code, "failNextRequests", 2));
+            for (int i = 0; i < 2; i++) {
+                GraphqlClient.Resp r = client.post("{ ordersCount { count } }");
+                assertThat(r.status()).isEqualTo(200);
+                assertThat(r.json().path("errors").path(0).path("extensions").path("code").asText()).isEqualTo(code);
+                assertThat(r.json().has("data")).isFalse();
+            }
+            assertThat(client.post("{ ordersCount { count } }").json().path("data").path("ordersCount").path("count").isNumber()).isTrue();
+        }
+    }
+
+    @Test
+    void aShopFrozenUntilClearedAnswers402UntilItIsUnfrozenAndTheRequestLogSaysWhen() {
+        client.controlOk("DELETE", "/_emulator/shops/" + client.shop + "/requests", null);
+        client.setFault(Map.of("errorStatus", 402, "failUntilCleared", true));
+        for (int i = 0; i < 3; i++) {
+            assertThat(client.post("{ ordersCount { count } }").status()).isEqualTo(402);
+        }
+        client.setFault(Map.of("failUntilCleared", false));
+        assertThat(client.post("{ ordersCount { count } }").status()).isEqualTo(200);
+        client.setFault(Map.of("errorRate", 1.0, "errorStatus", 423));
+        assertThat(client.post("{ ordersCount { count } }").status()).isEqualTo(423);
+        client.clearFaults();
+        assertThat(client.post("{ ordersCount { count } }").status()).isEqualTo(200);
+        JsonNode log = client.controlOk("GET", "/_emulator/shops/" + client.shop + "/requests", null).path("requests");
+        assertThat(log).hasSize(6);
+        List<Integer> statuses = new java.util.ArrayList<>();
+        long previous = 0;
+        for (JsonNode e : log) {
+            statuses.add(e.path("status").asInt());
+            assertThat(e.path("atMillis").asLong()).isGreaterThanOrEqualTo(previous);
+            assertThat(Instant.parse(e.path("at").asText()).toEpochMilli()).isEqualTo(e.path("atMillis").asLong());
+            assertThat(e.path("servedVersion").asText()).isEqualTo(GraphqlClient.VERSION);
+            previous = e.path("atMillis").asLong();
+        }
+        assertThat(statuses).containsExactly(402, 402, 402, 200, 423, 200);
+    }
+
+    @Test
+    void invalidFaultsAre400AndChangeNothing() {
+        client.setFault(Map.of("errorRate", 0.25));
+        List<Map<String, Object>> bad = List.of(Map.of("errorStatus", 403), Map.of("errorStatus", 200), Map.of("errorStatus", 600),
+                Map.of("errorStatus", 429.5), Map.of("retryAfterSeconds", -1), Map.of("retryAfterSeconds", "2"),
+                Map.of("errorCode", "THROTTLED"), Map.of("errorCode", 5), Map.of("failUntilCleared", "yes"),
+                Map.of("errorRate", 0.5, "errorStatus", 418), Map.of("noSuchFault", 1));
+        for (Map<String, Object> body : bad) {
+            GraphqlClient.Resp r = client.control("PUT", "/_emulator/shops/" + client.shop + "/faults", body);
+            assertThat(r.status()).as(body.toString()).isEqualTo(400);
+            assertThat(r.json().path("error").asText()).as(body.toString()).isNotBlank();
+        }
+        JsonNode faults = client.controlOk("GET", "/_emulator/shops/" + client.shop + "/faults", null);
+        assertThat(faults.path("errorRate").asDouble()).isEqualTo(0.25);
+        assertThat(faults.path("errorStatus").asInt()).isEqualTo(500);
+        assertThat(faults.path("errorCode").isNull()).isTrue();
+        assertThat(faults.path("failUntilCleared").asBoolean()).isFalse();
+    }
+
+    @Test
     void latencyFault() {
         client.setFault(Map.of("latencyMs", 300));
         long t0 = System.nanoTime();

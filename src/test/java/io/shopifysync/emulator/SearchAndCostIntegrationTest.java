@@ -269,10 +269,41 @@ class SearchAndCostIntegrationTest {
     }
 
     @Test
-    void unknownVersionIs404() {
-        for (String v : List.of("2019-04", "2026-07", "unstable-x", "2027-01")) {
+    void malformedAndFutureVersionsAre404() {
+        for (String v : List.of("unstable-x", "2026-13", "2026-05", "26-01", "2027-01")) {
             GraphqlClient.Resp r = GraphqlClient.raw(client.graphqlUrl(v), client.token, GraphqlClient.body("{ ordersCount { count } }", null));
             assertThat(r.status()).as(v).isEqualTo(404);
+        }
+    }
+
+    @Test
+    void supportedVersionsAreServedAndRetiredOnesFallForwardSayingSoInTheHeader() {
+        Map<String, String> servedFor = new java.util.LinkedHashMap<>();
+        servedFor.put("2026-01", "2026-01");
+        servedFor.put("2026-04", "2026-04");
+        servedFor.put("2026-07", "2026-07");
+        servedFor.put("2026-10", "2026-10");
+        servedFor.put("2025-07", "2026-01");
+        servedFor.put("2019-04", "2026-01");
+        for (Map.Entry<String, String> e : servedFor.entrySet()) {
+            GraphqlClient.Resp r = GraphqlClient.raw(client.graphqlUrl(e.getKey()), client.token, GraphqlClient.body("{ ordersCount { count } }", null));
+            assertThat(r.status()).as(e.getKey()).isEqualTo(200);
+            assertThat(r.headers().get("x-shopify-api-version")).as(e.getKey()).containsExactly(e.getValue());
+        }
+        try {
+            // retiring 2026-01 and 2026-04: a request for either is served 2026-07
+            client.controlOk("PUT", "/_emulator/settings", Map.of("apiVersions", List.of("2026-10", "2026-07")));
+            GraphqlClient.Resp r = GraphqlClient.raw(client.graphqlUrl("2026-01"), client.token, GraphqlClient.body("{ ordersCount { count } }", null));
+            assertThat(r.headers().get("x-shopify-api-version")).containsExactly("2026-07");
+            assertThat(client.controlOk("GET", "/_emulator/settings", null).path("apiVersions").toString()).isEqualTo("[\"2026-07\",\"2026-10\"]");
+            for (Object bad : List.of(List.of(), List.of("2026-02"), List.of("latest"), "2026-07", List.of(202607))) {
+                GraphqlClient.Resp refused = client.control("PUT", "/_emulator/settings", Map.of("apiVersions", bad, "timeScale", 0.5));
+                assertThat(refused.status()).as(String.valueOf(bad)).isEqualTo(400);
+                assertThat(refused.json().path("error").asText()).contains("apiVersions");
+            }
+            assertThat(client.controlOk("GET", "/_emulator/settings", null).path("timeScale").asDouble()).as("nothing changed").isNotEqualTo(0.5);
+        } finally {
+            client.controlOk("PUT", "/_emulator/settings", Map.of("apiVersions", List.of("2026-01", "2026-04", "2026-07", "2026-10")));
         }
     }
 

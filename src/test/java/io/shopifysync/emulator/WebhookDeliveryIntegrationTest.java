@@ -42,7 +42,7 @@ class WebhookDeliveryIntegrationTest {
     @AfterEach
     void cleanUp() {
         client.clearFaults();
-        client.webhookSettings(Map.of("duplicateRate", 0.0, "reorderRate", 0.0, "timeoutMs", 5000, "retryBaseDelayMs", 10_000,
+        client.webhookSettings(Map.of("duplicateRate", 0.0, "reorderRate", 0.0, "timeoutMs", 5000, "retryBaseDelayMs", 56_471,
                 "httpsOnly", false));
         for (JsonNode s : subscriptions(client)) unsubscribe(client, s.path("id").asText());
     }
@@ -218,7 +218,34 @@ class WebhookDeliveryIntegrationTest {
     }
 
     @Test
+    void theDefaultRetryScheduleIsShopifys8RetriesOverAboutFourHours() {
+        // Shopify: "retried a total of 8 times over 4 hours using an exponential backoff schedule" (changelog 2024-09-10);
+        // at timeScale 0.0001 four hours are 1.44 s
+        client.controlOk("PUT", "/_emulator/settings", Map.of("timeScale", 0.0001));
+        try (GraphqlClient.Receiver rx = new GraphqlClient.Receiver()) {
+            assertThat(client.controlOk("GET", "/_emulator/webhooks/settings", null).path("maxRetries").asInt()).isEqualTo(8);
+            rx.statusForAttempt = n -> 503;
+            String id = subscribe(client, "CUSTOMERS_UPDATE", rx.url("/schedule"));
+            client.updateObjects("customers", 1);
+            await().atMost(Duration.ofSeconds(30)).until(() -> subscriptions(client).stream().noneMatch(s -> s.path("id").asText().equals(id)));
+            List<GraphqlClient.Delivery> ds = rx.at("/schedule");
+            assertThat(ds).as("1 delivery + 8 retries").hasSize(9);
+            List<Long> gaps = new ArrayList<>();
+            for (int i = 1; i < ds.size(); i++) gaps.add((ds.get(i).receivedNanos() - ds.get(i - 1).receivedNanos()) / 1_000_000);
+            long span = (ds.get(8).receivedNanos() - ds.get(0).receivedNanos()) / 1_000_000;
+            // about 4 hours from the first attempt to the last retry (14,400 s × 0.0001 = 1,440 ms), delivery overhead on top
+            assertThat(span).as("gaps %s ms", gaps).isBetween(1_380L, 2_400L);
+            // exponential: the last wait is half of the whole schedule, each of the later waits about twice the one before
+            assertThat(gaps.get(7)).as("gaps %s ms", gaps).isGreaterThanOrEqualTo(700L);
+            for (int i = 4; i < 8; i++) assertThat(gaps.get(i)).as("gaps %s ms", gaps).isGreaterThan(gaps.get(i - 1) * 3 / 2);
+        } finally {
+            client.controlOk("PUT", "/_emulator/settings", Map.of("timeScale", 0.0005));
+        }
+    }
+
+    @Test
     void exhaustedRetriesRemoveTheSubscription() {
+        client.webhookSettings(Map.of("retryBaseDelayMs", 10_000)); // a shorter schedule than Shopify's keeps this test quick
         try (GraphqlClient.Receiver rx = new GraphqlClient.Receiver()) {
             rx.statusForAttempt = n -> 503;
             String id = subscribe(client, "CUSTOMERS_UPDATE", rx.url("/dead"));

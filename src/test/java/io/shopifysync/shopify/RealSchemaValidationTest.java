@@ -40,8 +40,8 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * Every GraphQL document the client sends while importing, polling, reconciling, applying a webhook and healing
- * subscriptions, recorded on the wire by a proxy in front of the emulator, is valid against Shopify's real Admin
+ * Every GraphQL document the client sends while importing, polling, reconciling, applying a webhook, healing
+ * subscriptions and re-checking a shop Shopify stopped serving, recorded on the wire by a proxy in front of the emulator, is valid against Shopify's real Admin
  * schema (src/test/resources/fixtures/shopify/schema, 2026-07), bulk queries inside {@code bulkOperationRunQuery}
  * included. The emulator validates against its own SDL subset; this checks the client against the real one.
  * The documents do not depend on the database: H2 only.
@@ -93,7 +93,8 @@ class RealSchemaValidationTest {
             proxy.start();
             try (SyncHarness sync = new SyncHarness(Dialect.H2, dataDir, Map.of("shopify.client.secret", SECRET,
                     "poll.interval.ms", "300", "reconcile.interval.ms", "0", "webhook.process.interval.ms", "200",
-                    "webhook.public.url", "https://sync.example.com", "webhook.subscriptions.interval.ms", "1000")).start()) {
+                    "webhook.public.url", "https://sync.example.com", "webhook.subscriptions.interval.ms", "1000",
+                    "shop.unavailable.recheck.tick.ms", "200", "shop.unavailable.recheck.interval.ms", "200")).start()) {
                 EmulatedShop shop = emu.shops().get(0);
                 String proxied = "http://127.0.0.1:" + proxy.getAddress().getPort() + "/shops/" + shop.domain();
                 sync.register(shop.domain(), shop.accessToken(), proxied);
@@ -112,6 +113,10 @@ class RealSchemaValidationTest {
                 // the import, the poll, the reconciliation, the webhook's re-read, the healer and the scope check have all spoken
                 await().atMost(Duration.ofSeconds(60)).until(() -> operations(documents).containsAll(
                         Set.of("RunBulk", "Bulk", "Page", "Nodes", "WebhookSubscriptions", "WebhookSubscriptionCreate", "AccessScopes")));
+                // a shop Shopify stopped serving is asked whether it answers again (the re-check's own query)
+                sync.execute("UPDATE shopify.shops SET status = 'FROZEN' WHERE shop_domain = '" + shop.domain() + "'");
+                await().atMost(Duration.ofSeconds(30)).until(() -> operations(documents).contains("ShopRecheck")
+                        && sync.count("SELECT COUNT(*) FROM shopify.shops WHERE status = 'INSTALLED'") == 1);
             } finally {
                 proxy.stop(0);
             }

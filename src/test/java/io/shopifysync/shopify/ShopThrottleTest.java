@@ -29,6 +29,22 @@ class ShopThrottleTest {
     }
 
     @Test
+    void afterA429NoCallerGetsPointsUntilRetryAfterHasPassed() {
+        nanos[0] = -5_000_000_000L; // System.nanoTime may be negative: a fresh throttle is not blocked
+        throttle = new ShopThrottle(() -> nanos[0]);
+        known(1000, 1000, 50);
+        assertThat(throttle.tryAcquire(10)).isZero();
+        throttle.pauseFor(1500);
+        assertThat(throttle.tryAcquire(10)).as("capped at one look per second").isEqualTo(ShopThrottle.MAX_WAIT_MILLIS);
+        advanceMillis(1000);
+        assertThat(throttle.tryAcquire(10)).isEqualTo(500);
+        throttle.pauseFor(200); // a shorter pause does not end a longer one
+        assertThat(throttle.tryAcquire(10)).isEqualTo(500);
+        advanceMillis(500);
+        assertThat(throttle.tryAcquire(10)).isZero();
+    }
+
+    @Test
     void anUnknownShopGetsOneCallAtATimeUntilItAnswers() {
         assertThat(throttle.known()).isFalse();
         assertThat(throttle.tryAcquire(400)).isZero();

@@ -3,6 +3,7 @@ package io.shopifysync.sync;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import io.shopifysync.db.Dialect;
 import io.shopifysync.emulator.EmulatedShop;
 import io.shopifysync.emulator.ShopifyEmulator;
@@ -15,6 +16,8 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -100,6 +103,214 @@ class ImportFaultsIntegrationTest {
                     .path("bulkOperations")).isEmpty();
         }
     }
+
+    /** Fast re-checks of shops Shopify stopped serving, and quick polls, so that an outage and its end fit in a test. */
+    private static final Map<String, String> QUICK = Map.of("shop.unavailable.recheck.interval.ms", "400",
+            "shop.unavailable.recheck.tick.ms", "200", "poll.interval.ms", "400");
+
+    @BothDatabases
+    void shopsFrozenLockedOrPausedMidSyncResumeByThemselvesWhenShopifyServesThemAgain(Dialect dialect) throws Exception {
+        try (ShopifyEmulator emu = ShopifyEmulator.builder().port(0).shops(4).seed(17).orders(30).products(8).customers(20)
+                .plan("plus").timeScale(0.01).start();
+             SyncHarness sync = new SyncHarness(dialect, dataDir, QUICK)) {
+            EmulatorControl control = new EmulatorControl(emu);
+            EmulatedShop frozen = emu.shops().get(0);
+            EmulatedShop locked = emu.shops().get(1);
+            EmulatedShop paused = emu.shops().get(2);
+            EmulatedShop underReview = emu.shops().get(3);
+            // frozen (payment due) from its import's first call; the other two once their import is done, while polled
+            control.call("PUT", "/_emulator/shops/" + frozen.domain() + "/faults", "{\"errorStatus\":402,\"failUntilCleared\":true}");
+            sync.start();
+            for (EmulatedShop shop : emu.shops()) {
+                sync.register(shop);
+            }
+            await().atMost(Duration.ofSeconds(60)).until(() -> sync.allIncremental(locked.domain()) && sync.allIncremental(paused.domain())
+                    && sync.allIncremental(underReview.domain()));
+            control.call("PUT", "/_emulator/shops/" + locked.domain() + "/faults", "{\"errorStatus\":423,\"failUntilCleared\":true}");
+            control.call("PUT", "/_emulator/shops/" + paused.domain() + "/faults", "{\"errorStatus\":404,\"failUntilCleared\":true}");
+            // Shopify reviews this shop (it may close it): HTTP 200 with SHOP_PENDING_TERMINATION, a shop state like 423
+            control.call("PUT", "/_emulator/shops/" + underReview.domain() + "/faults",
+                    "{\"errorCode\":\"SHOP_PENDING_TERMINATION\",\"failUntilCleared\":true}");
+            await().atMost(Duration.ofSeconds(30)).until(() -> status(sync, frozen).equals("FROZEN") && status(sync, locked).equals("LOCKED")
+                    && status(sync, paused).equals("PAUSED") && status(sync, underReview).equals("LOCKED"));
+            // the stores change meanwhile; nothing of it can be read until they are served again
+            for (EmulatedShop shop : List.of(locked, paused, underReview)) {
+                control.call("POST", "/_emulator/shops/" + shop.domain() + "/orders/create", "{\"count\":3}");
+                control.call("POST", "/_emulator/shops/" + shop.domain() + "/customers/update", "{\"count\":2}");
+            }
+            for (EmulatedShop shop : emu.shops()) {
+                // status shows since when and the next check, and the shop keeps being asked (slowly)
+                assertThat(sync.count("SELECT COUNT(*) FROM shopify.shops WHERE shop_domain = '" + shop.domain() // status-api
+                        + "' AND status_since IS NOT NULL AND next_check_at IS NOT NULL")).isEqualTo(1); // status-api
+                long before = injected(control, shop);
+                await().atMost(Duration.ofSeconds(10)).until(() -> injected(control, shop) >= before + 2);
+            }
+            String statusText = statusText(sync); // status-api
+            assertThat(statusText).contains("FROZEN", "LOCKED", "PAUSED", "since ", "next check "); // status-api
+
+            for (EmulatedShop shop : emu.shops()) {
+                control.call("DELETE", "/_emulator/shops/" + shop.domain() + "/faults", null); // Shopify serves them again
+            }
+            await().atMost(Duration.ofSeconds(60)).until(() -> emu.shops().stream().allMatch(shop -> {
+                try {
+                    return sync.allIncremental(shop.domain())
+                            && sync.databaseDigest(shop.domain()).equals(SyncHarness.emulatorDigest(emu, shop.domain()));
+                } catch (Exception e) {
+                    throw new IllegalStateException(e);
+                }
+            }));
+            assertThat(sync.count("SELECT COUNT(*) FROM shopify.shops WHERE status = 'INSTALLED' AND next_check_at IS NULL")).isEqualTo(4);
+            assertThat(sync.count("SELECT COUNT(*) FROM shopify.dead_letters WHERE reason LIKE '%SHOP_PENDING_TERMINATION%'"))
+                    .as("the shop state is named, never the remote message").isEqualTo(1);
+        }
+    }
+
+    @BothDatabases
+    void anAuthFailedShopIsNeverResumedByTheRecheck(Dialect dialect) throws Exception {
+        try (ShopifyEmulator emu = ShopifyEmulator.builder().port(0).shops(1).seed(19).orders(10).products(4).customers(8)
+                .plan("plus").timeScale(0.01).start();
+             SyncHarness sync = new SyncHarness(dialect, dataDir, QUICK)) {
+            EmulatedShop shop = emu.shops().get(0);
+            EmulatorControl control = new EmulatorControl(emu);
+            sync.start();
+            sync.register(shop);
+            await().atMost(Duration.ofSeconds(60)).until(() -> sync.allIncremental(shop.domain()));
+            // a frozen shop whose token is revoked meanwhile: the re-check finds 401 and stops there
+            control.call("PUT", "/_emulator/shops/" + shop.domain() + "/faults", "{\"errorStatus\":402,\"failUntilCleared\":true}");
+            await().atMost(Duration.ofSeconds(30)).until(() -> status(sync, shop).equals("FROZEN"));
+            control.call("DELETE", "/_emulator/shops/" + shop.domain() + "/faults", null);
+            control.call("POST", "/_emulator/shops/" + shop.domain() + "/token/revoke", null);
+            await().atMost(Duration.ofSeconds(30)).until(() -> status(sync, shop).equals("AUTH_FAILED"));
+            long asked = control.call("GET", "/_emulator/shops/" + shop.domain(), null).path("requests").asLong();
+            control.call("POST", "/_emulator/shops/" + shop.domain() + "/reinstall", null); // the shop answers, but not to our token
+            await().during(Duration.ofSeconds(2)).atMost(Duration.ofSeconds(5)).until(() -> status(sync, shop).equals("AUTH_FAILED"));
+            assertThat(sync.count("SELECT COUNT(*) FROM shopify.shops WHERE next_check_at IS NULL")).isEqualTo(1);
+            assertThat(control.call("GET", "/_emulator/shops/" + shop.domain(), null).path("requests").asLong())
+                    .as("an AUTH_FAILED shop is not asked again").isEqualTo(asked);
+        }
+    }
+
+    @BothDatabases
+    void internalServerErrorAnsweredWithHttp200IsRetriedAndConvergesWithoutADeadLetter(Dialect dialect) throws Exception {
+        try (ShopifyEmulator emu = ShopifyEmulator.builder().port(0).shops(1).seed(23).orders(30).products(8).customers(20)
+                .plan("plus").timeScale(0.01).start();
+             SyncHarness sync = new SyncHarness(dialect, dataDir, QUICK)) {
+            EmulatedShop shop = emu.shops().get(0);
+            EmulatorControl control = new EmulatorControl(emu);
+            control.call("PUT", "/_emulator/shops/" + shop.domain() + "/faults",
+                    "{\"errorCode\":\"INTERNAL_SERVER_ERROR\",\"failNextRequests\":3}");
+            sync.start();
+            sync.register(shop);
+            await().atMost(Duration.ofSeconds(60)).until(() -> sync.allIncremental(shop.domain()));
+            // and again while polling
+            control.call("PUT", "/_emulator/shops/" + shop.domain() + "/faults",
+                    "{\"errorCode\":\"INTERNAL_SERVER_ERROR\",\"failNextRequests\":3}");
+            control.call("POST", "/_emulator/shops/" + shop.domain() + "/orders/create", "{\"count\":2}");
+            await().atMost(Duration.ofSeconds(30)).until(() -> sync.databaseDigest(shop.domain())
+                    .equals(SyncHarness.emulatorDigest(emu, shop.domain())));
+            assertThat(injected(control, shop)).as("the faults happened").isEqualTo(6);
+            assertThat(sync.count("SELECT COUNT(*) FROM shopify.dead_letters")).isZero();
+            assertThat(status(sync, shop)).isEqualTo("INSTALLED");
+        }
+    }
+
+    @BothDatabases
+    void http429RetryAfterIsHonouredByEveryCallToTheShop(Dialect dialect) throws Exception {
+        try (ShopifyEmulator emu = ShopifyEmulator.builder().port(0).shops(1).seed(29).orders(30).products(8).customers(20)
+                .plan("plus").timeScale(0.01).start();
+             SyncHarness sync = new SyncHarness(dialect, dataDir, Map.of("poll.interval.ms", "200"))) {
+            EmulatedShop shop = emu.shops().get(0);
+            EmulatorControl control = new EmulatorControl(emu);
+            sync.start();
+            sync.register(shop);
+            await().atMost(Duration.ofSeconds(60)).until(() -> sync.allIncremental(shop.domain()));
+            // four resources polled every 200 ms: calls to the shop keep coming while one of them is told to wait
+            control.call("PUT", "/_emulator/shops/" + shop.domain() + "/faults",
+                    "{\"errorStatus\":429,\"retryAfterSeconds\":1.5,\"failNextRequests\":2}");
+            control.call("POST", "/_emulator/shops/" + shop.domain() + "/products/create", "{\"count\":2}");
+            await().atMost(Duration.ofSeconds(30)).until(() -> {
+                JsonNode log = control.call("GET", "/_emulator/shops/" + shop.domain() + "/requests", null).path("requests");
+                long last429 = 0;
+                for (JsonNode r : log) {
+                    last429 = r.path("status").asInt() == 429 ? r.path("atMillis").asLong() : last429;
+                }
+                return last429 > 0 && log.get(log.size() - 1).path("atMillis").asLong() > last429 + 1_500;
+            });
+            JsonNode log = control.call("GET", "/_emulator/shops/" + shop.domain() + "/requests", null).path("requests");
+            List<String> early = new ArrayList<>();
+            for (JsonNode limited : log) {
+                if (limited.path("status").asInt() != 429) {
+                    continue;
+                }
+                long at = limited.path("atMillis").asLong();
+                for (JsonNode r : log) {
+                    long after = r.path("atMillis").asLong() - at;
+                    // a call already on its way when the 429 was answered may arrive just after it; any later one waited
+                    if (after > 100 && after < 1_500) {
+                        early.add(after + " ms after a 429: " + r);
+                    }
+                }
+            }
+            assertThat(early).as("calls that did not wait out Retry-After").isEmpty();
+            await().atMost(Duration.ofSeconds(30)).until(() -> sync.databaseDigest(shop.domain())
+                    .equals(SyncHarness.emulatorDigest(emu, shop.domain())));
+            assertThat(sync.count("SELECT COUNT(*) FROM shopify.dead_letters")).isZero();
+        }
+    }
+
+    @BothDatabases
+    void aRetiredApiVersionFallsForwardAndStatusAndMetricsShowTheVersionServed(Dialect dialect) throws Exception {
+        try (ShopifyEmulator emu = ShopifyEmulator.builder().port(0).shops(1).seed(31).orders(20).products(6).customers(10)
+                .plan("plus").timeScale(0.01).start();
+             SyncHarness sync = new SyncHarness(dialect, dataDir, Map.of("shopify.api.version", "2026-01"))) {
+            EmulatedShop shop = emu.shops().get(0);
+            EmulatorControl control = new EmulatorControl(emu);
+            // Shopify retires 2026-01 and 2026-04: a request for 2026-01 is served by 2026-07, and the header says so
+            control.call("PUT", "/_emulator/settings", "{\"apiVersions\":[\"2026-07\",\"2026-10\"]}");
+            sync.start();
+            sync.register(shop);
+            await().atMost(Duration.ofSeconds(60)).until(() -> sync.allIncremental(shop.domain()));
+            assertThat(sync.databaseDigest(shop.domain())).isEqualTo(SyncHarness.emulatorDigest(emu, shop.domain()));
+            JsonNode first = control.call("GET", "/_emulator/shops/" + shop.domain() + "/requests", null).path("requests").path(0);
+            assertThat(first.path("requestedVersion").asText()).isEqualTo("2026-01");
+            assertThat(first.path("servedVersion").asText()).isEqualTo("2026-07");
+            assertThat(sync.count("SELECT COUNT(*) FROM shopify.shops WHERE api_version_requested = '2026-01' "
+                    + "AND api_version_served = '2026-07' AND api_version_seen_at IS NOT NULL")).isEqualTo(1);
+            assertThat(statusText(sync)).contains("API 2026-07 served for 2026-01"); // status-api
+            HttpResponse<String> metrics = HttpClient.newHttpClient().send(HttpRequest.newBuilder(URI.create(sync.managementBase()
+                    + "/observe/metrics")).header("Authorization", "Bearer test-admin-token").build(), HttpResponse.BodyHandlers.ofString());
+            assertThat(metrics.statusCode()).isEqualTo(200);
+            assertThat(metrics.body().lines().filter(l -> l.startsWith("shopify_sync_api_version{")).toList())
+                    .anyMatch(l -> l.contains("shop=\"" + shop.domain() + "\"") && l.contains("requested=\"2026-01\"")
+                            && l.contains("served=\"2026-07\"") && l.endsWith(" 1.0"));
+        }
+    }
+
+    private static String status(SyncHarness sync, EmulatedShop shop) throws Exception {
+        try (var c = sync.db().dataSource().getConnection(); var s = c.createStatement();
+             var rs = s.executeQuery("SELECT status FROM shopify.shops WHERE shop_domain = '" + shop.domain() + "'")) {
+            return rs.next() ? rs.getString(1) : "";
+        }
+    }
+
+    /** Requests of the shop the emulator answered with an injected fault. */
+    private static long injected(EmulatorControl control, EmulatedShop shop) {
+        long n = 0;
+        for (JsonNode r : control.call("GET", "/_emulator/shops/" + shop.domain() + "/requests", null).path("requests")) {
+            n += r.path("injected").asBoolean() ? 1 : 0;
+        }
+        return n;
+    }
+
+    /** What {@code shopify-sync status} shows: its table's status column, for every shop. */
+    private static String statusText(SyncHarness sync) { // status-api
+        StringBuilder out = new StringBuilder(); // status-api
+        for (var e : new io.shopifysync.status.StatusReport(sync.db(), io.shopifysync.catalog.Catalog.load(), java.time.Clock.systemUTC()) // status-api
+                .build().entries()) { // status-api
+            out.append(e.shop()).append(' ').append(e.shopStatus()).append(" [").append(e.shopStatusDetail()).append("]\n"); // status-api
+        } // status-api
+        return out.toString(); // status-api
+    } // status-api
 
     /** Assertions on what the emulator saw. */
     static final class JsonAssert {

@@ -132,6 +132,48 @@ class HostileApiAnswerIntegrationTest {
         }
     }
 
+    /** Accepts connections and reads requests, but never answers: a server that hangs a client without a timeout. */
+    private static ServerSocket silentServer(List<Socket> held) throws Exception {
+        ServerSocket socket = new ServerSocket(0, 50, InetAddress.getLoopbackAddress());
+        Thread t = new Thread(() -> {
+            while (!socket.isClosed()) {
+                try {
+                    held.add(socket.accept());
+                } catch (Exception e) {
+                    // closed: the test is over
+                }
+            }
+        }, "silent-server");
+        t.setDaemon(true);
+        t.start();
+        return socket;
+    }
+
+    @BothDatabases
+    void anApiThatNeverAnswersTimesOutAtTheConfiguredLimit(Dialect dialect) throws Exception {
+        List<Socket> held = java.util.Collections.synchronizedList(new ArrayList<>());
+        try (ServerSocket silent = silentServer(held);
+             SyncHarness sync = new SyncHarness(dialect, dataDir, Map.of("poll.interval.ms", "3600000",
+                     "camel.component.https.response-timeout", "1500", "camel.component.https.so-timeout", "1500")).start()) {
+            // routes/shopify-api.yaml calls through the https component (whatever the URL's scheme): application.properties
+            // must give it the same timeouts as the http one, or a silent server holds a poll thread for ever
+            org.apache.camel.CamelContext camel = sync.app().context();
+            org.apache.camel.component.http.HttpComponent http = camel.getComponent("http", org.apache.camel.component.http.HttpComponent.class);
+            org.apache.camel.component.http.HttpComponent https = camel.getComponent("https", org.apache.camel.component.http.HttpComponent.class);
+            assertThat(https.getConnectTimeout()).as("connect timeout").isEqualTo(http.getConnectTimeout());
+            assertThat(https.getConnectionRequestTimeout()).as("connection request timeout").isEqualTo(http.getConnectionRequestTimeout());
+            assertThat(http.getResponseTimeout()).isEqualTo(http.getSoTimeout()).isEqualTo(60_000L);
+            assertThat(https.getResponseTimeout()).isEqualTo(https.getSoTimeout()).isEqualTo(1500L);
+            sync.register("silent.myshopify.com", "shpat_x", "http://127.0.0.1:" + silent.getLocalPort());
+            await().atMost(Duration.ofSeconds(30)).until(() ->
+                    sync.count("SELECT COUNT(*) FROM shopify.sync_state WHERE last_error LIKE '%timeout%'") > 0);
+        } finally {
+            for (Socket s : held) {
+                s.close();
+            }
+        }
+    }
+
     private static List<String> lastErrors(SyncHarness sync, String shop) throws Exception {
         List<String> out = texts(sync, "SELECT last_error FROM shopify.sync_state WHERE last_error IS NOT NULL AND shop_domain = '"
                 + shop + ".myshopify.com'");

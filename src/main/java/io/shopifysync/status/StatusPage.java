@@ -72,6 +72,9 @@ public final class StatusPage {
             n.put("lagSeconds", e.lagSeconds());
             n.put("lastSuccessAt", text(e.lastSuccessAt()));
             n.put("lastError", e.lastError());
+            n.put("pausedReason", e.pausedReason());
+            n.put("pausedAt", text(e.pausedAt()));
+            n.put("importMode", e.importMode());
         }
         ArrayNode hist = root.putArray("history");
         for (StatusHistory.Series s : series) {

@@ -7,6 +7,7 @@ import io.shopifysync.accounts.ShopCredentials;
 import io.shopifysync.catalog.Catalog;
 import io.shopifysync.catalog.Gid;
 import io.shopifysync.catalog.Resource;
+import io.shopifysync.shopify.AccessDeniedException;
 import io.shopifysync.shopify.ShopifyApiException;
 import io.shopifysync.shopify.ShopifyGraphql;
 import io.shopifysync.shopify.ShopifyHttp;
@@ -183,7 +184,21 @@ public class Poller {
             if (ps.reconciledAt() != null && ps.reconciledAt().plus(settings.reconcileEvery()).isAfter(state.now())) {
                 return;
             }
-            JsonNode result = graphql.execute(creds, RUN_BULK, Map.of("query", r.idsQuery())).path("bulkOperationRunQuery");
+            if (state.load(shop, resource).map(SyncState::bulkRefused).orElse(false)) {
+                return; // the id list needs a bulk operation, which the store refuses: deletions come from webhooks only
+            }
+            JsonNode result;
+            try {
+                result = graphql.execute(creds, RUN_BULK, Map.of("query", r.idsQuery())).path("bulkOperationRunQuery");
+            } catch (ShopifyApiException e) {
+                if (e.kind() != ShopifyApiException.Kind.QUERY_REJECTED) {
+                    throw e;
+                }
+                String why = "bulk operations refused (" + (e instanceof AccessDeniedException ? "ACCESS_DENIED" : e.getMessage()) + ")";
+                LOG.warn("{} {}: {}; no id reconciliation, and catch-ups read pages", shop, resource, why);
+                state.bulkRefused(shop, resource, why);
+                return;
+            }
             if (result.path("userErrors").size() > 0) {
                 LOG.debug("{} {}: reconciliation waits: {}", shop, resource, result.path("userErrors"));
                 return;

@@ -167,7 +167,7 @@ class ImportFaultsIntegrationTest {
         try (ShopifyEmulator emu = ShopifyEmulator.builder().port(0).shops(1).seed(32).orders(10).products(4).customers(10)
                 .plan("plus").timeScale(0.01).start();
              SyncHarness sync = new SyncHarness(io.shopifysync.testing.TestDatabase.create(dialect, dataDir), dataDir, // H2 as a file the CLI opens too
-                     Map.of("poll.interval.ms", "300")).start()) {
+                     Map.of("poll.interval.ms", "300", "shopify.client.secret", WEBHOOK_SECRET, "webhook.process.interval.ms", "200")).start()) {
             EmulatedShop shop = emu.shops().get(0);
             EmulatorControl control = new EmulatorControl(emu);
             sync.register(shop);
@@ -186,6 +186,18 @@ class ImportFaultsIntegrationTest {
             assertThat(pausedReason(sync, shop.domain(), "customers")).contains("ACCESS_DENIED").contains("Customer object");
             await().atMost(Duration.ofSeconds(30)).until(() -> sync.databaseDigest(shop.domain()).path("products")
                     .equals(SyncHarness.emulatorDigest(emu, shop.domain()).path("products")));
+            // a webhook for the paused resource is taken in and set aside without a dead letter: the poll re-reads its change on resume
+            long customerId = sync.count("SELECT MIN(id) FROM shopify.customers WHERE shop_domain = '" + shop.domain() + "'");
+            ObjectNode update = (ObjectNode) new com.fasterxml.jackson.databind.ObjectMapper().readTree(java.nio.file.Files.readString(
+                    io.shopifysync.testing.Fixtures.dir().resolve("webhooks/customers-update.json")).replace("706405506930370084",
+                    Long.toString(customerId)));
+            update.put("updated_at", java.time.OffsetDateTime.now(java.time.ZoneOffset.UTC).toString());
+            assertThat(deliver(sync, shop.domain(), "customers/update", update.toString())).isEqualTo(200);
+            await().atMost(Duration.ofSeconds(20)).until(() -> sync.count("SELECT COUNT(*) FROM shopify.webhook_inbox WHERE shop_domain = '"
+                    + shop.domain() + "' AND status IN ('NEW', 'CLAIMED')") == 0);
+            assertThat(sync.count("SELECT COUNT(*) FROM shopify.webhook_inbox WHERE status = 'DEAD'")).isZero();
+            assertThat(sync.count("SELECT COUNT(*) FROM shopify.dead_letters WHERE shop_domain = '" + shop.domain() + "'"))
+                    .as("one per paused resource (customers, orders)").isEqualTo(2);
             String mark = "SELECT COUNT(*) FROM shopify.sync_state WHERE shop_domain = '" + shop.domain()
                     + "' AND resource = 'customers' AND phase = 'INCREMENTAL' AND high_water_mark IS NOT NULL";
             assertThat(sync.count(mark)).as("the paused resource keeps its phase and mark").isEqualTo(1);
@@ -208,6 +220,23 @@ class ImportFaultsIntegrationTest {
             assertThat(bad.exitCode()).isNotZero();
             assertThat(bad.err()).contains("invoices");
         }
+    }
+
+    private static final String WEBHOOK_SECRET = "whsec_access";
+
+    /** A signed delivery as Shopify sends it; the answer's status. */
+    private static int deliver(SyncHarness sync, String shop, String topic, String body) throws Exception {
+        byte[] bytes = body.getBytes(java.nio.charset.StandardCharsets.UTF_8);
+        HttpRequest request = HttpRequest.newBuilder(URI.create(sync.httpBase() + "/webhooks/shopify"))
+                .header("Content-Type", "application/json").header("X-Shopify-Topic", topic)
+                .header("X-Shopify-Shop-Domain", shop).header("X-Shopify-API-Version", "2026-10")
+                .header("X-Shopify-Webhook-Id", java.util.UUID.randomUUID().toString())
+                .header("X-Shopify-Event-Id", Long.toString(System.nanoTime()))
+                .header("X-Shopify-Triggered-At", java.time.format.DateTimeFormatter.ofPattern("yyyy-MM-dd'T'HH:mm:ss.SSSSSS'Z'")
+                        .format(java.time.OffsetDateTime.now(java.time.ZoneOffset.UTC)))
+                .header("X-Shopify-Hmac-Sha256", io.shopifysync.webhooks.WebhookSignature.sign(WEBHOOK_SECRET, bytes))
+                .POST(HttpRequest.BodyPublishers.ofByteArray(bytes)).build();
+        return HttpClient.newHttpClient().send(request, HttpResponse.BodyHandlers.ofString()).statusCode();
     }
 
     private static Map<String, String> resumeEnv(SyncHarness sync) {

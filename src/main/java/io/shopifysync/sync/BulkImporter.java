@@ -113,7 +113,7 @@ public class BulkImporter {
         try {
             result = graphql.execute(creds, RUN_BULK, Map.of("query", r.bulkQuery(s.bulkFilter()))).path("bulkOperationRunQuery");
         } catch (ShopifyApiException e) {
-            if (e.kind() != ShopifyApiException.Kind.QUERY_REJECTED) {
+            if (e.kind() != ShopifyApiException.Kind.QUERY_REJECTED || e.httpStatus() != 200) { // GraphQL errors only, not an HTTP 4xx
                 throw e;
             }
             // a top-level error on the mutation (not a userError): this app may not run bulk operations here; page instead

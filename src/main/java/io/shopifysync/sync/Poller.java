@@ -191,7 +191,7 @@ public class Poller {
             try {
                 result = graphql.execute(creds, RUN_BULK, Map.of("query", r.idsQuery())).path("bulkOperationRunQuery");
             } catch (ShopifyApiException e) {
-                if (e.kind() != ShopifyApiException.Kind.QUERY_REJECTED) {
+                if (e.kind() != ShopifyApiException.Kind.QUERY_REJECTED || e.httpStatus() != 200) { // GraphQL errors only, not an HTTP 4xx
                     throw e;
                 }
                 String why = "bulk operations refused (" + (e instanceof AccessDeniedException ? "ACCESS_DENIED" : e.getMessage()) + ")";

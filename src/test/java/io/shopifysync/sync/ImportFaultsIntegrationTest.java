@@ -202,6 +202,12 @@ class ImportFaultsIntegrationTest {
                     + "' AND resource = 'customers' AND phase = 'INCREMENTAL' AND high_water_mark IS NOT NULL";
             assertThat(sync.count(mark)).as("the paused resource keeps its phase and mark").isEqualTo(1);
 
+            var listed = io.shopifysync.testing.CliProcess.run(dataDir, resumeEnv(sync), "accounts", "list");
+            assertThat(listed.exitCode()).as(listed.err()).isZero();
+            assertThat(listed.out()).contains("PAUSED RESOURCES").contains("customers: ACCESS_DENIED").contains("orders: ACCESS_DENIED");
+            var status = io.shopifysync.testing.CliProcess.run(dataDir, resumeEnv(sync), "status");
+            assertThat(status.out()).contains("PAUSED").contains("paused: ACCESS_DENIED");
+
             control.call("PUT", "/_emulator/shops/" + shop.domain() + "/protected-customer-data", "{\"level\":2}");
             var resumed = io.shopifysync.testing.CliProcess.run(dataDir, resumeEnv(sync), "accounts", "resume", "--shop", shop.domain(),
                     "--resource", "customers");

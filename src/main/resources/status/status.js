@@ -97,7 +97,19 @@
         status.appendChild(detail);
       }
       cell(tr, e.resource, 'resource');
-      cell(tr, e.phase || 'not started', 'phase phase-' + (e.phase || 'none'));
+      var phase = cell(tr, e.phase || 'not started', 'phase phase-' + (e.phase || 'none'));
+      if (e.pausedReason) {
+        // the store refused this resource: it is paused alone until the permission is granted
+        var paused = document.createElement('div');
+        paused.className = 'reason paused';
+        paused.textContent = 'paused: ' + e.pausedReason;
+        phase.appendChild(paused);
+      } else if (e.importMode && e.importMode.indexOf('(') >= 0) {
+        var mode = document.createElement('div');
+        mode.className = 'reason';
+        mode.textContent = 'import ' + e.importMode;
+        phase.appendChild(mode);
+      }
       cell(tr, e.resource ? e.rows : '-', 'num rows');
       cell(tr, e.resource ? (e.phase === 'BACKFILL' && e.rowsTotal !== null ? e.rowsWritten + '/' + e.rowsTotal : e.rowsWritten) : '-',
         'num written');

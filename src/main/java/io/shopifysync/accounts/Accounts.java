@@ -93,6 +93,8 @@ public final class Accounts {
                 if (!"INSTALLED".equals(previousStatus)) {
                     forgetFailedImport(c, shop, now);
                 }
+                // adding a shop again is how an operator says a missing permission is granted: paused resources resume
+                resumePaused(c, shop, null, now);
                 c.commit();
                 return previousStatus != null ? AddOutcome.UPDATED : AddOutcome.ADDED;
             } catch (SQLException | RuntimeException e) {
@@ -112,6 +114,63 @@ public final class Accounts {
                 ps.setString(2, shop.value());
                 ps.executeUpdate();
             }
+        }
+    }
+
+    /** A resource paused because the store refused it (ACCESS_DENIED), and why. */
+    public record PausedResource(String shop, String resource, String reason, OffsetDateTime pausedAt) {
+    }
+
+    /** Every paused resource of every shop. */
+    public List<PausedResource> pausedResources() {
+        try (Connection c = dataSource.getConnection();
+             PreparedStatement ps = c.prepareStatement(sql.get("select-paused-resources"));
+             ResultSet rs = ps.executeQuery()) {
+            List<PausedResource> out = new ArrayList<>();
+            while (rs.next()) {
+                out.add(new PausedResource(rs.getString(1), rs.getString(2), rs.getString(3), rs.getObject(4, OffsetDateTime.class)));
+            }
+            return out;
+        } catch (SQLException e) {
+            throw new IllegalStateException("could not list paused resources: " + e.getMessage(), e);
+        }
+    }
+
+    /**
+     * The operator says the permission is granted: the shop's paused resources ({@code resource} only, unless null)
+     * continue where they stopped. Returns the resumed resources; unknown shops are refused.
+     */
+    public List<PausedResource> resume(String rawShop, String resource) {
+        ShopDomain shop = ShopDomain.parse(rawShop);
+        OffsetDateTime now = OffsetDateTime.now(clock).withOffsetSameInstant(ZoneOffset.UTC);
+        try (Connection c = dataSource.getConnection()) {
+            c.setAutoCommit(false);
+            try {
+                if (status(c, shop) == null) {
+                    throw new InvalidInputException("shop " + shop + " is not registered");
+                }
+                List<PausedResource> paused = pausedResources().stream()
+                        .filter(p -> p.shop().equals(shop.value()) && (resource == null || p.resource().equals(resource))).toList();
+                resumePaused(c, shop, resource, now);
+                c.commit();
+                return paused;
+            } catch (SQLException | RuntimeException e) {
+                c.rollback();
+                throw e;
+            }
+        } catch (SQLException e) {
+            throw new IllegalStateException("could not resume " + shop + ": " + e.getMessage(), e);
+        }
+    }
+
+    private void resumePaused(Connection c, ShopDomain shop, String resource, OffsetDateTime now) throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement(sql.get(resource == null ? "resume-sync-state" : "resume-sync-state-resource"))) {
+            ps.setObject(1, now);
+            ps.setString(2, shop.value());
+            if (resource != null) {
+                ps.setString(3, resource);
+            }
+            ps.executeUpdate();
         }
     }
 

@@ -31,7 +31,7 @@ import picocli.CommandLine.Option;
 /** {@code accounts add|list|remove}: the stores we sync. */
 @Command(name = "accounts", mixinStandardHelpOptions = true, description = "Register, list and remove stores.",
         subcommands = {AccountsCommand.Add.class, AccountsCommand.ListShops.class, AccountsCommand.Remove.class,
-                AccountsCommand.MigrateToken.class})
+                AccountsCommand.MigrateToken.class, AccountsCommand.Resume.class})
 final class AccountsCommand implements Runnable {
 
     @CommandLine.Spec
@@ -39,7 +39,7 @@ final class AccountsCommand implements Runnable {
 
     @Override
     public void run() {
-        throw new CommandLine.ParameterException(spec.commandLine(), "missing subcommand: add, list, remove or migrate-token");
+        throw new CommandLine.ParameterException(spec.commandLine(), "missing subcommand: add, list, remove, resume or migrate-token");
     }
 
     @Command(name = "add", mixinStandardHelpOptions = true,
@@ -148,15 +148,56 @@ final class AccountsCommand implements Runnable {
                     out.println("no stores registered; add one with: shopify-sync accounts add --shop NAME.myshopify.com --token TOKEN");
                     return 0;
                 }
-                Table table = new Table("SHOP", "STATUS", "API URL", "INSTALLED", "TOKEN", "ACCESS SCOPES");
+                Map<String, List<String>> paused = new java.util.HashMap<>();
+                for (Accounts.PausedResource p : env.accounts().pausedResources()) {
+                    paused.computeIfAbsent(p.shop(), k -> new java.util.ArrayList<>()).add(p.resource() + ": " + p.reason());
+                }
+                Table table = new Table("SHOP", "STATUS", "API URL", "INSTALLED", "TOKEN", "ACCESS SCOPES", "PAUSED RESOURCES");
                 for (Account a : accounts) {
                     table.row(a.shopDomain(), a.status(), a.apiUrl(), Table.instant(a.installedAt()), a.tokenKind(),
-                            a.accessScopes() == null ? "(not read yet)" : String.join(",", a.accessScopes().handles()));
+                            a.accessScopes() == null ? "(not read yet)" : String.join(",", a.accessScopes().handles()),
+                            String.join("; ", paused.getOrDefault(a.shopDomain(), List.of())));
                 }
                 table.print(out);
                 if (accounts.stream().anyMatch(a -> "STATIC".equals(a.tokenKind()) && !"UNINSTALLED".equals(a.status()))) {
                     out.println("STATIC tokens do not expire. Shopify refuses them for public apps from 2027-01-01: "
                             + "run 'shopify-sync accounts migrate-token --all' before then (custom apps are exempt).");
+                }
+            }
+            return 0;
+        }
+    }
+
+    @Command(name = "resume", mixinStandardHelpOptions = true,
+            description = "Resume a store's resources paused because the store refused them (ACCESS_DENIED: protected customer "
+                    + "data not approved, a missing access scope), once the permission is granted. They continue where they "
+                    + "stopped. (accounts add again resumes them too.)")
+    static final class Resume implements Callable<Integer> {
+        @CommandLine.Spec
+        CommandLine.Model.CommandSpec spec;
+
+        @Option(names = "--shop", required = true, description = "The store's NAME.myshopify.com domain.")
+        String shop;
+
+        @Option(names = "--resource", description = "Only this resource (a catalog name such as customers); default: every paused one.")
+        String resource;
+
+        @Override
+        public Integer call() {
+            if (resource != null && Catalog.load().resources().stream().noneMatch(r -> r.name().equals(resource))) {
+                throw new InvalidInputException("unknown resource '" + resource + "' (one of "
+                        + Catalog.load().resources().stream().map(r -> r.name()).toList() + ")");
+            }
+            try (Environment env = Environment.load()) {
+                String domain = ShopDomain.parse(shop).value();
+                List<Accounts.PausedResource> resumed = env.accounts().resume(domain, resource);
+                PrintWriter out = spec.commandLine().getOut();
+                if (resumed.isEmpty()) {
+                    out.println(domain + ": nothing was paused" + (resource == null ? "" : " for " + resource));
+                    return 0;
+                }
+                for (Accounts.PausedResource p : resumed) {
+                    out.println("resumed " + domain + " " + p.resource() + " (was paused: " + p.reason() + ")");
                 }
             }
             return 0;

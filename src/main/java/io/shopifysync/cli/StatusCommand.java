@@ -50,9 +50,13 @@ final class StatusCommand implements Callable<Integer> {
             // while importing: written/total from the Count query; afterwards: objects written so far
             String written = e.rowsTotal() == null || !"BACKFILL".equals(e.phase())
                     ? Long.toString(e.rowsWritten()) : e.rowsWritten() + "/" + e.rowsTotal();
-            table.row(e.shop(), status, e.resource(), e.phase(), e.rows(), written,
+            // a resource the store refused is paused alone: its phase says so, the reason is its last error
+            String phase = e.pausedReason() == null ? e.phase() : e.phase() + " PAUSED";
+            String error = e.pausedReason() != null ? "paused: " + e.pausedReason()
+                    : e.importMode() != null && e.importMode().contains("(") && e.lastError() == null ? "import " + e.importMode() : e.lastError();
+            table.row(e.shop(), status, e.resource(), phase, e.rows(), written,
                     Table.duration(e.lagSeconds() == null ? null : Duration.ofSeconds(e.lagSeconds())),
-                    Table.instant(e.lastSuccessAt()), e.lastError());
+                    Table.instant(e.lastSuccessAt()), error);
         }
         table.print(out);
         printAccess(report.shops(), out);

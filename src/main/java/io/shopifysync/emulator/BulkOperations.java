@@ -568,6 +568,12 @@ final class BulkOperations implements AutoCloseable {
                 r.bulkWindow = WINDOW;
                 r.bulkAfter = after;
                 ExecutionResult res = emu.engine().executeInternal(r, op.query);
+                if (res.getErrors().stream().anyMatch(e -> e.getExtensions() != null && "ACCESS_DENIED".equals(e.getExtensions().get("code")))) {
+                    // Shopify accepts the query, then the operation fails: errorCode ACCESS_DENIED, no details
+                    out.flush();
+                    finish(op, "FAILED", "ACCESS_DENIED");
+                    return;
+                }
                 if (!res.getErrors().isEmpty() && res.getData() == null) {
                     // a resource the app has no scope for fails the export as Shopify's does: errorCode ACCESS_DENIED
                     boolean denied = res.getErrors().stream().anyMatch(e -> e.getExtensions() != null

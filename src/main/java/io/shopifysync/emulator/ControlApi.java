@@ -103,6 +103,22 @@ final class ControlApi {
             shop(c).requestLog.clear();
             return Json.obj("cleared", true);
         });
+        on(r, HttpMethod.GET, "/_emulator/shops/:shop/protected-customer-data", (c, b) -> shop(c).access.protectedCustomerDataMap());
+        on(r, HttpMethod.PUT, "/_emulator/shops/:shop/protected-customer-data", (c, b) -> protectedCustomerData(shop(c), b));
+        on(r, HttpMethod.GET, "/_emulator/shops/:shop/bulk-operations", (c, b) -> shop(c).access.bulkMap());
+        on(r, HttpMethod.PUT, "/_emulator/shops/:shop/bulk-operations", (c, b) -> {
+            ShopState s = shop(c);
+            for (String key : b.keySet()) {
+                if (!key.equals("bulkOperationsAllowed")) {
+                    throw new Bad(400, "unknown setting '" + key + "' (bulkOperationsAllowed)");
+                }
+            }
+            if (!(b.get("bulkOperationsAllowed") instanceof Boolean allowed)) {
+                throw new Bad(400, "'bulkOperationsAllowed' is required and must be true or false");
+            }
+            s.access.bulkOperationsAllowed = allowed;
+            return s.access.bulkMap();
+        });
         on(r, HttpMethod.GET, "/_emulator/shops/:shop/throttle", (c, b) -> throttle(shop(c)));
         on(r, HttpMethod.POST, "/_emulator/shops/:shop/throttle/drain", (c, b) -> {
             ShopState s = shop(c);
@@ -492,6 +508,46 @@ final class ControlApi {
             }
         }
         return bulkDownloads(s);
+    }
+
+    /** {"level": 0|1|2, "fields": ["name","email","phone","address"]}: fields only at level 2, all four when absent there. */
+    private static Map<String, Object> protectedCustomerData(ShopState s, Map<String, Object> b) {
+        for (String key : b.keySet()) {
+            if (!key.equals("level") && !key.equals("fields")) {
+                throw new Bad(400, "unknown setting '" + key + "' (level, fields)");
+            }
+        }
+        double l = number(b, "level", 0, 2);
+        if (l != Math.rint(l)) {
+            throw new Bad(400, "'level' must be 0, 1 or 2");
+        }
+        int level = (int) l;
+        java.util.Set<AppAccess.Field> fields = java.util.EnumSet.noneOf(AppAccess.Field.class);
+        if (b.get("fields") == null) {
+            if (level == 2) {
+                fields = java.util.EnumSet.allOf(AppAccess.Field.class);
+            }
+        } else if (b.get("fields") instanceof List<?> list) {
+            for (Object o : list) {
+                AppAccess.Field f = null;
+                for (AppAccess.Field each : AppAccess.Field.values()) {
+                    if (each.handle().equals(o)) {
+                        f = each;
+                    }
+                }
+                if (f == null) {
+                    throw new Bad(400, "unknown protected customer field " + o + " (name, email, phone, address)");
+                }
+                fields.add(f);
+            }
+            if (level < 2 && !fields.isEmpty()) {
+                throw new Bad(400, "protected customer fields are approved at level 2 only");
+            }
+        } else {
+            throw new Bad(400, "'fields' must be a list of name, email, phone, address");
+        }
+        s.access.protectedCustomerData(level, fields);
+        return s.access.protectedCustomerDataMap();
     }
 
     private Map<String, Object> webhookSettings(Map<String, Object> b) {

@@ -124,7 +124,8 @@ final class GraphQlEngine {
                     .location(params.getSourceLocation()).extensions(ext).build();
             return CompletableFuture.completedFuture(DataFetcherExceptionHandlerResult.newResult(err).build());
         };
-        this.graphQL = GraphQL.newGraphQL(schema).preparsedDocumentProvider(provider).defaultDataFetcherExceptionHandler(handler).build();
+        this.graphQL = GraphQL.newGraphQL(schema).preparsedDocumentProvider(provider).defaultDataFetcherExceptionHandler(handler)
+                .instrumentation(new ProtectedCustomerData()).build();
     }
 
     // ------------------------------------------------------------------ documents
@@ -389,15 +390,14 @@ final class GraphQlEngine {
                 .dataFetcher("ordersCount", env -> count(env, ResourceKind.ORDER))
                 .dataFetcher("productsCount", env -> count(env, ResourceKind.PRODUCT))
                 .dataFetcher("customersCount", env -> count(env, ResourceKind.CUSTOMER))
-                .dataFetcher("node", env -> visibleNode(env, env.getArgument("id")))
-                .dataFetcher("nodes", env -> {
-                    List<String> ids = env.getArgument("ids");
-                    List<Object> out = new ArrayList<>(ids.size());
-                    for (String id : ids) {
-                        out.add(visibleNode(env, id));
+                .dataFetcher("node", env -> {
+                    Object n = visibleNode(env, env.getArgument("id"));
+                    if (n instanceof Map<?, ?> m && req(env).shop.access.deniesNode((String) m.get("_type"))) {
+                        throw new ApiError(AppAccess.DENIED_MESSAGE, "ACCESS_DENIED");
                     }
-                    return out;
+                    return n;
                 })
+                .dataFetcher("nodes", this::nodes)
                 .dataFetcher("events", this::events)
                 .dataFetcher("bulkOperation", env -> emu.bulk().get(req(env).shop, env.getArgument("id")))
                 .dataFetcher("currentBulkOperation", env -> emu.bulk().current(req(env).shop, env.getArgument("type")))
@@ -435,8 +435,13 @@ final class GraphQlEngine {
         w.type("ProductVariant", t -> t.dataFetcher("product",
                 env -> req(env).shop.load(ResourceKind.PRODUCT, (Integer) map(env).get("_productIdx"))));
         w.type("Mutation", t -> t
-                .dataFetcher("bulkOperationRunQuery", env -> emu.bulk().runQuery(req(env).shop, env.getArgument("query"),
-                        Boolean.TRUE.equals(env.getArgument("groupObjects"))))
+                .dataFetcher("bulkOperationRunQuery", env -> {
+                    if (!req(env).shop.access.bulkOperationsAllowed) {
+                        // an app that may not use bulk operations: a top-level error, not a userError
+                        throw new ApiError("Access denied for bulkOperationRunQuery field.", "ACCESS_DENIED");
+                    }
+                    return emu.bulk().runQuery(req(env).shop, env.getArgument("query"), Boolean.TRUE.equals(env.getArgument("groupObjects")));
+                })
                 .dataFetcher("bulkOperationCancel", env -> emu.bulk().cancel(req(env).shop, env.getArgument("id")))
                 .dataFetcher("webhookSubscriptionCreate", env -> emu.webhooks().create(req(env).shop, env.getArgument("topic"),
                         env.getArgument("webhookSubscription")))
@@ -515,6 +520,50 @@ final class GraphQlEngine {
             return emu.webhooks().getMap(shop, gid);
         }
         return shop.node(gid);
+    }
+
+    /** nodes(ids:): a node the app may not read is null with an ACCESS_DENIED error at its index, as Shopify answers. */
+    private Object nodes(DataFetchingEnvironment env) {
+        List<String> ids = env.getArgument("ids");
+        ShopState shop = req(env).shop;
+        List<Object> out = new ArrayList<>(ids.size());
+        List<GraphQLError> errors = new ArrayList<>();
+        for (String id : ids) {
+            Object n;
+            try {
+                n = visibleNode(env, id); // a missing read scope denies the item, an order outside the window is null
+                if (n instanceof Map<?, ?> m && shop.access.deniesNode((String) m.get("_type"))) {
+                    throw new ApiError(AppAccess.DENIED_MESSAGE, "ACCESS_DENIED");
+                }
+            } catch (ApiError e) {
+                Map<String, Object> ext = new java.util.LinkedHashMap<>(e.extensions);
+                ext.put("code", e.code);
+                errors.add(GraphqlErrorBuilder.newError().message(e.getMessage())
+                        .path(env.getExecutionStepInfo().getPath().segment(out.size()))
+                        .location(env.getField().getSourceLocation()).extensions(ext).build());
+                n = null;
+            }
+            out.add(n);
+        }
+        return errors.isEmpty() ? out : graphql.execution.DataFetcherResult.newResult().data(out).errors(errors).build();
+    }
+
+    /** Refuses protected customer data the shop has not approved the app for: null and ACCESS_DENIED at the field's path. */
+    private static final class ProtectedCustomerData extends graphql.execution.instrumentation.SimplePerformantInstrumentation {
+        @Override
+        public DataFetcher<?> instrumentDataFetcher(DataFetcher<?> fetcher,
+                graphql.execution.instrumentation.parameters.InstrumentationFieldFetchParameters parameters,
+                graphql.execution.instrumentation.InstrumentationState state) {
+            return env -> {
+                Req r = env.getGraphQlContext().get(Req.class);
+                if (r != null && env.getParentType() instanceof graphql.schema.GraphQLNamedType parent
+                        && r.shop.access.denies(parent.getName(), env.getFieldDefinition().getName(),
+                                graphql.schema.GraphQLTypeUtil.unwrapAll(env.getFieldDefinition().getType()).getName())) {
+                    throw new ApiError(AppAccess.DENIED_MESSAGE, "ACCESS_DENIED");
+                }
+                return fetcher.get(env);
+            };
+        }
     }
 
     private Object byGid(DataFetchingEnvironment env, String type) {

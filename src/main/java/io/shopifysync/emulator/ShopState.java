@@ -18,6 +18,8 @@ final class ShopState {
     final LeakyBucket bucket;
     final EventLog events;
     final Faults faults = new Faults();
+    /** Protected customer data approval and bulk operations permission of the app on this shop. */
+    final AppAccess access = new AppAccess();
     final AtomicInteger requestCount = new AtomicInteger();
     /** Arrival times and injected answers of the last Admin GraphQL requests (GET /_emulator/shops/{shop}/requests). */
     final RequestLog requestLog = new RequestLog();

@@ -128,6 +128,12 @@ public class ShopifyGraphql {
                 pause(base + ThreadLocalRandom.current().nextLong(base));
                 continue;
             }
+            AccessDeniedException denied = AccessDeniedException.from(errors);
+            if (denied != null) {
+                // partial data without the denied fields would be stored as if the store had none: refuse it whole
+                LOG.warn("{}: {}", shop.shop(), denied.getMessage());
+                throw denied;
+            }
             if (errors.size() > 0 && (data == null || data.isNull())) {
                 LOG.warn("{}: GraphQL errors: {}", shop.shop(), abbreviate(errors.toString()));
                 throw new ShopifyApiException(ShopifyApiException.Kind.QUERY_REJECTED, 200,

@@ -77,6 +77,9 @@ public final class StatusPage {
             n.put("lagSeconds", e.lagSeconds());
             n.put("lastSuccessAt", text(e.lastSuccessAt()));
             n.put("lastError", e.lastError());
+            n.put("pausedReason", e.pausedReason());
+            n.put("pausedAt", text(e.pausedAt()));
+            n.put("importMode", e.importMode());
         }
         ArrayNode shops = root.putArray("shops");
         for (StatusReport.ShopAccess a : r.shops()) {

@@ -33,11 +33,14 @@ public final class StatusReport {
     /**
      * One shop × resource. {@code rows}: objects that exist (not deleted) in the database; {@code rowsWritten}:
      * objects written by import and poll so far; {@code rowsTotal}: the store's count while importing;
-     * {@code lagSeconds}: now minus the high-water mark (the newest change held), null before the first sync.
+     * {@code lagSeconds}: now minus the high-water mark (the newest change held), null before the first sync;
+     * {@code pausedReason}: why the store refused this resource (it is paused alone), null when it syncs;
+     * {@code importMode}: BULK or PAGED, with why when the store refused bulk operations.
      */
     public record Entry(String shop, String shopStatus, String shopStatusReason, String resource, String phase,
                         long rows, long rowsWritten, Long rowsTotal, Long lagSeconds, OffsetDateTime lastSuccessAt,
-                        String lastError, SyncStatus.ShopDetail shopDetail) {
+                        String lastError, String pausedReason, OffsetDateTime pausedAt, String importMode,
+                        SyncStatus.ShopDetail shopDetail) {
 
         /**
          * What {@code status} and the page add to the shop status: since when, the next check of a shop Shopify stopped
@@ -78,14 +81,14 @@ public final class StatusReport {
         for (SyncStatus.ShopStatus shop : new SyncStatus(db, clock).read()) {
             if (shop.resources().isEmpty()) {
                 entries.add(new Entry(shop.shopDomain(), shop.status(), shop.statusReason(), null, null, 0, 0, null,
-                        null, null, null, shop.detail()));
+                        null, null, null, null, null, null, shop.detail()));
             }
             for (SyncStatus.ResourceStatus r : shop.resources()) {
                 long rows = live.getOrDefault(r.resource(), Map.of()).getOrDefault(shop.shopDomain(), 0L);
                 Duration lag = r.lag();
                 entries.add(new Entry(shop.shopDomain(), shop.status(), shop.statusReason(), r.resource(), r.phase(),
                         rows, r.rowsDone(), r.rowsTotal(), lag == null ? null : Math.max(0, lag.toSeconds()),
-                        r.lastSuccessAt(), r.lastError(), shop.detail()));
+                        r.lastSuccessAt(), r.lastError(), r.pausedReason(), r.pausedAt(), r.importMode(), shop.detail()));
             }
         }
         return new Report(now, List.copyOf(entries), shopAccess());

@@ -5,6 +5,7 @@ import io.shopifysync.accounts.Accounts;
 import io.shopifysync.accounts.ShopCredentials;
 import io.shopifysync.catalog.Catalog;
 import io.shopifysync.catalog.Resource;
+import io.shopifysync.shopify.AccessDeniedException;
 import io.shopifysync.shopify.ShopifyApiException;
 import io.shopifysync.shopify.ShopifyGraphql;
 import io.shopifysync.shopify.ShopifyHttp;
@@ -108,8 +109,19 @@ public class BulkImporter {
         ShopCredentials creds = credentials(shop);
         SyncState s = state.load(shop, resource).orElseThrow();
         Long total = graphql.execute(creds, r.countQuery(s.bulkFilter()), Map.of()).path(r.count()).path("count").asLong();
-        JsonNode result = graphql.execute(creds, RUN_BULK, Map.of("query", r.bulkQuery(s.bulkFilter())))
-                .path("bulkOperationRunQuery");
+        JsonNode result;
+        try {
+            result = graphql.execute(creds, RUN_BULK, Map.of("query", r.bulkQuery(s.bulkFilter()))).path("bulkOperationRunQuery");
+        } catch (ShopifyApiException e) {
+            if (e.kind() != ShopifyApiException.Kind.QUERY_REJECTED || e.httpStatus() != 200) { // GraphQL errors only, not an HTTP 4xx
+                throw e;
+            }
+            // a top-level error on the mutation (not a userError): this app may not run bulk operations here; page instead
+            String why = "bulk operations refused (" + (e instanceof AccessDeniedException ? "ACCESS_DENIED" : e.getMessage()) + ")";
+            LOG.warn("{} {}: {}; reading pages instead", shop, resource, why);
+            state.bulkRefused(shop, resource, why);
+            return;
+        }
         JsonNode errors = result.path("userErrors");
         if (errors.size() > 0) {
             String message = errors.toString();
@@ -152,8 +164,9 @@ public class BulkImporter {
             }
             default -> {
                 if ("ACCESS_DENIED".equals(errorCode)) {
-                    throw new ShopifyApiException(ShopifyApiException.Kind.AUTH_FAILED, 200,
-                            "bulk operation for " + resource + " failed with ACCESS_DENIED (missing access scope?)");
+                    // the resource is paused; once resumed, a new operation starts (this one stays failed)
+                    state.continueWith(shop, resource, s.bulkFilter(), null);
+                    throw AccessDeniedException.bulkOperationFailed(resource);
                 }
                 String partial = op.path("partialDataUrl").asText(null);
                 if (partial != null) {

@@ -8,6 +8,7 @@ import io.shopifysync.catalog.Catalog;
 import io.shopifysync.catalog.Gid;
 import io.shopifysync.catalog.Resource;
 import io.shopifysync.scopes.AccessScopes;
+import io.shopifysync.shopify.AccessDeniedException;
 import io.shopifysync.shopify.ShopifyApiException;
 import io.shopifysync.shopify.ShopifyGraphql;
 import io.shopifysync.shopify.ShopifyHttp;
@@ -194,10 +195,24 @@ public class Poller {
             if (ps.reconciledAt() != null && ps.reconciledAt().plus(settings.reconcileEvery()).isAfter(state.now())) {
                 return;
             }
+            if (state.load(shop, resource).map(SyncState::bulkRefused).orElse(false)) {
+                return; // the id list needs a bulk operation, which the store refuses: deletions come from webhooks only
+            }
             if (scopes != null) {
                 scopes.refresh(shop); // the snapshot is judged with the scopes it was taken under
             }
-            JsonNode result = graphql.execute(creds, RUN_BULK, Map.of("query", r.idsQuery())).path("bulkOperationRunQuery");
+            JsonNode result;
+            try {
+                result = graphql.execute(creds, RUN_BULK, Map.of("query", r.idsQuery())).path("bulkOperationRunQuery");
+            } catch (ShopifyApiException e) {
+                if (e.kind() != ShopifyApiException.Kind.QUERY_REJECTED || e.httpStatus() != 200) { // GraphQL errors only, not an HTTP 4xx
+                    throw e;
+                }
+                String why = "bulk operations refused (" + (e instanceof AccessDeniedException ? "ACCESS_DENIED" : e.getMessage()) + ")";
+                LOG.warn("{} {}: {}; no id reconciliation, and catch-ups read pages", shop, resource, why);
+                state.bulkRefused(shop, resource, why);
+                return;
+            }
             if (result.path("userErrors").size() > 0) {
                 LOG.debug("{} {}: reconciliation waits: {}", shop, resource, result.path("userErrors"));
                 return;

@@ -1,6 +1,7 @@
 package io.shopifysync.sync;
 
 import io.shopifysync.db.Jdbc;
+import io.shopifysync.shopify.AccessDeniedException;
 import io.shopifysync.shopify.ShopifyApiException;
 import java.time.Clock;
 import java.time.Duration;
@@ -13,7 +14,8 @@ import org.slf4j.LoggerFactory;
  * Turns permanent API failures into a shop status that {@code status} shows and that pauses the shop
  * (401/403 → AUTH_FAILED, 402 → FROZEN, 423 and SHOP_PENDING_TERMINATION → LOCKED, 404 → PAUSED; the last three are
  * re-checked by {@link ShopRecheck} until the shop answers again); a rejected query is dead-lettered, and so is the
- * change of an INSTALLED shop's status, once (resources failing together record one dead letter).
+ * change of an INSTALLED shop's status, once (resources failing together record one dead letter). ACCESS_DENIED
+ * concerns one resource's query: that resource alone is paused (one dead letter per pause), the shop keeps syncing.
  */
 public final class ShopHealth {
 
@@ -37,6 +39,10 @@ public final class ShopHealth {
     }
 
     public void permanentFailure(String shop, String resource, ShopifyApiException e, String source) {
+        if (e instanceof AccessDeniedException denied) {
+            pause(shop, resource, denied.getMessage(), source);
+            return;
+        }
         String status = switch (e.kind()) {
             case AUTH_FAILED -> "AUTH_FAILED";
             case SHOP_UNAVAILABLE -> e.unavailableStatus();
@@ -60,5 +66,27 @@ public final class ShopHealth {
             }
         }
         deadLetters.record(shop, source, resource, ShopifyApiException.describe(e), null);
+    }
+
+    /**
+     * Pauses one resource of a shop (import, poll and webhook re-reads skip it) until the operator says the permission
+     * is granted ({@code accounts add} again, {@code accounts resume}); only the first refusal records a dead letter.
+     */
+    public void pause(String shop, String resource, String reason, String source) {
+        OffsetDateTime now = OffsetDateTime.now(clock).withOffsetSameInstant(ZoneOffset.UTC);
+        String why = SyncStateStore.truncate(reason, 1024);
+        if (jdbc.update("update-sync-state-pause", why, now, now, shop, resource) == 0) {
+            LOG.info("{} {}: {} ({}); already paused", shop, resource, why, source);
+            return;
+        }
+        LOG.error("{} {}: {} ({}); this resource is paused until the permission is granted (accounts add again, or "
+                + "accounts resume --shop {} --resource {}); the shop's other resources keep syncing", shop, resource, why, source,
+                shop, resource);
+        deadLetters.record(shop, source, resource, why, null);
+    }
+
+    /** The shop's paused resources (webhook processing skips their re-reads). */
+    public java.util.Set<String> pausedResources(String shop) {
+        return new java.util.HashSet<>(jdbc.query("select-shop-paused-resources", rs -> rs.getString(1), shop));
     }
 }

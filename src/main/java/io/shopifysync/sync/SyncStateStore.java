@@ -48,7 +48,7 @@ public final class SyncStateStore {
                 rs.getString("bulk_result_url"), rs.getLong("bulk_bytes_done"), rs.getString("bulk_filter"),
                 rs.getString("import_mode"), rs.getString("page_cursor"),
                 rs.getObject("high_water_mark", OffsetDateTime.class), rs.getLong("rows_done"), rowsTotal,
-                rs.getInt("attempts"));
+                rs.getInt("attempts"), rs.getString("paused_reason"), rs.getString("import_mode_reason"));
     }
 
     public void bulkStarted(String shop, String resource, String operationId, OffsetDateTime startedAt, Long rowsTotal) {
@@ -147,6 +147,12 @@ public final class SyncStateStore {
 
     public void switchToPaged(String shop, String resource, OffsetDateTime startedAt) {
         jdbc.update("update-sync-state-import-mode", "PAGED", startedAt, now(), shop, resource);
+    }
+
+    /** The store refused bulkOperationRunQuery: this resource imports and catches up by pages from now on. */
+    public void bulkRefused(String shop, String resource, String reason) {
+        OffsetDateTime now = now();
+        jdbc.update("update-sync-state-bulk-refused", truncate(reason, 255), now, now, shop, resource);
     }
 
     public void finishBackfill(String shop, String resource, OffsetDateTime highWaterMark) {

@@ -32,7 +32,7 @@ public final class SyncStatus {
     /** One resource of one shop; {@code lag} is now minus the high-water mark, null before the first sync. */
     public record ResourceStatus(String resource, String phase, long rowsDone, Long rowsTotal,
                                  OffsetDateTime highWaterMark, OffsetDateTime lastSuccessAt, String lastError,
-                                 Duration lag) {
+                                 Duration lag, String pausedReason, OffsetDateTime pausedAt, String importMode) {
     }
 
     private final Database db;
@@ -41,6 +41,11 @@ public final class SyncStatus {
     public SyncStatus(Database db, Clock clock) {
         this.db = db;
         this.clock = clock;
+    }
+
+    /** BULK or PAGED, with why when the store refused bulk operations. */
+    static String importMode(String mode, String reason) {
+        return mode == null ? null : reason == null ? mode : mode + " (" + reason + ")";
     }
 
     public List<ShopStatus> read() {
@@ -68,7 +73,9 @@ public final class SyncStatus {
                     shop.resources().add(new ResourceStatus(resource, rs.getString("phase"), rs.getLong("rows_done"),
                             total, hwm,
                             rs.getObject("last_success_at", OffsetDateTime.class), rs.getString("last_error"),
-                            hwm == null ? null : Duration.between(hwm.toInstant(), clock.instant())));
+                            hwm == null ? null : Duration.between(hwm.toInstant(), clock.instant()),
+                            rs.getString("paused_reason"), rs.getObject("paused_at", OffsetDateTime.class),
+                            importMode(rs.getString("import_mode"), rs.getString("import_mode_reason"))));
                 }
             }
         } catch (SQLException e) {

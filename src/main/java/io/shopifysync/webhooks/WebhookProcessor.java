@@ -16,7 +16,10 @@ import io.shopifysync.scopes.AccessScopes;
 import io.shopifysync.db.Jdbc;
 import io.shopifysync.lifecycle.ShopData;
 import io.shopifysync.shopify.QueryCost;
+import io.shopifysync.shopify.AccessDeniedException;
 import io.shopifysync.shopify.ShopifyApiException;
+import io.shopifysync.sync.DeadLetters;
+import io.shopifysync.sync.ShopHealth;
 import io.shopifysync.sync.Pager;
 import io.shopifysync.sync.ResourceWriter;
 import java.sql.PreparedStatement;
@@ -87,6 +90,8 @@ public final class WebhookProcessor {
     private final Backoff backoff;
     private final RandomGenerator random;
     private AccessScopes scopes;
+    /** Pauses a resource whose re-read the store refuses (ACCESS_DENIED), as import and poll do. */
+    private final ShopHealth health;
 
     public WebhookProcessor(Jdbc jdbc, ShopData shopData, Catalog catalog, Accounts accounts, Pager pager, ResourceWriter writer, Clock clock,
                             int batch, int maxAttempts, Backoff backoff, RandomGenerator random) {
@@ -101,6 +106,7 @@ public final class WebhookProcessor {
         this.maxAttempts = maxAttempts;
         this.backoff = backoff;
         this.random = random;
+        this.health = new ShopHealth(jdbc, new DeadLetters(jdbc, clock), clock);
     }
 
     /** With the shops' access scopes known, an object the store hides for its age is not taken for deleted. */
@@ -269,17 +275,17 @@ public final class WebhookProcessor {
                     throw new IllegalStateException("shop " + shop + " is not registered");
                 }
                 List<Long> ids = new ArrayList<>(toFetch);
+                Set<String> paused = health.pausedResources(shop);
                 for (Resource each : refreshedBy(r)) {
-                    int size = idsPerQuery(each);
-                    for (int from = 0; from < ids.size(); from += size) {
-                        List<Long> part = ids.subList(from, Math.min(ids.size(), from + size));
-                        Pager.Page page = pager.byIds(creds, each, part.stream().map(id -> Gid.of(each.type(), id)).toList());
-                        writer.writeCurrent(shop, each, page, false);
-                        if (each.storesRoots()) {
-                            List<Long> gone = new ArrayList<>(part);
-                            gone.removeAll(page.rootIds());
-                            writer.tombstone(shop, each.table(), visiblyGone(shop, each, gone), now()); // deleted since the event
-                        }
+                    if (paused.contains(each.name())) {
+                        // not lost: on resume the poll re-reads everything changed since the resource's high-water mark
+                        LOG.info("{} {}: {} objects not re-read: the resource is paused", shop, each.name(), ids.size());
+                        continue;
+                    }
+                    try {
+                        refresh(shop, creds, each, ids);
+                    } catch (AccessDeniedException denied) {
+                        health.pause(shop, each.name(), denied.getMessage(), "webhook-process");
                     }
                 }
             }
@@ -317,6 +323,21 @@ public final class WebhookProcessor {
                     shop, r.name(), gone.size() - out.size(), visibleFrom.get());
         }
         return out;
+    }
+
+    /** Re-reads the objects of one resource by id and writes what is newer; objects Shopify no longer has are tombstoned. */
+    private void refresh(String shop, ShopCredentials creds, Resource each, List<Long> ids) {
+        int size = idsPerQuery(each);
+        for (int from = 0; from < ids.size(); from += size) {
+            List<Long> part = ids.subList(from, Math.min(ids.size(), from + size));
+            Pager.Page page = pager.byIds(creds, each, part.stream().map(id -> Gid.of(each.type(), id)).toList());
+            writer.writeCurrent(shop, each, page, false);
+            if (each.storesRoots()) {
+                List<Long> gone = new ArrayList<>(part);
+                gone.removeAll(page.rootIds());
+                writer.tombstone(shop, each.table(), visiblyGone(shop, each, gone), now()); // deleted in the store since the event
+            }
+        }
     }
 
     /** Whether the stored row is already as new as the delivery says (a retry or a reordered older event). */

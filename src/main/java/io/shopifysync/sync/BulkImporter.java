@@ -113,13 +113,9 @@ public class BulkImporter {
         try {
             result = graphql.execute(creds, RUN_BULK, Map.of("query", r.bulkQuery(s.bulkFilter()))).path("bulkOperationRunQuery");
         } catch (ShopifyApiException e) {
-            if (e.kind() != ShopifyApiException.Kind.QUERY_REJECTED || e.httpStatus() != 200) { // GraphQL errors only, not an HTTP 4xx
+            if (!state.bulkRefusedBy(shop, resource, e)) { // this app may not run bulk operations here: page instead
                 throw e;
             }
-            // a top-level error on the mutation (not a userError): this app may not run bulk operations here; page instead
-            String why = "bulk operations refused (" + (e instanceof AccessDeniedException ? "ACCESS_DENIED" : e.getMessage()) + ")";
-            LOG.warn("{} {}: {}; reading pages instead", shop, resource, why);
-            state.bulkRefused(shop, resource, why);
             return;
         }
         JsonNode errors = result.path("userErrors");

@@ -8,7 +8,6 @@ import io.shopifysync.catalog.Catalog;
 import io.shopifysync.catalog.Gid;
 import io.shopifysync.catalog.Resource;
 import io.shopifysync.scopes.AccessScopes;
-import io.shopifysync.shopify.AccessDeniedException;
 import io.shopifysync.shopify.ShopifyApiException;
 import io.shopifysync.shopify.ShopifyGraphql;
 import io.shopifysync.shopify.ShopifyHttp;
@@ -205,12 +204,9 @@ public class Poller {
             try {
                 result = graphql.execute(creds, RUN_BULK, Map.of("query", r.idsQuery())).path("bulkOperationRunQuery");
             } catch (ShopifyApiException e) {
-                if (e.kind() != ShopifyApiException.Kind.QUERY_REJECTED || e.httpStatus() != 200) { // GraphQL errors only, not an HTTP 4xx
+                if (!state.bulkRefusedBy(shop, resource, e)) { // the id list needs a bulk operation: no reconciliation then
                     throw e;
                 }
-                String why = "bulk operations refused (" + (e instanceof AccessDeniedException ? "ACCESS_DENIED" : e.getMessage()) + ")";
-                LOG.warn("{} {}: {}; no id reconciliation, and catch-ups read pages", shop, resource, why);
-                state.bulkRefused(shop, resource, why);
                 return;
             }
             if (result.path("userErrors").size() > 0) {

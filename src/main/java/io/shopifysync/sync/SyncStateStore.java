@@ -1,6 +1,8 @@
 package io.shopifysync.sync;
 
 import io.shopifysync.db.Jdbc;
+import io.shopifysync.shopify.AccessDeniedException;
+import io.shopifysync.shopify.ShopifyApiException;
 import java.sql.Connection;
 import java.sql.ResultSet;
 import java.sql.SQLException;
@@ -10,9 +12,13 @@ import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
 import java.util.List;
 import java.util.Optional;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /** Reads and advances {@code sync_state}: all import and poll progress lives here, never in memory. */
 public final class SyncStateStore {
+
+    private static final Logger LOG = LoggerFactory.getLogger(SyncStateStore.class);
 
     private final Jdbc jdbc;
     private final Clock clock;
@@ -153,6 +159,20 @@ public final class SyncStateStore {
     public void bulkRefused(String shop, String resource, String reason) {
         OffsetDateTime now = now();
         jdbc.update("update-sync-state-bulk-refused", truncate(reason, 255), now, now, shop, resource);
+    }
+
+    /**
+     * Records a refused bulkOperationRunQuery when that is what the failure is: GraphQL errors on the mutation itself
+     * (HTTP 200, not a userError, not an HTTP 4xx). True when recorded; false when the caller must handle the failure.
+     */
+    public boolean bulkRefusedBy(String shop, String resource, ShopifyApiException e) {
+        if (e.kind() != ShopifyApiException.Kind.QUERY_REJECTED || e.httpStatus() != 200) {
+            return false;
+        }
+        String why = "bulk operations refused (" + (e instanceof AccessDeniedException ? "ACCESS_DENIED" : e.getMessage()) + ")";
+        LOG.warn("{} {}: {}; it is imported and caught up by pages, without id reconciliation", shop, resource, why);
+        bulkRefused(shop, resource, why);
+        return true;
     }
 
     public void finishBackfill(String shop, String resource, OffsetDateTime highWaterMark) {

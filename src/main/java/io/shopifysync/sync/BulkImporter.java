@@ -244,7 +244,7 @@ public class BulkImporter {
     private void finish(String shop, String resource) {
         SyncState s = state.load(shop, resource).orElseThrow();
         OffsetDateTime start = s.bulkStartedAt() == null ? state.now() : s.bulkStartedAt();
-        state.finishBackfill(shop, resource, start.minus(overlap));
+        writer.finishBackfill(shop, catalog.resource(resource), start.minus(overlap));
         LOG.info("{} {}: first import done ({} objects); now INCREMENTAL from {}", shop, resource, s.rowsDone(),
                 start.minus(overlap));
     }

@@ -67,6 +67,35 @@ public final class ResourceWriter {
         });
     }
 
+    /**
+     * Ends a first import or a catch-up: after a catch-up, the children of the parents it wrote that it did not write
+     * are tombstoned (it read each changed parent with all of its children), then the resource is INCREMENTAL from the
+     * mark; one transaction, so a kill leaves either both or neither.
+     */
+    public void finishBackfill(String shop, Resource r, OffsetDateTime highWaterMark) {
+        jdbc.inTransaction(c -> {
+            if (r.storesRoots()) {
+                OffsetDateTime now = state.now();
+                for (Child child : r.children()) {
+                    String sql = jdbc.sql().get("tombstone-children-missing-from-catch-up").replace("${table}", child.table())
+                            .replace("${parent_table}", r.table()).replace("${parent_column}", child.parentColumn());
+                    try (PreparedStatement ps = c.prepareStatement(sql)) {
+                        ps.setObject(1, now);
+                        ps.setString(2, shop);
+                        ps.setString(3, shop);
+                        ps.setString(4, r.name());
+                        ps.setString(5, shop);
+                        ps.setString(6, shop);
+                        ps.setString(7, r.name());
+                        ps.executeUpdate();
+                    }
+                }
+            }
+            state.finishBackfill(c, shop, r.name(), highWaterMark);
+            return null;
+        });
+    }
+
     /** Tombstones rows that the store no longer has. */
     public int tombstone(String shop, String table, List<Long> ids, OffsetDateTime deletedAt) {
         if (ids.isEmpty()) {

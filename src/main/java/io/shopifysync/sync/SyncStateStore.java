@@ -96,7 +96,8 @@ public final class SyncStateStore {
 
     /** Hands a large catch-up to the import route: BACKFILL with a filtered bulk operation. */
     public void catchUpByBulk(String shop, String resource, String filter, long changed) {
-        jdbc.update("update-sync-state-catch-up-by-bulk", filter, changed, now(), shop, resource);
+        OffsetDateTime now = now();
+        jdbc.update("update-sync-state-catch-up-by-bulk", filter, changed, now, now, shop, resource);
     }
 
     public void deletionsChecked(String shop, String resource, OffsetDateTime upTo) {
@@ -175,9 +176,9 @@ public final class SyncStateStore {
         return true;
     }
 
-    public void finishBackfill(String shop, String resource, OffsetDateTime highWaterMark) {
+    public void finishBackfill(Connection c, String shop, String resource, OffsetDateTime highWaterMark) throws SQLException {
         OffsetDateTime now = now();
-        jdbc.update("update-sync-state-finish-backfill", highWaterMark, now, now, shop, resource);
+        jdbc.update(c, "update-sync-state-finish-backfill", highWaterMark, now, now, shop, resource);
     }
 
     /** Records a failure and when to try again. */

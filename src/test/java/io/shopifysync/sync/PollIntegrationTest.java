@@ -102,6 +102,39 @@ class PollIntegrationTest {
     }
 
     /**
+     * A bulk catch-up carries each changed product with all of its variants: a variant the store removed meanwhile
+     * (product updates here drop the last variant about one time in four) must be tombstoned, as a polled page does.
+     * The catch-up starts more than the overlap after the updates, so no later poll reads those products again.
+     */
+    @BothDatabases
+    void aLargeCatchUpTombstonesTheChildrenTheStoreRemoved(Dialect dialect) throws Exception {
+        try (ShopifyEmulator emu = ShopifyEmulator.builder().port(0).shops(1).seed(23).orders(5).products(40).customers(5)
+                .plan("plus").timeScale(0.01).start();
+             SyncHarness sync = new SyncHarness(dialect, dataDir, Map.of("poll.interval.ms", "3000",
+                     "poll.catch-up.threshold", "20", "sync.overlap.seconds", "1")).start()) {
+            EmulatedShop shop = emu.shops().get(0);
+            EmulatorControl control = new EmulatorControl(emu);
+            sync.register(shop);
+            await().atMost(Duration.ofSeconds(60)).until(() -> sync.allIncremental(shop.domain()));
+            control.call("POST", "/_emulator/shops/" + shop.domain() + "/products/update", "{\"count\":40}");
+
+            await().atMost(Duration.ofSeconds(30)).until(() -> bulkCatchUps(control, shop, "products") >= 1 && sync.allIncremental(shop.domain()));
+            await().atMost(Duration.ofSeconds(30)).until(() ->
+                    sync.databaseDigest(shop.domain()).equals(SyncHarness.emulatorDigest(emu, shop.domain())));
+            assertThat(sync.count("SELECT COUNT(*) FROM shopify.product_variants WHERE deleted_at IS NOT NULL"))
+                    .as("variants the updates removed are tombstoned").isPositive();
+        }
+    }
+
+    private static long bulkCatchUps(EmulatorControl control, EmulatedShop shop, String connection) {
+        long n = 0;
+        for (var op : control.call("GET", "/_emulator/shops/" + shop.domain() + "/bulk", null).path("bulkOperations")) {
+            n += op.path("query").asText().contains(connection + "(query: \"updated_at:>=") ? 1 : 0;
+        }
+        return n;
+    }
+
+    /**
      * Shopify's counts stop at 10,000 (precision AT_LEAST) unless asked with {@code limit: null}; here the emulator stops
      * at 50, below the catch-up threshold of 60, so a capped count could never ask for the bulk catch-up of 100 changes.
      */

@@ -23,11 +23,11 @@ public final class ResourceWriter {
 
     /** A batch of a bulk result, with the byte offset it reaches. */
     public void writeBulkBatch(String shop, String resource, String operationId, List<Row> rows, long offset, long roots) {
-        jdbc.inTransaction(c -> {
-            upserts.write(c, shop, rows, state.now());
+        upserts.committed(shop, jdbc.inTransaction(c -> {
+            Upserts.Written written = upserts.write(c, shop, rows, state.now());
             state.ingestProgress(c, shop, resource, operationId, offset, roots);
-            return null;
-        });
+            return written;
+        }));
     }
 
     /**
@@ -44,7 +44,7 @@ public final class ResourceWriter {
      * replaced per parent; the high-water mark moves only for a poll.
      */
     public void writeCurrent(String shop, Resource r, Pager.Page page, boolean advanceMark) {
-        jdbc.inTransaction(c -> {
+        upserts.committed(shop, jdbc.inTransaction(c -> {
             OffsetDateTime now = state.now();
             for (Child child : r.children()) {
                 String sql = jdbc.sql().get("tombstone-children-of").replace("${table}", child.table())
@@ -59,12 +59,12 @@ public final class ResourceWriter {
                     ps.executeBatch();
                 }
             }
-            upserts.write(c, shop, page.rows(), now);
+            Upserts.Written written = upserts.write(c, shop, page.rows(), now);
             if (advanceMark && page.maxUpdatedAt() != null) {
                 state.pollProgress(c, shop, r.name(), page.maxUpdatedAt(), page.roots());
             }
-            return null;
-        });
+            return written;
+        }));
     }
 
     /**
@@ -120,10 +120,10 @@ public final class ResourceWriter {
 
     /** A page of a paged import, with the cursor to continue from. */
     public void writePage(String shop, String resource, List<Row> rows, String cursor, long roots) {
-        jdbc.inTransaction(c -> {
-            upserts.write(c, shop, rows, state.now());
+        upserts.committed(shop, jdbc.inTransaction(c -> {
+            Upserts.Written written = upserts.write(c, shop, rows, state.now());
             state.pageProgress(c, shop, resource, cursor, roots);
-            return null;
-        });
+            return written;
+        }));
     }
 }

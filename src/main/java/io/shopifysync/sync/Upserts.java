@@ -97,16 +97,25 @@ public final class Upserts {
         return s.sql();
     }
 
-    /**
-     * Writes rows with one JDBC batch per table, in the caller's transaction. Returns how many rows
-     * changed (a stale root that newer-wins refused does not count).
-     */
-    public int write(Connection c, String shop, List<Row> rows, OffsetDateTime syncedAt) throws SQLException {
+    /** Rows changed per table by one write (a stale root that newer-wins refused does not count). */
+    public record Written(Map<String, Integer> byTable) {
+        public int changed() {
+            return byTable.values().stream().mapToInt(Integer::intValue).sum();
+        }
+    }
+
+    /** Counts a write in the metrics once its transaction has committed: a rolled-back and retried batch counts once. */
+    public void committed(String shop, Written written) {
+        written.byTable().forEach((table, n) -> events.rowsUpserted(shop, table, n));
+    }
+
+    /** Writes rows with one JDBC batch per table, in the caller's transaction; the caller reports it when committed. */
+    public Written write(Connection c, String shop, List<Row> rows, OffsetDateTime syncedAt) throws SQLException {
         Map<String, List<Row>> grouped = new LinkedHashMap<>();
         for (Row row : rows) {
             grouped.computeIfAbsent(row.table(), t -> new ArrayList<>()).add(row);
         }
-        int changed = 0;
+        Map<String, Integer> changed = new LinkedHashMap<>();
         for (Map.Entry<String, List<Row>> e : grouped.entrySet()) {
             Statement s = byTable.get(e.getKey());
             if (s == null) {
@@ -122,10 +131,9 @@ public final class Upserts {
                     tableChanged += n == PreparedStatement.SUCCESS_NO_INFO ? 1 : n;
                 }
             }
-            events.rowsUpserted(shop, e.getKey(), tableChanged);
-            changed += tableChanged;
+            changed.put(e.getKey(), tableChanged);
         }
-        return changed;
+        return new Written(changed);
     }
 
     private static void bind(PreparedStatement ps, String shop, Row row, boolean child, OffsetDateTime syncedAt)

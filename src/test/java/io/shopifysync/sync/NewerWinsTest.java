@@ -83,6 +83,30 @@ class NewerWinsTest {
     }
 
     @BothDatabases
+    void rowsAreCountedInTheMetricsOnlyWhenTheirTransactionCommits(Dialect dialect) throws Exception {
+        try (TestDatabase tdb = TestDatabase.create(dialect); Database db = tdb.open()) {
+            Fixture f = fixture(db);
+            java.util.concurrent.atomic.AtomicInteger counted = new java.util.concurrent.atomic.AtomicInteger();
+            Upserts upserts = new Upserts(catalog, db.dialect(), new SyncEvents() {
+                @Override
+                public void rowsUpserted(String shop, String table, int rows) {
+                    counted.addAndGet(rows);
+                }
+            });
+            ResourceWriter writer = new ResourceWriter(f.jdbc(), upserts, f.state());
+            Pager.Page good = page(products, 1, "2026-01-01T00:00:00Z", "a", 11, 12);
+            List<Row> failing = new ArrayList<>(good.rows());
+            failing.add(new Row("no_such_table", 2, null, OffsetDateTime.parse("2026-01-01T00:00:00Z"), List.of(), "{}"));
+            org.assertj.core.api.Assertions.assertThatThrownBy(() -> writer.writeCurrent(SHOP, products,
+                    new Pager.Page(failing, List.of(1L), null, false, good.maxUpdatedAt()), true)).hasMessageContaining("no_such_table");
+            assertThat(title(db, 1)).as("rolled back").isNull();
+            assertThat(counted.get()).as("rows of a rolled-back batch are not counted").isZero();
+            writer.writeCurrent(SHOP, products, good, true); // the retry
+            assertThat(counted.get()).as("the product and its two variants, once").isEqualTo(3);
+        }
+    }
+
+    @BothDatabases
     void olderDataNeverOverwritesNewer(Dialect dialect) throws Exception {
         try (TestDatabase tdb = TestDatabase.create(dialect); Database db = tdb.open()) {
             Fixture f = fixture(db);

@@ -56,7 +56,9 @@ public final class ShopData {
                     OffsetDateTime.now(clock).withOffsetSameInstant(ZoneOffset.UTC));
             return counts;
         });
-        LOG.info("{}: all data deleted ({}): {}", shop, source, deleted);
-        return deleted;
+        Map<String, Integer> all = new LinkedHashMap<>(deleted);
+        all.put("work_locks", jdbc.inTransaction(c -> jdbc.update(c, "delete-shop-work-locks", shop, shop)));
+        LOG.info("{}: all data deleted ({}): {}", shop, source, all);
+        return all;
     }
 }

@@ -53,7 +53,7 @@ class ShopRedactIntegrationTest {
             control.call("POST", "/_emulator/shops/" + gone.domain() + "/compliance/shop-redact", null);
             await().atMost(Duration.ofSeconds(20)).until(() -> sync.count("SELECT COUNT(*) FROM shopify.redactions") == 1);
             for (String table : new String[] {"orders", "order_line_items", "products", "product_variants", "customers",
-                    "order_transactions", "sync_state", "webhook_inbox", "dead_letters", "shops"}) {
+                    "order_transactions", "sync_state", "webhook_inbox", "dead_letters", "shops", "work_locks"}) {
                 assertThat(sync.count("SELECT COUNT(*) FROM shopify." + table + " WHERE shop_domain = '" + gone.domain() + "'"))
                         .as(table).isZero();
             }

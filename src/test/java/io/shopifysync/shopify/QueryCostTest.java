@@ -91,6 +91,22 @@ class QueryCostTest {
     }
 
     @Test
+    void nodesByIdsCostOneObjectPerId() {
+        // each Order: 1 + lineItems(first: 2) { node { id } } = 1 + (2 + 2 × 1) = 5; three ids → 15
+        String q = "query Nodes($ids: [ID!]!) { nodes(ids: $ids) { ... on Order { id lineItems(first: 2) { edges { node { id } } } } } }";
+        assertThat(QueryCost.estimate(q, java.util.Map.of("ids", java.util.List.of("gid://shopify/Order/1", "gid://shopify/Order/2",
+                "gid://shopify/Order/3")))).isEqualTo(15);
+        assertThat(cost("{ nodes(ids: [\"gid://shopify/Order/1\", \"gid://shopify/Order/2\"]) { id } }")).isEqualTo(2);
+    }
+
+    @Test
+    void namedFragmentsCountWhereTheyAreSpread() {
+        // the same as the inline fragment above: node 1 + variants(first: 5) = 2 + 5 × 1 → 8
+        assertThat(cost("query { node(id: \"gid://shopify/Product/1\") { ...P } } fragment P on Product { title variants(first: 5) {"
+                + " edges { node { id } } } }")).isEqualTo(8);
+    }
+
+    @Test
     void nestedConnectionsMultiply() {
         // variant { id }                        = 1
         // lineItems node = 1 + variant 1        = 2

@@ -161,7 +161,7 @@ public class BulkImporter {
             default -> {
                 if ("ACCESS_DENIED".equals(errorCode)) {
                     // the resource is paused; once resumed, a new operation starts (this one stays failed)
-                    state.continueWith(shop, resource, s.bulkFilter(), null);
+                    state.startOver(shop, resource);
                     throw AccessDeniedException.bulkOperationFailed(resource);
                 }
                 String partial = op.path("partialDataUrl").asText(null);
@@ -213,7 +213,7 @@ public class BulkImporter {
             return;
         }
         String filter = ID_FLOOR + result.maxRootId();
-        state.continueWith(shop, resource, filter, null);
+        state.continueFrom(shop, resource, filter);
         LOG.info("{} {}: kept {} objects of partial data; continuing with {}", shop, resource, result.rootObjects(), filter);
     }
 
@@ -256,7 +256,7 @@ public class BulkImporter {
             return;
         }
         LOG.warn("{} {}: {}; starting a new bulk operation", shop, resource, why);
-        state.continueWith(shop, resource, s.bulkFilter(), null);
+        state.startOver(shop, resource);
         state.failed(shop, resource, why, Duration.ofSeconds(1));
     }
 
@@ -270,9 +270,6 @@ public class BulkImporter {
         int attempts = s == null ? 0 : s.attempts();
         if (e instanceof ShopifyHttp.ResultUnusable && s != null && s.bulkOperationId() != null) {
             // rows already read stay (upserts are newer-wins); the export runs again, and falls back to paging if that keeps happening
-            if (s.bulkFilter() == null || !s.bulkFilter().startsWith(ID_FLOOR)) {
-                state.resetRowsDone(shop, resource); // the same objects are read again (a continuation's earlier rows are not)
-            }
             restart(shop, resource, s, message);
             return;
         }

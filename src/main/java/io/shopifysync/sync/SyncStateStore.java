@@ -142,14 +142,14 @@ public final class SyncStateStore {
                 .replace("${createdColumn}", createdColumn), rs -> rs.getLong(1), shop, createdFrom, before);
     }
 
-    /** Drops the finished operation; the next bulk query reads only what {@code filter} selects. */
-    public void continueWith(String shop, String resource, String filter, OffsetDateTime startedAt) {
-        jdbc.update("update-sync-state-continue-bulk", filter, startedAt, now(), shop, resource);
+    /** After partial data: drops the finished operation; the next bulk query reads only what {@code filter} selects. */
+    public void continueFrom(String shop, String resource, String filter) {
+        jdbc.update("update-sync-state-continue-bulk", filter, now(), shop, resource);
     }
 
-    /** The export runs again from the start of its filter: rows are counted afresh. */
-    public void resetRowsDone(String shop, String resource) {
-        jdbc.update("update-sync-state-reset-rows-done", now(), shop, resource);
+    /** Drops the operation: a new one reads the same filter again, and progress goes back to where the filter began. */
+    public void startOver(String shop, String resource) {
+        jdbc.update("update-sync-state-start-over", now(), shop, resource);
     }
 
     public void switchToPaged(String shop, String resource, OffsetDateTime startedAt) {

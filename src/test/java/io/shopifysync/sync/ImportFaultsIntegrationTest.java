@@ -51,6 +51,9 @@ class ImportFaultsIntegrationTest {
             await().atMost(Duration.ofSeconds(90)).until(() -> sync.allIncremental(shop.domain()));
             assertThat(sync.databaseDigest(shop.domain())).isEqualTo(SyncHarness.emulatorDigest(emu, shop.domain()));
             JsonAssert.bulkOperationsFailed(control, shop.domain());
+            // progress counts each object once, across partial results, their continuations and restarts
+            assertThat(sync.texts("SELECT resource || ' ' || rows_done || '/' || rows_total FROM shopify.sync_state WHERE shop_domain = '"
+                    + shop.domain() + "' AND rows_done <> rows_total")).as("resources whose progress is not their store count").isEmpty();
 
             // ACCESS_DENIED is about what a query reads: each refused resource is paused, the shop stays INSTALLED
             int resources = io.shopifysync.catalog.Catalog.load().resources().size();

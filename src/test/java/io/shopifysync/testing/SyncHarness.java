@@ -161,6 +161,17 @@ public final class SyncHarness implements AutoCloseable {
         }
     }
 
+    /** The first column of every row of a query, as text. */
+    public java.util.List<String> texts(String sql) throws Exception {
+        java.util.List<String> out = new java.util.ArrayList<>();
+        try (Connection c = db.dataSource().getConnection(); Statement s = c.createStatement(); ResultSet rs = s.executeQuery(sql)) {
+            while (rs.next()) {
+                out.add(rs.getString(1));
+            }
+        }
+        return out;
+    }
+
     @Override
     public void close() throws Exception {
         stop();

@@ -2,7 +2,7 @@ package io.shopifysync.app;
 
 import io.shopifysync.accounts.Accounts;
 import io.shopifysync.accounts.MasterKey;
-import io.shopifysync.accounts.ShopsAdminApi;
+import io.shopifysync.admin.ShopsAdminApi;
 import io.shopifysync.accounts.TokenCipher;
 import io.shopifysync.admin.AdminAuth;
 import io.shopifysync.admin.AdminErrors;

@@ -2,6 +2,7 @@ package io.shopifysync.architecture;
 
 import static com.tngtech.archunit.lang.syntax.ArchRuleDefinition.classes;
 import static com.tngtech.archunit.lang.syntax.ArchRuleDefinition.noClasses;
+import static com.tngtech.archunit.library.dependencies.SlicesRuleDefinition.slices;
 
 import com.tngtech.archunit.core.domain.JavaClasses;
 import com.tngtech.archunit.core.importer.ClassFileImporter;
@@ -39,6 +40,13 @@ class ArchitectureTest {
                 .and().doNotHaveFullyQualifiedName("io.shopifysync.cli.DemoCommand")
                 .should().dependOnClassesThat().resideInAPackage("io.shopifysync.emulator..")
                 .because("the client must not learn Shopify from the emulator's code")
+                .check(main);
+    }
+
+    @Test
+    void capabilityPackagesDependOnEachOtherWithoutCycles() {
+        slices().matching("io.shopifysync.(*)..").should().beFreeOfCycles()
+                .because("a package is read and changed as one capability only when nothing it uses uses it back")
                 .check(main);
     }
 }

@@ -1,9 +1,14 @@
-package io.shopifysync.accounts;
+package io.shopifysync.admin;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import io.shopifysync.admin.AdminException;
+import io.shopifysync.accounts.Account;
+import io.shopifysync.accounts.Accounts;
+import io.shopifysync.accounts.InvalidInputException;
+import io.shopifysync.accounts.RegistrationScopes;
+import io.shopifysync.accounts.ShopCredentials;
+import io.shopifysync.accounts.ShopDomain;
 import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.List;

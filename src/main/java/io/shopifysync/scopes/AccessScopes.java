@@ -84,15 +84,15 @@ public class AccessScopes {
         return granted;
     }
 
-    /** Start-up (and periodic) check of every installed shop; a shop that does not answer keeps what was stored. */
-    public void refreshAll() {
-        for (String shop : accounts.installedShops()) {
-            try {
-                refresh(shop);
-            } catch (RuntimeException e) {
-                LOG.warn("{}: could not read the granted access scopes: {}", shop, ShopifyApiException.describe(e));
-            }
-        }
+    /** The shops the periodic check reads: every INSTALLED one. */
+    public List<String> installedShops() {
+        return accounts.installedShops();
+    }
+
+    /** A shop that did not answer keeps the scopes stored before; the failure is logged as classified, never its text. */
+    public void couldNotRead(@org.apache.camel.ExchangeProperty("shop") String shop,
+                             @org.apache.camel.ExchangeProperty(org.apache.camel.Exchange.EXCEPTION_CAUGHT) Throwable e) {
+        LOG.warn("{}: could not read the granted access scopes: {}", shop, ShopifyApiException.describe(e));
     }
 
     /** What the scopes mean: required ones (a catalog resource's own scope) and history-lifting ones missing. */

@@ -157,6 +157,13 @@ public final class AppBeans implements CamelConfiguration {
         var registry = context.getRegistry();
         registry.bind("accessScopes", accessScopes);
         registry.bind("dataSource", db.dataSource());
+        // routes name dialect-specific SQL files as sql:classpath:sql/<name>.{{db.dialect}}.sql
+        context.getPropertiesComponent().addInitialProperty("db.dialect", db.dialect().name().toLowerCase(java.util.Locale.ROOT));
+        // a route step marked `transacted` commits its sql: writes together (Spring's transaction manager, camel-spring)
+        DataSourceTransactionManager transactions = new DataSourceTransactionManager(db.dataSource());
+        registry.bind("transactionManager", transactions);
+        registry.bind("PROPAGATION_REQUIRED", new org.apache.camel.spring.spi.SpringTransactionPolicy(
+                new TransactionTemplate(transactions)));
         registry.bind("database", db);
         registry.bind("catalog", catalog);
         registry.bind("accounts", accounts);

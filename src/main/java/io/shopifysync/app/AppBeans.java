@@ -199,7 +199,7 @@ public final class AppBeans implements CamelConfiguration {
         // the retry jitter's java.util.Random is thread-safe: the webhook pool's threads share it
         ShopData shopData = new ShopData(jdbc, catalog, clock);
         registry.bind("shopData", shopData);
-        WebhookProcessor webhookProcessor = new WebhookProcessor(jdbc, shopData, catalog, accounts, pager, writer, clock,
+        WebhookProcessor webhookProcessor = new WebhookProcessor(jdbc, catalog, accounts, pager, writer, clock,
                 config.getInt("webhook.process.max.attempts", 5),
                 new WebhookProcessor.Backoff(Duration.ofMillis(config.getInt("webhook.process.retry.base.ms", 10_000)),
                         Duration.ofMillis(config.getInt("webhook.process.retry.max.ms", 600_000))), new java.util.Random());

@@ -14,22 +14,18 @@ import io.shopifysync.catalog.Gid;
 import io.shopifysync.catalog.Resource;
 import io.shopifysync.scopes.AccessScopes;
 import io.shopifysync.db.Jdbc;
-import io.shopifysync.lifecycle.ShopData;
 import io.shopifysync.shopify.QueryCost;
-import io.shopifysync.shopify.AccessDeniedException;
 import io.shopifysync.shopify.ShopifyApiException;
 import io.shopifysync.sync.DeadLetters;
 import io.shopifysync.sync.ShopHealth;
 import io.shopifysync.sync.Pager;
 import io.shopifysync.sync.ResourceWriter;
 import java.sql.PreparedStatement;
-import java.sql.ResultSet;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
 import java.util.ArrayList;
-import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -41,7 +37,6 @@ import org.apache.camel.Exchange;
 import org.apache.camel.ExchangeProperty;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-import org.slf4j.MDC;
 
 /**
  * The leaf work of routes/webhooks.yaml's webhook-process routes, which carry the flow (claim, split, choice per kind,
@@ -80,7 +75,6 @@ public final class WebhookProcessor {
     }
 
     private final Jdbc jdbc;
-    private final ShopData shopData;
     private final Catalog catalog;
     private final Accounts accounts;
     private final Pager pager;
@@ -93,10 +87,9 @@ public final class WebhookProcessor {
     /** Pauses a resource whose re-read the store refuses (ACCESS_DENIED), as import and poll do. */
     private final ShopHealth health;
 
-    public WebhookProcessor(Jdbc jdbc, ShopData shopData, Catalog catalog, Accounts accounts, Pager pager, ResourceWriter writer, Clock clock,
+    public WebhookProcessor(Jdbc jdbc, Catalog catalog, Accounts accounts, Pager pager, ResourceWriter writer, Clock clock,
                             int maxAttempts, Backoff backoff, RandomGenerator random) {
         this.jdbc = jdbc;
-        this.shopData = shopData;
         this.catalog = catalog;
         this.accounts = accounts;
         this.pager = pager;

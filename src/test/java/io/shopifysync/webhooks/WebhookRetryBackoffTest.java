@@ -8,7 +8,6 @@ import io.shopifysync.catalog.Catalog;
 import io.shopifysync.db.Database;
 import io.shopifysync.db.Dialect;
 import io.shopifysync.db.Jdbc;
-import io.shopifysync.lifecycle.ShopData;
 import io.shopifysync.shopify.ShopifyGraphql;
 import io.shopifysync.shopify.Throttles;
 import io.shopifysync.shopify.TokenRefresher;
@@ -103,7 +102,7 @@ class WebhookRetryBackoffTest {
             Pager pager = new Pager(new ShopifyGraphql(camel.createProducerTemplate(), new Throttles(), "2026-10",
                     new TokenRefresher(accounts, null, null, Duration.ofMinutes(5), clock)));
             Catalog catalog = Catalog.load();
-            WebhookProcessor processor = new WebhookProcessor(jdbc, new ShopData(jdbc, catalog, clock), catalog, accounts, pager,
+            WebhookProcessor processor = new WebhookProcessor(jdbc, catalog, accounts, pager,
                     null, clock, 4, new WebhookProcessor.Backoff(Duration.ofSeconds(10), Duration.ofSeconds(25)), new Random(7));
             WebhookProcessRoutes routes = new WebhookProcessRoutes(camel, db, processor, catalog, clock,
                     Map.of("webhook.process.batch", "10"));
@@ -166,6 +165,7 @@ class WebhookRetryBackoffTest {
             routes.tick();
             assertThat(row(jdbc, id).attempts()).isEqualTo(1);
             assertThat(storeCalls.get()).isEqualTo(5);
+            routes.close();
         }
     }
 

@@ -4,7 +4,6 @@ import io.shopifysync.catalog.Catalog;
 import io.shopifysync.catalog.CatalogRoutes;
 import io.shopifysync.db.Database;
 import io.shopifysync.lifecycle.ShopData;
-import io.shopifysync.testing.ProjectHome;
 import java.time.Clock;
 import java.util.List;
 import java.util.Locale;
@@ -16,13 +15,11 @@ import org.apache.camel.Exchange;
 import org.apache.camel.builder.AdviceWith;
 import org.apache.camel.model.Model;
 import org.apache.camel.spring.spi.SpringTransactionPolicy;
-import org.apache.camel.support.PluginHelper;
-import org.apache.camel.support.ResourceHelper;
 import org.springframework.jdbc.datasource.DataSourceTransactionManager;
 import org.springframework.transaction.support.TransactionTemplate;
 
 /**
- * The processing routes of routes/webhooks.yaml (not the intake) on a caller's Camel context and database, with the
+ * The processing routes of routes/webhooks.yaml (not the intake) and the dead-letter route on a caller's Camel context and database, with the
  * beans the application binds, one process (no Quartz cluster), and the Quartz trigger replaced by
  * {@code direct:webhook-tick}: a test runs one tick with {@link #tick()}, on its own clock.
  */
@@ -50,8 +47,7 @@ final class WebhookProcessRoutes implements AutoCloseable {
         props.addInitialProperty("webhook.process.interval.ms", "500");
         properties.forEach(props::addInitialProperty);
         camel.getCamelContextExtension().getContextPlugin(Model.class).setRouteFilterPattern(null, "webhook-intake");
-        PluginHelper.getRoutesLoader(camel).loadRoutes(ResourceHelper.resolveResource(camel,
-                "file:" + ProjectHome.path().resolve("routes/webhooks.yaml")));
+        io.shopifysync.testing.RouteFiles.load(camel, "webhooks.yaml", "dead-letter.yaml");
         CatalogRoutes.instantiateWebhooks(camel, catalog);
         AdviceWith.adviceWith(camel, "webhook-process", a -> a.replaceFromWith("direct:webhook-tick"));
     }

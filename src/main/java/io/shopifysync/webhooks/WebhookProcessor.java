@@ -50,8 +50,6 @@ public final class WebhookProcessor {
 
     private static final Logger LOG = LoggerFactory.getLogger(WebhookProcessor.class);
     private static final ObjectMapper JSON = new ObjectMapper();
-    /** A claim older than this is taken back even when its instance still seems alive (a hung thread; rows from before V18). */
-    private static final Duration CLAIM_TIMEOUT = Duration.ofMinutes(2);
     private static final Set<String> LIFECYCLE_TOPICS = Set.of("app/uninstalled", "bulk_operations/finish");
     private static final Set<String> COMPLIANCE_TOPICS = Set.of("shop/redact", "customers/redact", "customers/data_request");
 
@@ -116,9 +114,9 @@ public final class WebhookProcessor {
         return OffsetDateTime.now(clock).withOffsetSameInstant(ZoneOffset.UTC);
     }
 
-    /** Claims older than this (the claim timeout before {@code now}) are taken back whoever holds them. */
-    public OffsetDateTime claimTimedOutBefore(@ExchangeProperty("now") OffsetDateTime now) {
-        return now.minus(CLAIM_TIMEOUT);
+    /** Claims older than this ({@code timeoutMs}, webhook.process.claim.timeout.ms, before {@code now}) are taken back whoever holds them. */
+    public OffsetDateTime claimTimedOutBefore(OffsetDateTime now, long timeoutMs) {
+        return now.minus(Duration.ofMillis(timeoutMs));
     }
 
     /**

@@ -55,6 +55,7 @@ class WebhookProcessRouteTest extends CamelMainTestSupport {
         Properties p = new Properties();
         p.setProperty("webhook.process.interval.ms", "500");
         p.setProperty("webhook.process.batch", "200");
+        p.setProperty("webhook.process.claim.timeout.ms", "120000");
         p.setProperty("db.dialect", "h2");
         p.setProperty("cluster.membership", "process");
         configuration.withUseOverridePropertiesWithPropertiesComponent(p);

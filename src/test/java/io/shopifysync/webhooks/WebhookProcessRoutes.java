@@ -45,6 +45,7 @@ final class WebhookProcessRoutes implements AutoCloseable {
         props.addInitialProperty("cluster.membership", "process");
         props.addInitialProperty("webhook.process.batch", "200");
         props.addInitialProperty("webhook.process.interval.ms", "500");
+        props.addInitialProperty("webhook.process.claim.timeout.ms", "120000");
         properties.forEach(props::addInitialProperty);
         camel.getCamelContextExtension().getContextPlugin(Model.class).setRouteFilterPattern(null, "webhook-intake");
         io.shopifysync.testing.RouteFiles.load(camel, "webhooks.yaml", "dead-letter.yaml");
@@ -65,7 +66,7 @@ final class WebhookProcessRoutes implements AutoCloseable {
     List<String> shopsWithWork(WebhookProcessor processor) {
         Exchange answer = camel.createProducerTemplate().request("sql:classpath:sql/select-inbox-shops.sql?outputType=SelectList", e -> {
             e.setProperty("now", processor.now());
-            e.setProperty("claimTimedOutBefore", processor.claimTimedOutBefore(processor.now()));
+            e.setProperty("claimTimedOutBefore", processor.claimTimedOutBefore(processor.now(), 120_000));
         });
         return ((List<Map<String, Object>>) answer.getMessage().getBody()).stream()
                 .map(row -> (String) row.get("shop_domain")).toList();

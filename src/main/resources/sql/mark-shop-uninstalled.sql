@@ -1,3 +1,4 @@
-UPDATE shopify.shops SET status = 'UNINSTALLED', status_reason = 'app/uninstalled webhook', uninstalled_at = ?, updated_at = ?,
-       status_since = ?, next_check_at = NULL
-WHERE shop_domain = ?
+UPDATE shopify.shops SET status = 'UNINSTALLED', status_reason = 'app/uninstalled webhook',
+       uninstalled_at = :#${exchangeProperty.now}, updated_at = :#${exchangeProperty.now},
+       status_since = :#${exchangeProperty.now}, next_check_at = NULL
+WHERE shop_domain = :#${exchangeProperty.shop}

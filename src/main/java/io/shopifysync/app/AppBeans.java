@@ -40,6 +40,7 @@ import io.shopifysync.sync.SyncStateStore;
 import io.shopifysync.sync.Upserts;
 import io.shopifysync.webhooks.InsertOnceIdempotentRepository;
 import io.shopifysync.webhooks.InboxGroupCommit;
+import io.shopifysync.webhooks.InboxInstance;
 import io.shopifysync.webhooks.ShopifyHeadersOnly;
 import io.shopifysync.webhooks.WebhookIntake;
 import io.shopifysync.webhooks.WebhookProcessor;
@@ -78,10 +79,12 @@ public final class AppBeans implements CamelConfiguration {
                 .newFixedThreadPool(this, "import", importThreads);
         ExecutorService syncPool = context.getExecutorServiceManager()
                 .newFixedThreadPool(this, "poll", pollThreads);
-        QuartzCluster.configure(context, db, new QuartzCluster.Settings(
+        QuartzCluster.Settings quartzSettings = new QuartzCluster.Settings(
                 Boolean.parseBoolean(config.get("quartz.clustered").orElse("true")),
                 config.getInt("quartz.cluster.checkin.ms", 7500), config.getInt("quartz.threads", 10),
-                config.getInt("quartz.idle.wait.ms", 1000)));
+                config.getInt("quartz.idle.wait.ms", 1000));
+        QuartzCluster.configure(context, db, quartzSettings);
+        boolean clustered = QuartzCluster.clustered(db, quartzSettings);
         QuartzCluster.stopSchedulerAfterRoutes(context);
         context.addStartupListener(new ExtendedStartupListener() {
             @Override
@@ -196,14 +199,27 @@ public final class AppBeans implements CamelConfiguration {
                 config.getInt("webhook.max.body.bytes", 5 * 1024 * 1024), inbox,
                 config.getInt("webhook.intake.timeout.ms", 4_000), clock));
         // the retry jitter's java.util.Random is thread-safe: the webhook pool's threads share it
-        WebhookProcessor webhookProcessor = new WebhookProcessor(jdbc, new ShopData(jdbc, catalog, clock), catalog, accounts, pager, writer, clock,
-                config.getInt("webhook.process.batch", 200), config.getInt("webhook.process.max.attempts", 5),
+        ShopData shopData = new ShopData(jdbc, catalog, clock);
+        registry.bind("shopData", shopData);
+        WebhookProcessor webhookProcessor = new WebhookProcessor(jdbc, catalog, accounts, pager, writer, clock,
+                config.getInt("webhook.process.max.attempts", 5),
                 new WebhookProcessor.Backoff(Duration.ofMillis(config.getInt("webhook.process.retry.base.ms", 10_000)),
                         Duration.ofMillis(config.getInt("webhook.process.retry.max.ms", 600_000))), new java.util.Random());
         webhookProcessor.setAccessScopes(accessScopes);
         webhookProcessor.setDeadLetters(deadLetters);
         registry.bind("webhookProcessor", webhookProcessor);
         registry.bind("webhookPool", webhookPool);
+        // who holds an inbox claim, and how the routes learn that a holder is gone (sql/take-back-inbox-claims.*.sql):
+        // clustered, from Quartz's scheduler state; one process, every claim made before its start by another one
+        registry.bind("inboxInstance", new InboxInstance(clustered ? () -> {
+            try {
+                return context.getComponent("quartz", org.apache.camel.component.quartz.QuartzComponent.class)
+                        .getScheduler().getSchedulerInstanceId();
+            } catch (org.quartz.SchedulerException e) {
+                throw new IllegalStateException("the Quartz scheduler has no instance id", e);
+            }
+        } : null, clock));
+        context.getPropertiesComponent().addInitialProperty("cluster.membership", clustered ? "quartz" : "process");
         registry.bind("subscriptionHealer", new SubscriptionHealer(accounts, graphql, catalog,
                 config.get("webhook.public.url").orElse(null), clock));
         StatusReport statusReport = new StatusReport(db, catalog, clock);

@@ -7,12 +7,17 @@ import org.apache.camel.builder.TemplatedRouteBuilder;
 /**
  * Instantiates the per-resource route templates of {@code routes/} once for every catalog entry
  * and partition (route ids {@code <template prefix>-<resource>}, with {@code -p<n>} when {@code sync.partitions}
- * is above 1), the way Kamelets are bound.
+ * is above 1), the way Kamelets are bound; the webhook templates once per resource with topics (route ids
+ * {@code webhook-reread-<resource>}, {@code webhook-tombstone-<resource>}).
  */
 public final class CatalogRoutes {
 
     /** Template id → the route id prefix of its instances. */
     private static final String[][] TEMPLATES = {{"import-resource", "import"}, {"poll-resource", "poll"}};
+
+    /** Template id → the route id prefix of its instances, for the webhook topics of each resource. */
+    private static final String[][] WEBHOOK_TEMPLATES = {{"webhook-reread-resource", "webhook-reread"},
+            {"webhook-tombstone-resource", "webhook-tombstone"}};
 
     private CatalogRoutes() {
     }
@@ -39,6 +44,24 @@ public final class CatalogRoutes {
                                 .parameter("job", job)
                                 .add();
                     }
+                }
+            }
+        }
+        instantiateWebhooks(context, catalog);
+    }
+
+    /** The webhook templates: one re-read and one tombstone route per resource with topics of its own (not per partition). */
+    public static void instantiateWebhooks(CamelContext context, Catalog catalog) throws Exception {
+        for (String[] template : WEBHOOK_TEMPLATES) {
+            for (Resource r : catalog.resources()) {
+                boolean handles = template[0].equals("webhook-reread-resource") ? !r.upsertTopics().isEmpty()
+                        : !r.deleteTopics().isEmpty();
+                String routeId = template[1] + "-" + r.name();
+                if (r.storesRoots() && handles && context.getRoute(routeId) == null) {
+                    TemplatedRouteBuilder.builder(context, template[0])
+                            .routeId(routeId)
+                            .parameter("resource", r.name())
+                            .add();
                 }
             }
         }

@@ -8,7 +8,7 @@ import java.util.Locale;
  * Shopify's HMAC covers the body only: a signed body of one shop and topic can be re-sent under another shop's
  * domain and another topic (say {@code shop/redact}) and still verify. These topics delete or stop a shop's data, so
  * the body must name the same shop and have its topic's shape (field names as in Shopify's payloads, see
- * {@code src/test/resources/fixtures/shopify/webhooks/}); anything else is a {@link WebhookProcessor.PoisonDelivery}, kept as a dead
+ * {@code src/test/resources/fixtures/shopify/webhooks/}); anything else is a {@link PoisonDelivery}, kept as a dead
  * letter, and nothing is done.
  */
 final class ShopTopicShapes {
@@ -16,7 +16,7 @@ final class ShopTopicShapes {
     private ShopTopicShapes() {
     }
 
-    /** Throws {@link WebhookProcessor.PoisonDelivery} with the precise reason unless {@code body} fits; other topics pass. */
+    /** Throws {@link PoisonDelivery} with the precise reason unless {@code body} fits; other topics pass. */
     static void requireFits(String topic, String shop, JsonNode body) {
         switch (topic) {
             case "shop/redact" -> {
@@ -109,7 +109,7 @@ final class ShopTopicShapes {
         return s.length() <= 80 ? s : s.substring(0, 79) + "…";
     }
 
-    private static WebhookProcessor.PoisonDelivery poison(String reason) {
-        return new WebhookProcessor.PoisonDelivery(reason);
+    private static PoisonDelivery poison(String reason) {
+        return new PoisonDelivery(reason);
     }
 }

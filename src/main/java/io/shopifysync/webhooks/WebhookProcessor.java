@@ -14,22 +14,18 @@ import io.shopifysync.catalog.Gid;
 import io.shopifysync.catalog.Resource;
 import io.shopifysync.scopes.AccessScopes;
 import io.shopifysync.db.Jdbc;
-import io.shopifysync.lifecycle.ShopData;
 import io.shopifysync.shopify.QueryCost;
-import io.shopifysync.shopify.AccessDeniedException;
 import io.shopifysync.shopify.ShopifyApiException;
 import io.shopifysync.sync.DeadLetters;
 import io.shopifysync.sync.ShopHealth;
 import io.shopifysync.sync.Pager;
 import io.shopifysync.sync.ResourceWriter;
 import java.sql.PreparedStatement;
-import java.sql.ResultSet;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
 import java.util.ArrayList;
-import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -37,27 +33,25 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.random.RandomGenerator;
 import org.apache.camel.Body;
+import org.apache.camel.Exchange;
+import org.apache.camel.ExchangeProperty;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-import org.slf4j.MDC;
 
 /**
- * Applies stored deliveries, shop by shop. A resource topic is a signal: the object is read again from
- * the store (in batches with {@code nodes(ids:)}) and written with the same newer-wins upserts as poll
- * and import, so neither a stale retry nor a reordered delivery can overwrite newer data; a payload
- * older than the stored row is not even fetched. Delete topics tombstone. Compliance and lifecycle
- * topics act on the shop's data. Failures retry, then go to {@code dead_letters}.
+ * The leaf work of routes/webhooks.yaml's webhook-process routes, which carry the flow (claim, split, choice per kind,
+ * done and failed marks): turning claimed rows into batches, deciding which objects need a re-read, re-reading them,
+ * tombstoning, the compliance actions, and the retry or dead-letter verdict of a failure. A resource topic is a
+ * signal: the object is read again from the store (in batches with {@code nodes(ids:)}) and written with the same
+ * newer-wins upserts as poll and import, so neither a stale retry nor a reordered delivery can overwrite newer data; a
+ * payload older than the stored row is not even fetched.
  */
 public final class WebhookProcessor {
 
     private static final Logger LOG = LoggerFactory.getLogger(WebhookProcessor.class);
     private static final ObjectMapper JSON = new ObjectMapper();
-    private static final Duration CLAIM_TIMEOUT = Duration.ofMinutes(2);
-
-    /** One claimed inbox row; {@code attempts} counts this attempt. */
-    record Delivery(long id, String topic, Long objectId, OffsetDateTime objectUpdatedAt, String body, int attempts,
-                    OffsetDateTime triggeredAt) {
-    }
+    private static final Set<String> LIFECYCLE_TOPICS = Set.of("app/uninstalled", "bulk_operations/finish");
+    private static final Set<String> COMPLIANCE_TOPICS = Set.of("shop/redact", "customers/redact", "customers/data_request");
 
     /** How long a failed delivery waits before its next attempt: {@code base × 2^(attempt-1)}, at most {@code max}. */
     public record Backoff(Duration base, Duration max) {
@@ -79,13 +73,11 @@ public final class WebhookProcessor {
     }
 
     private final Jdbc jdbc;
-    private final ShopData shopData;
     private final Catalog catalog;
     private final Accounts accounts;
     private final Pager pager;
     private final ResourceWriter writer;
     private final Clock clock;
-    private final int batch;
     private final int maxAttempts;
     private final Backoff backoff;
     private final RandomGenerator random;
@@ -93,16 +85,14 @@ public final class WebhookProcessor {
     /** Pauses a resource whose re-read the store refuses (ACCESS_DENIED), as import and poll do. */
     private ShopHealth health; // replaced once at wiring by setDeadLetters
 
-    public WebhookProcessor(Jdbc jdbc, ShopData shopData, Catalog catalog, Accounts accounts, Pager pager, ResourceWriter writer, Clock clock,
-                            int batch, int maxAttempts, Backoff backoff, RandomGenerator random) {
+    public WebhookProcessor(Jdbc jdbc, Catalog catalog, Accounts accounts, Pager pager, ResourceWriter writer, Clock clock,
+                            int maxAttempts, Backoff backoff, RandomGenerator random) {
         this.jdbc = jdbc;
-        this.shopData = shopData;
         this.catalog = catalog;
         this.accounts = accounts;
         this.pager = pager;
         this.writer = writer;
         this.clock = clock;
-        this.batch = batch;
         this.maxAttempts = maxAttempts;
         this.backoff = backoff;
         this.random = random;
@@ -119,29 +109,26 @@ public final class WebhookProcessor {
         this.scopes = scopes;
     }
 
-    private OffsetDateTime now() {
+    /** The time of a tick or a shop's run: every mark and backoff of that run is computed from it. */
+    public OffsetDateTime now() {
         return OffsetDateTime.now(clock).withOffsetSameInstant(ZoneOffset.UTC);
     }
 
-    public List<String> shopsWithWork() {
-        OffsetDateTime now = now();
-        return jdbc.query("select-inbox-shops", rs -> rs.getString(1), now, now.minus(CLAIM_TIMEOUT));
+    /** Claims older than this ({@code timeoutMs}, webhook.process.claim.timeout.ms, before {@code now}) are taken back whoever holds them. */
+    public OffsetDateTime claimTimedOutBefore(OffsetDateTime now, long timeoutMs) {
+        return now.minus(Duration.ofMillis(timeoutMs));
     }
 
-    /** Claims up to {@code batch} of the shop's deliveries (rows other instances hold are skipped) and applies them. */
-    public void processShop(@Body String shop) {
-        if (jdbc.queryOne("select-shop-status", rs -> rs.getString(1), shop).isEmpty()) {
-            // removed or redacted while a delivery was in flight: nothing of the shop may stay behind
-            int dropped = jdbc.update("delete-shop-inbox", shop);
-            LOG.info("{}: {} stored deliveries dropped: the shop is no longer registered", shop, dropped);
-            return;
-        }
-        List<Delivery> claimed = claim(shop);
-        if (claimed.isEmpty()) {
-            return;
-        }
-        Map<Resource, List<Delivery>> upserts = new LinkedHashMap<>();
-        for (Delivery d : claimed) {
+    /**
+     * The claimed rows, in claim order, as batches: each delete, lifecycle, compliance or poison delivery alone, then the
+     * upserts of each resource together (so their objects are re-read in a few queries). A delivery that cannot be
+     * applied as it is (no numeric id, a body naming another type or shop, an unknown topic) is a poison batch.
+     */
+    public List<WebhookBatch> batches(@ExchangeProperty("shop") String shop, @Body List<Map<String, Object>> claimed) {
+        List<WebhookBatch> out = new ArrayList<>();
+        Map<Resource, List<WebhookDelivery>> upserts = new LinkedHashMap<>();
+        for (Map<String, Object> row : claimed) {
+            WebhookDelivery d = WebhookDelivery.fromClaimedRow(row);
             try {
                 Optional<Resource> upsertOf = resourceFor(d.topic(), true);
                 Optional<Resource> deleteOf = resourceFor(d.topic(), false);
@@ -152,17 +139,131 @@ public final class WebhookProcessor {
                 } else if (deleteOf.isPresent()) {
                     requireObjectId(d);
                     requireFittingGid(d, deleteOf.get());
-                    writer.tombstone(shop, deleteOf.get().table(), List.of(d.objectId()), now());
-                    done(d);
+                    out.add(new WebhookBatch(WebhookBatch.TOMBSTONE, deleteOf.get().name(), List.of(d), null));
+                } else if (LIFECYCLE_TOPICS.contains(d.topic()) || COMPLIANCE_TOPICS.contains(d.topic())) {
+                    ShopTopicShapes.requireFits(d.topic(), shop, parse(d));
+                    out.add(new WebhookBatch(LIFECYCLE_TOPICS.contains(d.topic()) ? WebhookBatch.LIFECYCLE : WebhookBatch.COMPLIANCE,
+                            null, List.of(d), null));
                 } else {
-                    applyShopTopic(shop, d);
-                    done(d);
+                    throw new PoisonDelivery("no handler for topic " + d.topic());
                 }
-            } catch (RuntimeException e) {
-                failed(shop, d, e);
+            } catch (PoisonDelivery e) {
+                out.add(new WebhookBatch(WebhookBatch.POISON, resourceName(d.topic()), List.of(d), e.getMessage()));
             }
         }
-        upserts.forEach((r, deliveries) -> applyUpserts(shop, r, deliveries));
+        upserts.forEach((r, deliveries) -> out.add(new WebhookBatch(WebhookBatch.REREAD, r.name(), deliveries, null)));
+        return out;
+    }
+
+    /**
+     * The objects of an upsert batch worth re-reading: not those whose stored row is already as new as the delivery
+     * says (a retry, a reordered older event), and none while the shop is not installed (its token no longer works; a
+     * reinstall polls from the kept high-water mark).
+     */
+    public List<Long> idsToReread(@ExchangeProperty("shop") String shop, @Body WebhookBatch batch) {
+        Resource r = catalog.resource(batch.getResource());
+        Set<Long> toFetch = new java.util.LinkedHashSet<>();
+        for (WebhookDelivery d : batch.getDeliveries()) {
+            if (!isStale(shop, r, d)) {
+                toFetch.add(d.objectId());
+            }
+        }
+        if (toFetch.isEmpty()) {
+            return List.of();
+        }
+        ShopCredentials creds = accounts.credentials(shop)
+                .orElseThrow(() -> new IllegalStateException("shop " + shop + " is not registered"));
+        if (!"INSTALLED".equals(creds.status())) {
+            LOG.info("{}: {} {} deliveries not re-read: the shop is {}", shop, toFetch.size(), r.name(), creds.status());
+            return List.of();
+        }
+        return new ArrayList<>(toFetch);
+    }
+
+    /** The resource and every other catalog resource read from the same connection (orders → order transactions). */
+    public List<String> refreshedBy(@ExchangeProperty("resource") String resource) {
+        return refreshedBy(catalog.resource(resource)).stream().map(Resource::name).toList();
+    }
+
+    /** Whether import and poll paused this resource of the shop (the store refused it): its re-read waits for the resume. */
+    public boolean isPaused(@ExchangeProperty("shop") String shop, @Body String resource) {
+        return health.pausedResources(shop).contains(resource);
+    }
+
+    /** Re-reads the objects by id and writes what is newer; objects Shopify no longer has are tombstoned. */
+    public void refresh(@ExchangeProperty("shop") String shop, @Body String resource, @ExchangeProperty("rereadIds") List<Long> ids) {
+        ShopCredentials creds = accounts.credentials(shop)
+                .orElseThrow(() -> new IllegalStateException("shop " + shop + " is not registered"));
+        refresh(shop, creds, catalog.resource(resource), ids);
+    }
+
+    /** Pauses a resource whose re-read the store refuses (ACCESS_DENIED), as import and poll do. */
+    public void pause(@ExchangeProperty("shop") String shop, @Body String resource,
+                      @ExchangeProperty(Exchange.EXCEPTION_CAUGHT) Exception denied) {
+        health.pause(shop, resource, denied.getMessage(), "webhook-process");
+    }
+
+    /** Tombstones the objects of a delete batch. */
+    public void tombstone(@ExchangeProperty("shop") String shop, @Body WebhookBatch batch) {
+        Resource r = catalog.resource(batch.getResource());
+        writer.tombstone(shop, r.table(), batch.getDeliveries().stream().map(WebhookDelivery::objectId).toList(), now());
+    }
+
+    /** Whether an app/uninstalled happened before the shop's current install (a late retry of an older uninstall). */
+    public boolean uninstallPrecedesInstall(@Body WebhookBatch batch, @ExchangeProperty("installedAt") Object installedAt) {
+        // the row's installed_at as the driver gives it; anything else (no row) means no install to compare with
+        OffsetDateTime installed = installedAt instanceof OffsetDateTime t ? t
+                : installedAt instanceof java.sql.Timestamp t ? t.toInstant().atOffset(ZoneOffset.UTC) : null;
+        OffsetDateTime triggered = batch.getDeliveries().get(0).triggeredAt();
+        return triggered != null && installed != null && triggered.isBefore(installed);
+    }
+
+    /** customers/redact: the customer's row and the listed orders with their children, in one transaction. */
+    public void redactCustomer(@ExchangeProperty("shop") String shop, @Body WebhookBatch batch) {
+        JsonNode body = parse(batch.getDeliveries().get(0));
+        redactCustomer(shop, body);
+    }
+
+    /** customers/data_request: the parameters of sql/insert-data-request.sql, the export of what we hold about the customer. */
+    public Map<String, Object> customerExport(@ExchangeProperty("shop") String shop, @Body WebhookBatch batch) {
+        return exportCustomer(shop, parse(batch.getDeliveries().get(0)));
+    }
+
+    /**
+     * The verdict on each delivery of a failed batch, as the parameters of sql/mark-inbox-failed.sql: poison, a query
+     * the store rejects, or the last attempt: {@code DEAD} (and dead-lettered); otherwise back to {@code NEW}, due after
+     * its backoff ({@code base × 2^(attempt-1)}, capped, jittered).
+     */
+    public List<Map<String, Object>> failures(@ExchangeProperty("shop") String shop, @Body WebhookBatch batch,
+                                              @ExchangeProperty(Exchange.EXCEPTION_CAUGHT) Exception e) {
+        boolean poison = e instanceof PoisonDelivery
+                || e instanceof ShopifyApiException api && api.kind() == ShopifyApiException.Kind.QUERY_REJECTED;
+        List<Map<String, Object>> out = new ArrayList<>();
+        for (WebhookDelivery d : batch.getDeliveries()) {
+            String reason = truncate(d.topic() + ": " + e.getMessage());
+            Map<String, Object> row = new java.util.HashMap<>();
+            row.put("id", d.id());
+            row.put("reason", reason);
+            row.put("resource", batch.getResource());
+            row.put("payload", d.body());
+            row.put("attempts", d.attempts());
+            if (poison || d.attempts() >= maxAttempts) {
+                row.put("status", "DEAD");
+                row.put("nextAttemptAt", null);
+                row.put("retryInSeconds", null);
+            } else {
+                Duration wait = backoff.after(d.attempts(), random);
+                row.put("status", "NEW");
+                row.put("nextAttemptAt", now().plus(wait));
+                row.put("retryInSeconds", wait.toMillis() / 1000.0);
+            }
+            out.add(row);
+        }
+        return out;
+    }
+
+    private String resourceName(String topic) {
+        return resourceFor(topic, true).or(() -> resourceFor(topic, false)).map(Resource::name).orElse(null);
     }
 
     /** The topic's resource and every other catalog resource read from the same connection (orders → transactions). */
@@ -172,39 +273,12 @@ public final class WebhookProcessor {
         return out;
     }
 
-    private List<Delivery> claim(String shop) {
-        return jdbc.inTransaction(c -> {
-            List<Delivery> out = new ArrayList<>();
-            try (PreparedStatement ps = c.prepareStatement(jdbc.sql().get("claim-inbox"))) {
-                OffsetDateTime due = now();
-                ps.setString(1, shop);
-                ps.setObject(2, due);
-                ps.setObject(3, due.minus(CLAIM_TIMEOUT));
-                ps.setInt(4, batch);
-                try (ResultSet rs = ps.executeQuery()) {
-                    while (rs.next()) {
-                        long objectId = rs.getLong(3);
-                        Long obj = rs.wasNull() ? null : objectId;
-                        out.add(new Delivery(rs.getLong(1), rs.getString(2), obj, rs.getObject(4, OffsetDateTime.class),
-                                // this claim is attempt attempts + 1 (mark-inbox-claimed counts it below)
-                                rs.getString(5), rs.getInt(6) + 1, rs.getObject(7, OffsetDateTime.class)));
-                    }
-                }
-            }
-            OffsetDateTime now = now();
-            for (Delivery d : out) {
-                jdbc.update(c, "mark-inbox-claimed", now, d.id());
-            }
-            return out;
-        });
-    }
-
     private Optional<Resource> resourceFor(String topic, boolean upsert) {
         return catalog.resources().stream().filter(Resource::storesRoots)
                 .filter(r -> (upsert ? r.upsertTopics() : r.deleteTopics()).contains(topic)).findFirst();
     }
 
-    private static void requireObjectId(Delivery d) {
+    private static void requireObjectId(WebhookDelivery d) {
         if (d.objectId() == null) {
             throw new PoisonDelivery("a " + d.topic() + " delivery without a numeric id (malformed body?)");
         }
@@ -215,7 +289,7 @@ public final class WebhookProcessor {
      * another kind of object. A body's {@code admin_graphql_api_id} must name the topic's type and the same id; delete
      * payloads of orders and products carry only {@code id} (see the fixtures), so the gid is checked when present.
      */
-    private static void requireFittingGid(Delivery d, Resource r) {
+    private static void requireFittingGid(WebhookDelivery d, Resource r) {
         String gid = topLevelText(d.body(), "admin_graphql_api_id");
         if (gid == null) {
             return;
@@ -258,47 +332,6 @@ public final class WebhookProcessor {
 
     private static String abbreviate(String s) {
         return s.length() <= 80 ? s : s.substring(0, 79) + "…";
-    }
-
-    /** Fetches what is newer than the stored rows and writes it; objects Shopify no longer has are tombstoned. */
-    private void applyUpserts(String shop, Resource r, List<Delivery> deliveries) {
-        try (MDC.MDCCloseable ignored = MDC.putCloseable("resource", r.name())) {
-            Set<Long> toFetch = new HashSet<>();
-            for (Delivery d : deliveries) {
-                if (!isStale(shop, r, d)) {
-                    toFetch.add(d.objectId());
-                }
-            }
-            ShopCredentials creds = toFetch.isEmpty() ? null : accounts.credentials(shop).orElse(null);
-            if (creds != null && !"INSTALLED".equals(creds.status())) {
-                // an uninstalled shop's token no longer works; a reinstall polls from the kept high-water mark
-                LOG.info("{}: {} {} deliveries not re-read: the shop is {}", shop, toFetch.size(), r.name(), creds.status());
-                toFetch.clear();
-            }
-            if (!toFetch.isEmpty()) {
-                if (creds == null) {
-                    throw new IllegalStateException("shop " + shop + " is not registered");
-                }
-                List<Long> ids = new ArrayList<>(toFetch);
-                Set<String> paused = health.pausedResources(shop);
-                for (Resource each : refreshedBy(r)) {
-                    if (paused.contains(each.name())) {
-                        // not lost: on resume the poll re-reads everything changed since the resource's high-water mark
-                        LOG.info("{} {}: {} objects not re-read: the resource is paused", shop, each.name(), ids.size());
-                        continue;
-                    }
-                    try {
-                        refresh(shop, creds, each, ids);
-                    } catch (AccessDeniedException denied) {
-                        health.pause(shop, each.name(), denied.getMessage(), "webhook-process");
-                    }
-                }
-            }
-            deliveries.forEach(this::done);
-            LOG.info("{} {}: {} webhook deliveries applied, {} objects re-read", shop, r.name(), deliveries.size(), toFetch.size());
-        } catch (RuntimeException e) {
-            deliveries.forEach(d -> failed(shop, d, e));
-        }
     }
 
     /**
@@ -346,7 +379,7 @@ public final class WebhookProcessor {
     }
 
     /** Whether the stored row is already as new as the delivery says (a retry or a reordered older event). */
-    private boolean isStale(String shop, Resource r, Delivery d) {
+    private boolean isStale(String shop, Resource r, WebhookDelivery d) {
         if (d.objectUpdatedAt() == null) {
             return false;
         }
@@ -359,35 +392,6 @@ public final class WebhookProcessor {
         int perNode = QueryCost.estimate("{ node(id: \"x\") { ... on " + r.type() + " { " + Pager.nodeSelection(r) + " } } }",
                 Map.of());
         return Math.max(1, Math.min(100, 800 / Math.max(1, perNode)));
-    }
-
-    private void applyShopTopic(String shop, Delivery d) {
-        JsonNode body = parse(d);
-        ShopTopicShapes.requireFits(d.topic(), shop, body);
-        switch (d.topic()) {
-            case "app/uninstalled" -> uninstalled(shop, d);
-            case "shop/redact" -> redactShop(shop);
-            case "customers/redact" -> redactCustomer(shop, body);
-            case "customers/data_request" -> exportCustomer(shop, body);
-            case "bulk_operations/finish" -> LOG.debug("{}: bulk operation finished: {}", shop, body.path("admin_graphql_api_id"));
-            default -> throw new PoisonDelivery("no handler for topic " + d.topic());
-        }
-    }
-
-    /** Marks the shop uninstalled, unless the uninstall happened before the shop's current install (a late retry). */
-    private void uninstalled(String shop, Delivery d) {
-        Optional<OffsetDateTime> installedAt = jdbc.queryOne("select-shop-installed-at", rs -> rs.getObject(1, OffsetDateTime.class), shop);
-        if (d.triggeredAt() != null && installedAt.isPresent() && d.triggeredAt().isBefore(installedAt.get())) {
-            LOG.info("{}: app/uninstalled of {} ignored: the shop was installed again at {}", shop, d.triggeredAt(), installedAt.get());
-            return;
-        }
-        OffsetDateTime now = now();
-        jdbc.update("mark-shop-uninstalled", now, now, now, shop);
-        LOG.info("{}: app uninstalled; polling and imports stop for it", shop);
-    }
-
-    private void redactShop(String shop) {
-        shopData.purge(shop, "shop/redact");
     }
 
     private void redactCustomer(String shop, JsonNode body) {
@@ -412,7 +416,7 @@ public final class WebhookProcessor {
         LOG.info("{}: customers/redact: customer {} and {} orders deleted", shop, customer, body.path("orders_to_redact").size());
     }
 
-    private void exportCustomer(String shop, JsonNode body) {
+    private Map<String, Object> exportCustomer(String shop, JsonNode body) {
         long customer = body.path("customer").path("id").asLong(-1);
         if (customer < 0) {
             throw new PoisonDelivery("customers/data_request without customer.id");
@@ -425,8 +429,11 @@ public final class WebhookProcessor {
         ArrayNode orders = export.putArray("orders");
         jdbc.query("select-customer-orders-export", rs -> rs.getString(1), shop, customer).forEach(d -> orders.add(read(d)));
         long request = body.path("data_request").path("id").asLong(-1);
-        jdbc.update("insert-data-request", shop, customer, request < 0 ? null : request, export.toString(), now());
-        LOG.info("{}: customers/data_request: export of customer {} written to shopify.data_requests", shop, customer);
+        Map<String, Object> params = new java.util.HashMap<>();
+        params.put("customerId", customer);
+        params.put("dataRequestId", request < 0 ? null : request);
+        params.put("export", export.toString());
+        return params;
     }
 
     private List<String> orderChildTables() {
@@ -447,7 +454,7 @@ public final class WebhookProcessor {
         }
     }
 
-    private static JsonNode parse(Delivery d) {
+    private static JsonNode parse(WebhookDelivery d) {
         try {
             JsonNode n = JSON.readTree(d.body());
             if (n == null || !n.isObject()) {
@@ -461,40 +468,7 @@ public final class WebhookProcessor {
         }
     }
 
-    private void done(Delivery d) {
-        jdbc.update("mark-inbox-done", now(), d.id());
-    }
-
-    /** Transient failures go back to NEW, due after their backoff; poison or too many attempts: DEAD and dead-lettered. */
-    private void failed(String shop, Delivery d, RuntimeException e) {
-        boolean poison = e instanceof PoisonDelivery
-                || e instanceof ShopifyApiException api && api.kind() == ShopifyApiException.Kind.QUERY_REJECTED;
-        String reason = d.topic() + ": " + e.getMessage();
-        if (poison || d.attempts() >= maxAttempts) {
-            jdbc.inTransaction(c -> {
-                jdbc.update(c, "mark-inbox-failed", "DEAD", truncate(reason), null, d.id());
-                jdbc.update(c, "insert-webhook-dead-letter", shop, "webhook-process", resourceFor(d.topic(), true)
-                        .or(() -> resourceFor(d.topic(), false)).map(Resource::name).orElse(null), truncate(reason), d.body(),
-                        now(), d.id());
-                return null;
-            });
-            LOG.warn("{}: delivery {} dead-lettered: {}", shop, d.id(), reason);
-        } else {
-            Duration wait = backoff.after(d.attempts(), random);
-            jdbc.update("mark-inbox-failed", "NEW", truncate(reason), now().plus(wait), d.id());
-            LOG.warn("{}: delivery {} failed (attempt {}), will retry in {} s: {}", shop, d.id(), d.attempts(),
-                    wait.toMillis() / 1000.0, reason);
-        }
-    }
-
     private static String truncate(String s) {
         return s == null || s.length() <= 1000 ? s : s.substring(0, 999) + "…";
-    }
-
-    /** A delivery that will never succeed as it is. */
-    static final class PoisonDelivery extends RuntimeException {
-        PoisonDelivery(String message) {
-            super(message);
-        }
     }
 }

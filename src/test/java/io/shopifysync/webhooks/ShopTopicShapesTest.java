@@ -30,7 +30,7 @@ class ShopTopicShapesTest {
 
     private static void refused(String topic, String shop, JsonNode body, String reason) {
         assertThatThrownBy(() -> ShopTopicShapes.requireFits(topic, shop, body)).as(topic)
-                .isInstanceOf(WebhookProcessor.PoisonDelivery.class).hasMessage(reason);
+                .isInstanceOf(PoisonDelivery.class).hasMessage(reason);
     }
 
     @Test

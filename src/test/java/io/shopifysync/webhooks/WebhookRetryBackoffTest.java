@@ -8,7 +8,6 @@ import io.shopifysync.catalog.Catalog;
 import io.shopifysync.db.Database;
 import io.shopifysync.db.Dialect;
 import io.shopifysync.db.Jdbc;
-import io.shopifysync.lifecycle.ShopData;
 import io.shopifysync.shopify.ShopifyGraphql;
 import io.shopifysync.shopify.Throttles;
 import io.shopifysync.shopify.TokenRefresher;
@@ -34,7 +33,8 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * A delivery that fails transiently waits out an exponential, jittered, capped backoff before it is claimed again; the
- * claim and the shops-with-work query respect it, and a dead letter's replay is due at once. Time is an injected clock.
+ * claim and the shops-with-work query respect it, and a dead letter's replay is due at once. Time is an injected clock;
+ * the flow is routes/webhooks.yaml's webhook-process, one tick at a time (WebhookProcessRoutes).
  */
 class WebhookRetryBackoffTest {
 
@@ -97,15 +97,17 @@ class WebhookRetryBackoffTest {
                     });
                 }
             });
-            camel.start();
             Jdbc jdbc = new Jdbc(db);
             Accounts accounts = new Accounts(db, TokenCipher.forConfig(tdb.config(dataDir, Map.of())));
             accounts.add(SHOP, "shpat_backoff", "http://127.0.0.1:9", true);
             Pager pager = new Pager(new ShopifyGraphql(camel.createProducerTemplate(), new Throttles(), "2026-10",
                     new TokenRefresher(accounts, null, null, Duration.ofMinutes(5), clock)));
             Catalog catalog = Catalog.load();
-            WebhookProcessor processor = new WebhookProcessor(jdbc, new ShopData(jdbc, catalog, clock), catalog, accounts, pager,
-                    null, clock, 10, 4, new WebhookProcessor.Backoff(Duration.ofSeconds(10), Duration.ofSeconds(25)), new Random(7));
+            WebhookProcessor processor = new WebhookProcessor(jdbc, catalog, accounts, pager,
+                    null, clock, 4, new WebhookProcessor.Backoff(Duration.ofSeconds(10), Duration.ofSeconds(25)), new Random(7));
+            WebhookProcessRoutes routes = new WebhookProcessRoutes(camel, db, processor, catalog, clock,
+                    Map.of("webhook.process.batch", "10"));
+            camel.start();
             try (java.sql.Connection c = db.dataSource().getConnection(); java.sql.PreparedStatement ps = c.prepareStatement(
                     "INSERT INTO shopify.webhook_inbox (event_key, topic, shop_domain, object_id, headers, body, received_at,"
                             + " status) VALUES ('ev-1', 'orders/updated', ?, 42, '{}', '{\"id\":42}', ?, 'NEW')")) {
@@ -115,8 +117,8 @@ class WebhookRetryBackoffTest {
             }
             long id = jdbc.queryRaw("SELECT id FROM shopify.webhook_inbox", rs -> rs.getLong(1)).get(0);
 
-            assertThat(processor.shopsWithWork()).containsExactly(SHOP);
-            processor.processShop(SHOP);
+            assertThat(routes.shopsWithWork(processor)).containsExactly(SHOP);
+            routes.tick();
             Row first = row(jdbc, id);
             assertThat(first.status()).isEqualTo("NEW");
             assertThat(first.attempts()).isEqualTo(1);
@@ -126,15 +128,15 @@ class WebhookRetryBackoffTest {
 
             // not due: neither listed nor claimed, however often the processor runs
             clock.set(first.nextAttemptAt().minusNanos(1_000_000));
-            assertThat(processor.shopsWithWork()).isEmpty();
-            processor.processShop(SHOP);
+            assertThat(routes.shopsWithWork(processor)).isEmpty();
+            routes.tick();
             assertThat(row(jdbc, id).attempts()).as("claimed before its backoff ran out").isEqualTo(1);
             assertThat(storeCalls.get()).isEqualTo(1);
 
             // due: listed and claimed, and the next wait doubles
             clock.set(first.nextAttemptAt());
-            assertThat(processor.shopsWithWork()).containsExactly(SHOP);
-            processor.processShop(SHOP);
+            assertThat(routes.shopsWithWork(processor)).containsExactly(SHOP);
+            routes.tick();
             Row second = row(jdbc, id);
             assertThat(second.attempts()).isEqualTo(2);
             assertThat(storeCalls.get()).isEqualTo(2);
@@ -142,14 +144,14 @@ class WebhookRetryBackoffTest {
 
             // the third wait is capped at 25 s (not 40)
             clock.set(second.nextAttemptAt());
-            processor.processShop(SHOP);
+            routes.tick();
             Row third = row(jdbc, id);
             assertThat(third.attempts()).isEqualTo(3);
             assertThat(third.nextAttemptAt()).isBetween(second.nextAttemptAt().plus(Duration.ofMillis(12_500)), second.nextAttemptAt().plusSeconds(25));
 
             // the fourth attempt is the last: dead-lettered, no backoff left
             clock.set(third.nextAttemptAt());
-            processor.processShop(SHOP);
+            routes.tick();
             Row dead = row(jdbc, id);
             assertThat(dead.status()).isEqualTo("DEAD");
             assertThat(dead.nextAttemptAt()).isNull();
@@ -160,10 +162,11 @@ class WebhookRetryBackoffTest {
             DeadLetters.Letter letter = letters.list(SHOP, false).get(0);
             assertThat(letters.replay(letter).outcome()).isEqualTo(DeadLetters.ReplayOutcome.REPLAYED);
             assertThat(row(jdbc, id)).isEqualTo(new Row("NEW", 0, null));
-            assertThat(processor.shopsWithWork()).containsExactly(SHOP);
-            processor.processShop(SHOP);
+            assertThat(routes.shopsWithWork(processor)).containsExactly(SHOP);
+            routes.tick();
             assertThat(row(jdbc, id).attempts()).isEqualTo(1);
             assertThat(storeCalls.get()).isEqualTo(5);
+            routes.close();
         }
     }
 

@@ -179,7 +179,7 @@ public final class AppBeans implements CamelConfiguration {
         registry.bind("importer", importer);
         registry.bind("importPool", importPool);
         registry.bind("poller", poller);
-        registry.bind("shopRecheck", new ShopRecheck(jdbc, accounts, graphql, deadLetters, clock, recheckEvery));
+        registry.bind("shopRecheck", new ShopRecheck(accounts, graphql, clock, recheckEvery));
         registry.bind("syncPool", syncPool);
         registry.bind("partitions", new Partitions(config.getInt("sync.partitions", 1)));
         registry.bind("workLocks", new WorkLocks(lockPool, db.sql()));

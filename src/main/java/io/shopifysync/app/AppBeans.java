@@ -208,7 +208,7 @@ public final class AppBeans implements CamelConfiguration {
         registry.bind("statusSampler", new StatusSampler(statusReport, jdbc, clock,
                 Duration.ofMillis(config.getInt("status.sample.interval.ms", 60_000)),
                 Duration.ofMinutes(config.getInt("status.sample.retention.minutes", 120))));
-        registry.bind("tombstones", new Tombstones(jdbc, catalog, clock,
+        registry.bind("tombstones", new Tombstones(db.sql(), catalog, clock,
                 Duration.ofDays(config.getInt("purge.after.days", 30))));
     }
 }

@@ -73,6 +73,12 @@ class AdminApiRouteTest extends RouteFileTestSupport {
         });
         shops.fail = new AdminException(404, "shop a.myshopify.com is not registered");
         assertThat(send("DELETE", "/admin/shops?shop=a.myshopify.com", TOKEN, null).statusCode()).isEqualTo(404);
+        shops.fail = new AdminException(415, "send the body as JSON with Content-Type: application/json");
+        HttpResponse<String> form = http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + httpPort + "/admin/shops"))
+                .header("Authorization", "Bearer " + TOKEN).header("Content-Type", "application/x-www-form-urlencoded")
+                .POST(HttpRequest.BodyPublishers.ofString("shop=a")).build(), HttpResponse.BodyHandlers.ofString());
+        assertThat(form.statusCode()).isEqualTo(415);
+        assertThat(form.body()).as("our JSON error, not platform-http's empty 415").contains("Content-Type: application/json");
         shops.fail = new IllegalStateException("boom with a secret");
         HttpResponse<String> r = send("GET", "/admin/shops", TOKEN, null);
         assertThat(r.statusCode()).isEqualTo(500);

@@ -208,7 +208,7 @@ public final class AppBeans implements CamelConfiguration {
                 config.get("webhook.public.url").orElse(null), clock));
         StatusReport statusReport = new StatusReport(db, catalog, clock);
         registry.bind("statusPage", new StatusPage(statusReport, new StatusHistory(jdbc, clock, Duration.ofHours(1))));
-        registry.bind("statusSampler", new StatusSampler(statusReport, jdbc, clock,
+        registry.bind("statusSampler", new StatusSampler(statusReport, clock,
                 Duration.ofMillis(config.getInt("status.sample.interval.ms", 60_000)),
                 Duration.ofMinutes(config.getInt("status.sample.retention.minutes", 120))));
         registry.bind("tombstones", new Tombstones(db.sql(), catalog, clock,

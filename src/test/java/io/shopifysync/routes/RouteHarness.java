@@ -70,6 +70,16 @@ public final class RouteHarness implements AutoCloseable {
         return context;
     }
 
+    /** Fires one tick of a route made {@link #tickedByHand} and answers the exchange (properties, headers) it ended with. */
+    public org.apache.camel.Exchange tickReturning(String routeId) {
+        ProducerTemplate t = context.createProducerTemplate();
+        org.apache.camel.Exchange done = t.send("direct:" + routeId, e -> { });
+        if (done.getException() != null) {
+            throw new IllegalStateException("tick of " + routeId + " failed", done.getException());
+        }
+        return done;
+    }
+
     /** Fires one tick of a route made {@link #tickedByHand}; returns when the tick is done. */
     public void tick(String routeId) {
         ProducerTemplate t = context.createProducerTemplate();

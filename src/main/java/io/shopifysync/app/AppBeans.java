@@ -184,7 +184,7 @@ public final class AppBeans implements CamelConfiguration {
         registry.bind("importer", importer);
         registry.bind("importPool", importPool);
         registry.bind("poller", poller);
-        registry.bind("shopRecheck", new ShopRecheck(jdbc, accounts, graphql, deadLetters, clock, recheckEvery));
+        registry.bind("shopRecheck", new ShopRecheck(accounts, graphql, clock, recheckEvery));
         registry.bind("syncPool", syncPool);
         registry.bind("partitions", new Partitions(config.getInt("sync.partitions", 1)));
         registry.bind("workLocks", new WorkLocks(lockPool, db.sql()));
@@ -224,10 +224,10 @@ public final class AppBeans implements CamelConfiguration {
                 config.get("webhook.public.url").orElse(null), clock));
         StatusReport statusReport = new StatusReport(db, catalog, clock);
         registry.bind("statusPage", new StatusPage(statusReport, new StatusHistory(jdbc, clock, Duration.ofHours(1))));
-        registry.bind("statusSampler", new StatusSampler(statusReport, jdbc, clock,
+        registry.bind("statusSampler", new StatusSampler(statusReport, clock,
                 Duration.ofMillis(config.getInt("status.sample.interval.ms", 60_000)),
                 Duration.ofMinutes(config.getInt("status.sample.retention.minutes", 120))));
-        registry.bind("tombstones", new Tombstones(jdbc, catalog, clock,
+        registry.bind("tombstones", new Tombstones(db.sql(), catalog, clock,
                 Duration.ofDays(config.getInt("purge.after.days", 30))));
     }
 }

@@ -22,7 +22,14 @@ public final class ShopifySyncApp implements AutoCloseable {
         Main main = new Main();
         main.setDefaultPropertyPlaceholderLocation("false");
         main.setOverrideProperties(config.asProperties());
-        main.configure().withRoutesIncludePattern("file:" + config.path("routes.dir", "routes") + "/*.yaml");
+        String routesDir = config.path("routes.dir", "routes").toString();
+        main.configure().withRoutesIncludePattern("file:" + routesDir + "/*.yaml");
+        if (Boolean.parseBoolean(config.get("routes.reload").orElse("false"))) {
+            // run --dev: Camel Main watches routes/ and reloads a saved file's routes in place (only the routes of that
+            // file, by id: the catalog's templated routes and the others keep running)
+            main.configure().withRoutesReloadEnabled(true).withRoutesReloadDirectory(routesDir)
+                    .withRoutesReloadPattern("*.yaml").withRoutesReloadRemoveAllRoutes(false);
+        }
         main.configure().addConfiguration(new AppBeans(config));
         main.addMainListener(new MainListenerSupport() {
             @Override

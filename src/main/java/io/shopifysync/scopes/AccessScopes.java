@@ -84,11 +84,6 @@ public class AccessScopes {
         return granted;
     }
 
-    /** The shops the periodic check reads: every INSTALLED one. */
-    public List<String> installedShops() {
-        return accounts.installedShops();
-    }
-
     /** A shop that did not answer keeps the scopes stored before; the failure is logged as classified, never its text. */
     public void couldNotRead(@org.apache.camel.ExchangeProperty("shop") String shop,
                              @org.apache.camel.ExchangeProperty(org.apache.camel.Exchange.EXCEPTION_CAUGHT) Throwable e) {

@@ -2,109 +2,103 @@ package io.shopifysync.sync;
 
 import io.shopifysync.accounts.Accounts;
 import io.shopifysync.accounts.ShopCredentials;
-import io.shopifysync.db.Jdbc;
 import io.shopifysync.shopify.ShopifyApiException;
 import io.shopifysync.shopify.ShopifyGraphql;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
-import java.util.List;
 import java.util.Map;
+import org.apache.camel.Exchange;
 import org.apache.camel.ExchangeProperty;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
+import org.apache.camel.Header;
+import org.apache.camel.Message;
 
 /**
  * Shops that Shopify stopped serving for a while (402 frozen: payment due; 423 locked or SHOP_PENDING_TERMINATION:
  * under review; 404 paused) come back on their own: the {@code shop-unavailable-recheck} route asks each one a
  * one-point query every {@code shop.unavailable.recheck.interval.ms}, inside its rate limit, and the first answer
  * makes it INSTALLED again, so import and polling carry on from {@code sync_state} without an operator. An
- * AUTH_FAILED or UNINSTALLED shop is never resumed here.
+ * AUTH_FAILED or UNINSTALLED shop is never resumed here. The route holds the flow (which shops are due, the choice on
+ * the answer, the sql: writes); this bean asks the shop and says what the answer means.
  */
 public final class ShopRecheck {
 
     static final Duration DEFAULT_INTERVAL = Duration.ofMinutes(5);
-    private static final Logger LOG = LoggerFactory.getLogger(ShopRecheck.class);
+    /** The outcomes of one re-check, the route's choice (routes/shop-recheck.yaml). */
+    public static final String RESUMED = "RESUMED";
+    public static final String STILL_UNAVAILABLE = "STILL_UNAVAILABLE";
+    public static final String AUTH_FAILED = "AUTH_FAILED";
+    public static final String FAILED = "FAILED";
+    public static final String REMOVED = "REMOVED";
     /** The cheapest question a shop answers only while it is served: one point. */
     static final String PROBE = "query ShopRecheck { shop { id } }";
 
-    private final Jdbc jdbc;
     private final Accounts accounts;
     private final ShopifyGraphql graphql;
-    private final DeadLetters deadLetters;
     private final Clock clock;
     private final Duration interval;
 
-    public ShopRecheck(Jdbc jdbc, Accounts accounts, ShopifyGraphql graphql, DeadLetters deadLetters, Clock clock, Duration interval) {
+    public ShopRecheck(Accounts accounts, ShopifyGraphql graphql, Clock clock, Duration interval) {
         if (interval.isNegative() || interval.isZero()) {
             throw new IllegalArgumentException("shop.unavailable.recheck.interval.ms must be positive, got " + interval.toMillis());
         }
-        this.jdbc = jdbc;
         this.accounts = accounts;
         this.graphql = graphql;
-        this.deadLetters = deadLetters;
         this.clock = clock;
         this.interval = interval;
     }
 
-    /** FROZEN, LOCKED and PAUSED shops whose next check is due. */
-    public List<String> due() {
-        return jdbc.query("select-shops-to-recheck", rs -> rs.getString(1), now());
+    /** The re-check's clock: the route's {@code now} header, which the sql: statements bind. */
+    public OffsetDateTime now() {
+        return OffsetDateTime.now(clock).withOffsetSameInstant(ZoneOffset.UTC);
     }
 
-    /** Asks one shop whether it answers again; records the outcome. Never throws: one shop must not stop the others. */
-    public void check(@ExchangeProperty("shop") String shop) {
-        OffsetDateTime now = now();
+    /** When a shop that did not pass its re-check is asked again: the route's {@code nextCheck} header. */
+    public OffsetDateTime nextCheck(@Header("now") OffsetDateTime now) {
+        return now.plus(interval);
+    }
+
+    /** "5 min": how long until the next check, for the route's log lines. */
+    public String interval() {
+        return every(interval);
+    }
+
+    /**
+     * Asks one shop the one-point question: {@code RESUMED} when it answers, {@code REMOVED} when it was unregistered
+     * meanwhile; throws what Shopify's answer means otherwise (the route's doCatch takes it to {@link #refused}).
+     */
+    public String probe(@ExchangeProperty("shop") String shop) {
         ShopCredentials creds = accounts.credentials(shop).orElse(null);
         if (creds == null) {
-            return; // removed meanwhile
+            return REMOVED;
         }
-        try {
-            graphql.execute(creds, PROBE, Map.of());
-        } catch (ShopifyApiException e) {
-            stillUnavailable(shop, e, now);
-            return;
-        } catch (RuntimeException e) {
-            LOG.warn("{}: re-check failed ({}); next check in {}", shop, ShopifyApiException.describe(e), every(interval), e);
-            jdbc.update("update-shop-next-check", now.plus(interval), shop);
-            return;
-        }
-        if (jdbc.update("update-shop-resumed", now, now, shop) == 1) {
-            jdbc.update("reset-sync-state-backoff", now, shop); // the backoffs were the outage's: sync resumes at once
-            LOG.info("{}: the shop answers again; INSTALLED, import and polling carry on where they stopped", shop);
-        }
+        graphql.execute(creds, PROBE, Map.of());
+        return RESUMED;
     }
 
-    private void stillUnavailable(String shop, ShopifyApiException e, OffsetDateTime now) {
-        String reason = SyncStateStore.truncate(ShopifyApiException.describe(e), 1024);
-        switch (e.kind()) {
-            case SHOP_UNAVAILABLE -> {
-                String status = e.unavailableStatus();
-                jdbc.update("update-shop-still-unavailable", status, now, status, reason, now, now.plus(interval), shop);
-                LOG.info("{}: still {} ({}); next check in {}", shop, status, reason, every(interval));
-            }
-            case AUTH_FAILED -> {
-                // the token went while the shop was away: only an operator can bring it back
-                if (jdbc.update("update-shop-still-unavailable", "AUTH_FAILED", now, "AUTH_FAILED", reason, now, null, shop) == 1) {
-                    LOG.error("{}: {} on re-check; the shop is AUTH_FAILED until an operator acts", shop, reason);
-                    deadLetters.record(shop, "shop-recheck", null, reason, null);
-                }
-            }
-            default -> {
-                jdbc.update("update-shop-next-check", now.plus(interval), shop);
-                LOG.warn("{}: re-check failed ({}); next check in {}", shop, reason, every(interval));
-            }
+    /**
+     * What a failed re-check means, for the route's choice: {@code STILL_UNAVAILABLE} (Shopify still refuses the shop:
+     * header {@code status} says how), {@code AUTH_FAILED} (the token went while the shop was away: only an operator
+     * brings it back) or {@code FAILED} (no answer: network, 5xx; asked again later). Sets {@code status} and
+     * {@code reason} (the classified failure, never the answer's text) for the sql: steps.
+     */
+    public String refused(@ExchangeProperty(Exchange.EXCEPTION_CAUGHT) Throwable e, Message message) {
+        message.setHeader("reason", SyncStateStore.truncate(ShopifyApiException.describe(e), 1024));
+        if (e instanceof ShopifyApiException api && api.kind() == ShopifyApiException.Kind.SHOP_UNAVAILABLE) {
+            message.setHeader("status", api.unavailableStatus());
+            return STILL_UNAVAILABLE;
         }
+        if (e instanceof ShopifyApiException api && api.kind() == ShopifyApiException.Kind.AUTH_FAILED) {
+            message.setHeader("status", "AUTH_FAILED");
+            return AUTH_FAILED;
+        }
+        return FAILED;
     }
 
     /** "5 min", "30 s" or "400 ms": for log lines. */
     static String every(Duration d) {
         long ms = d.toMillis();
         return ms % 60_000 == 0 ? ms / 60_000 + " min" : ms >= 1000 ? ms / 1000 + " s" : ms + " ms";
-    }
-
-    private OffsetDateTime now() {
-        return OffsetDateTime.now(clock).withOffsetSameInstant(ZoneOffset.UTC);
     }
 }

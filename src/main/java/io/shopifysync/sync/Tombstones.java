@@ -1,46 +1,50 @@
 package io.shopifysync.sync;
 
 import io.shopifysync.catalog.Catalog;
-import io.shopifysync.db.Jdbc;
+import io.shopifysync.db.SqlStatements;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
+import java.util.List;
+import org.apache.camel.Body;
 
-/** Deleted objects stay as tombstones (so stale data cannot resurrect them) until this purge removes them. */
+/**
+ * Deleted objects stay as tombstones (so stale data cannot resurrect them) until the {@code purge-tombstones} route
+ * deletes them, table by table (routes/maintenance.yaml); this bean says which tables, from when, and with which statement.
+ */
 public final class Tombstones {
 
-    private static final Logger LOG = LoggerFactory.getLogger(Tombstones.class);
-    private final Jdbc jdbc;
+    private final SqlStatements sql;
     private final Catalog catalog;
     private final Clock clock;
     private final Duration keep;
 
-    public Tombstones(Jdbc jdbc, Catalog catalog, Clock clock, Duration keep) {
-        this.jdbc = jdbc;
+    public Tombstones(SqlStatements sql, Catalog catalog, Clock clock, Duration keep) {
+        this.sql = sql;
         this.catalog = catalog;
         this.clock = clock;
         this.keep = keep;
     }
 
-    /** Returns how many rows were purged. */
-    public long purge() {
-        OffsetDateTime before = OffsetDateTime.now(clock).withOffsetSameInstant(ZoneOffset.UTC).minus(keep);
-        long purged = 0;
-        for (String table : catalog.tables()) {
-            String sql = jdbc.sql().get("purge-tombstones").replace("${table}", table);
-            purged += jdbc.inTransaction(c -> {
-                try (var ps = c.prepareStatement(sql)) {
-                    ps.setObject(1, before);
-                    return ps.executeUpdate();
-                }
-            });
+    /** The catalog's tables, each of which keeps tombstones. */
+    public List<String> tables() {
+        return catalog.tables();
+    }
+
+    /** Tombstones older than this go: now minus purge.after.days. */
+    public OffsetDateTime cutoff() {
+        return OffsetDateTime.now(clock).withOffsetSameInstant(ZoneOffset.UTC).minus(keep);
+    }
+
+    /**
+     * sql/purge-tombstones.sql for one catalog table: a table name cannot be a bound parameter, so the statement is
+     * completed here, and only ever with a name the catalog holds.
+     */
+    public String purgeStatement(@Body String table) {
+        if (!catalog.tables().contains(table)) {
+            throw new IllegalArgumentException("not a catalog table: " + table);
         }
-        if (purged > 0) {
-            LOG.info("purged {} tombstones older than {}", purged, before);
-        }
-        return purged;
+        return sql.get("purge-tombstones").replace("${table}", table);
     }
 }

@@ -21,6 +21,9 @@ import java.util.TreeSet;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
+import org.apache.camel.Body;
+import org.apache.camel.Exchange;
+import org.apache.camel.ExchangeProperty;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -31,11 +34,12 @@ import org.slf4j.LoggerFactory;
  * keeps the data correct meanwhile, and this puts the subscription back. Compliance topics
  * (customers/data_request, customers/redact, shop/redact) are app configuration, not subscriptions.
  *
- * <p>{@link #healAll} runs on the {@code webhook.subscriptions.interval.ms} schedule for every INSTALLED shop;
- * {@link #healNew} runs often and heals only shops whose subscriptions were not checked since they were last
- * added ({@code shops.subscriptions_checked_at} is NULL: new, re-enabled or reinstalled, by any process) or
- * that this process has not healed yet (every shop at start), so they are subscribed within seconds without
- * listing every shop's subscriptions often.
+ * <p>The route {@code webhook-subscriptions-heal} (routes/webhook-subscriptions.yaml) heals every INSTALLED shop on
+ * the {@code webhook.subscriptions.interval.ms} schedule; {@code webhook-subscriptions-heal-new} runs often and
+ * heals only shops whose subscriptions were not checked since they were last added
+ * ({@code shops.subscriptions_checked_at} is NULL: new, re-enabled or reinstalled, by any process) or that this
+ * process has not healed yet (every shop at start), so they are subscribed within seconds without listing every
+ * shop's subscriptions often. The routes select the shops (sql:), split and catch per shop; this bean heals one.
  */
 public final class SubscriptionHealer {
 
@@ -116,43 +120,31 @@ public final class SubscriptionHealer {
         return scheduledRuns.get();
     }
 
-    /** The scheduled run: every INSTALLED shop; one shop's failure is logged and never stops the others. */
-    public void healAll() {
-        try {
-            if (configured()) {
-                installedShops().forEach(this::healLogged);
-            }
-        } finally {
-            scheduledRuns.incrementAndGet();
-        }
+    /** The end of a scheduled run of the {@code webhook-subscriptions-heal} route, configured or not. */
+    public void scheduledRunDone() {
+        scheduledRuns.incrementAndGet();
     }
 
-
-    /** The frequent run: shops added (or re-enabled) since their last check, and those this process has not healed yet. */
-    public void healNew() {
-        if (!configured()) {
-            return;
-        }
-        Instant now = clock.instant();
-        Set<String> unchecked = Set.copyOf(accounts.shopsWithUncheckedSubscriptions());
-        for (String shop : installedShops()) {
-            if ((healedAt.containsKey(shop) && !unchecked.contains(shop)) || retryNewAt.getOrDefault(shop, Instant.MIN).isAfter(now)) {
-                continue;
-            }
-            if (!healLogged(shop)) {
-                retryNewAt.put(shop, now.plus(NEW_SHOP_RETRY));
-            }
-        }
+    /**
+     * Whether the frequent route heals this shop now (one row of sql/select-installed-shops-subscriptions-checked.sql):
+     * its subscriptions were not checked since it was last added (by any process), or this process has not healed it
+     * yet; a new shop whose first heal failed waits {@link #NEW_SHOP_RETRY}.
+     */
+    public boolean dueForFirstHeal(@Body Map<String, Object> row) {
+        String shop = (String) row.get("shop_domain");
+        boolean unchecked = row.get("subscriptions_checked_at") == null;
+        return !(healedAt.containsKey(shop) && !unchecked) && !retryNewAt.getOrDefault(shop, Instant.MIN).isAfter(clock.instant());
     }
 
-    private boolean healLogged(String shop) {
-        try {
-            heal(shop);
-            return true;
-        } catch (RuntimeException e) {
-            LOG.warn("{}: webhook subscriptions not healed: {}", shop, e.getMessage());
-            return false;
-        }
+    /** One shop not healed by the scheduled run: logged, the others carry on. */
+    public void couldNotHeal(@ExchangeProperty("shop") String shop, @ExchangeProperty(Exchange.EXCEPTION_CAUGHT) Throwable e) {
+        LOG.warn("{}: webhook subscriptions not healed: {}", shop, e.getMessage());
+    }
+
+    /** A new shop whose first heal failed: logged, and tried again by the frequent route a minute later. */
+    public void couldNotHealNew(@ExchangeProperty("shop") String shop, @ExchangeProperty(Exchange.EXCEPTION_CAUGHT) Throwable e) {
+        couldNotHeal(shop, e);
+        retryNewAt.put(shop, clock.instant().plus(NEW_SHOP_RETRY));
     }
 
     /** Lists the shop's subscriptions and creates each topic missing at our URL; returns the topics created. */
@@ -225,7 +217,8 @@ public final class SubscriptionHealer {
                 payload.path("webhookSubscription").path("id").asText(), n);
     }
 
-    private boolean configured() {
+    /** Whether webhook.public.url is set; says once that nothing is subscribed while it is not. */
+    public boolean configured() {
         if (callbackUrl == null) {
             if (saidUnconfigured.compareAndSet(false, true)) {
                 LOG.warn("webhook.public.url (WEBHOOK_PUBLIC_URL) is not set: webhooks are not subscribed; polling alone keeps data fresh");
@@ -233,9 +226,5 @@ public final class SubscriptionHealer {
             return false;
         }
         return true;
-    }
-
-    private List<String> installedShops() {
-        return accounts.list().stream().filter(a -> "INSTALLED".equals(a.status())).map(Account::shopDomain).toList();
     }
 }

@@ -7,6 +7,7 @@ import io.shopifysync.catalog.Catalog;
 import io.shopifysync.db.Database;
 import io.shopifysync.db.Dialect;
 import io.shopifysync.db.Jdbc;
+import io.shopifysync.routes.RouteHarness;
 import io.shopifysync.testing.BothDatabases;
 import io.shopifysync.testing.SyncHarness;
 import java.nio.file.Path;
@@ -85,41 +86,54 @@ class StatusReportTest {
             };
             Jdbc jdbc = new Jdbc(h.db());
             StatusReport report = new StatusReport(h.db(), Catalog.load(), clock);
-            StatusSampler first = new StatusSampler(report, jdbc, clock, Duration.ofMinutes(1), Duration.ofMinutes(120));
-            StatusSampler second = new StatusSampler(report, jdbc, clock, Duration.ofMinutes(1), Duration.ofMinutes(120));
+            // two instances sampling the same database: each one the status-sample route of routes/status-sample.yaml
+            try (RouteHarness first = sampler(h.db(), report, clock, dialect); RouteHarness second = sampler(h.db(), report, clock, dialect)) {
+                assertThat(sample(first)).as("orders and products of a-shop").isEqualTo(2);
+                now.set(NOW.plusSeconds(20));
+                assertThat(sample(second)).as("another instance, same minute").isZero();
+                assertThat(sample(first)).isZero();
+                assertThat(h.count("SELECT COUNT(*) FROM shopify.status_samples")).isEqualTo(2);
 
-            assertThat(first.sample()).as("orders and products of a-shop").isEqualTo(2);
-            now.set(NOW.plusSeconds(20));
-            assertThat(second.sample()).as("another instance, same minute").isZero();
-            assertThat(first.sample()).isZero();
-            assertThat(h.count("SELECT COUNT(*) FROM shopify.status_samples")).isEqualTo(2);
+                h.execute("UPDATE shopify.sync_state SET rows_done = rows_done + 120 WHERE resource = 'orders'");
+                now.set(NOW.plusSeconds(60));
+                assertThat(sample(second)).isEqualTo(2);
+                List<StatusHistory.Series> series = new StatusHistory(jdbc, clock, Duration.ofHours(1)).read();
+                assertThat(series).extracting(StatusHistory.Series::resource).containsExactly("orders", "products");
+                StatusHistory.Point last = series.get(0).points().get(1);
+                assertThat(last.at()).isEqualTo(Instant.parse("2026-03-01T10:01:00Z"));
+                assertThat(last.rowsPerSecond()).as("120 rows in the 60 s between buckets").isEqualTo(2.0);
+                assertThat(last.lagSeconds()).isEqualTo(150);
 
-            h.execute("UPDATE shopify.sync_state SET rows_done = rows_done + 120 WHERE resource = 'orders'");
-            now.set(NOW.plusSeconds(60));
-            assertThat(second.sample()).isEqualTo(2);
-            List<StatusHistory.Series> series = new StatusHistory(jdbc, clock, Duration.ofHours(1)).read();
-            assertThat(series).extracting(StatusHistory.Series::resource).containsExactly("orders", "products");
-            StatusHistory.Point last = series.get(0).points().get(1);
-            assertThat(last.at()).isEqualTo(Instant.parse("2026-03-01T10:01:00Z"));
-            assertThat(last.rowsPerSecond()).as("120 rows in the 60 s between buckets").isEqualTo(2.0);
-            assertThat(last.lagSeconds()).isEqualTo(150);
+                now.set(NOW.plus(Duration.ofMinutes(120)).plusSeconds(10)); // cut-off 10:00:40: only the 10:00 bucket goes
+                assertThat(sample(first)).isEqualTo(2);
+                assertThat(h.count("SELECT COUNT(*) FROM shopify.status_samples")).as("the first bucket is pruned").isEqualTo(4);
+                assertThat(new StatusHistory(jdbc, clock, Duration.ofHours(1)).read())
+                        .allSatisfy(s -> assertThat(s.points()).as("only the last hour").hasSize(1));
 
-            now.set(NOW.plus(Duration.ofMinutes(120)).plusSeconds(10)); // cut-off 10:00:40: only the 10:00 bucket goes
-            assertThat(first.sample()).isEqualTo(2);
-            assertThat(h.count("SELECT COUNT(*) FROM shopify.status_samples")).as("the first bucket is pruned").isEqualTo(4);
-            assertThat(new StatusHistory(jdbc, clock, Duration.ofHours(1)).read())
-                    .allSatisfy(s -> assertThat(s.points()).as("only the last hour").hasSize(1));
-
-            h.execute("UPDATE shopify.shops SET status = 'AUTH_FAILED' WHERE shop_domain = 'a-shop.myshopify.com'");
-            now.set(NOW.plus(Duration.ofMinutes(122)));
-            assertThat(first.sample()).as("a shop that is not synced is not sampled").isZero();
+                h.execute("UPDATE shopify.shops SET status = 'AUTH_FAILED' WHERE shop_domain = 'a-shop.myshopify.com'");
+                now.set(NOW.plus(Duration.ofMinutes(122)));
+                assertThat(sample(first)).as("a shop that is not synced is not sampled").isZero();
+            }
         }
+    }
+
+    /** The status-sample route (routes/status-sample.yaml) with its own sampler (one instance), ticked by the test. */
+    private static RouteHarness sampler(Database db, StatusReport report, Clock clock, Dialect dialect) throws Exception {
+        return RouteHarness.of("status-sample.yaml").property("db.dialect", dialect.name().toLowerCase())
+                .property("status.sample.interval.ms", 60_000).bind("dataSource", db.dataSource())
+                .bind("statusSampler", new StatusSampler(report, clock, Duration.ofMinutes(1), Duration.ofMinutes(120)))
+                .tickedByHand("status-sample").start();
+    }
+
+    /** One tick; how many samples it stored. */
+    private static int sample(RouteHarness sampler) {
+        return sampler.tickReturning("status-sample").getProperty("samplesStored", Integer.class);
     }
 
     @BothDatabases
     void aSamplingIntervalBelowOneSecondIsRefused(Dialect dialect) throws Exception {
         try (SyncHarness h = new SyncHarness(dialect, dataDir, Map.of())) {
-            assertThatThrownBy(() -> new StatusSampler(new StatusReport(h.db(), Catalog.load(), Clock.systemUTC()), new Jdbc(h.db()),
+            assertThatThrownBy(() -> new StatusSampler(new StatusReport(h.db(), Catalog.load(), Clock.systemUTC()),
                     Clock.systemUTC(), Duration.ofMillis(500), Duration.ofHours(2)))
                     .hasMessage("status.sample.interval.ms must be at least 1000, got 500");
         }

@@ -13,6 +13,7 @@ import io.shopifysync.catalog.RowMapper;
 import io.shopifysync.db.Database;
 import io.shopifysync.db.Dialect;
 import io.shopifysync.db.Jdbc;
+import io.shopifysync.routes.RouteHarness;
 import io.shopifysync.testing.BothDatabases;
 import io.shopifysync.testing.TestDatabase;
 import java.sql.Connection;
@@ -161,7 +162,13 @@ class NewerWinsTest {
             write(db, f.upserts(), product(3, "2026-01-02T00:00:00Z", "live"));
             f.writer().tombstone(SHOP, "products", List.of(1L), OffsetDateTime.now().minusDays(31));
             f.writer().tombstone(SHOP, "products", List.of(2L), OffsetDateTime.now().minusDays(1));
-            assertThat(new Tombstones(f.jdbc(), catalog, Clock.systemUTC(), Duration.ofDays(30)).purge()).isEqualTo(1);
+            // the purge-tombstones route of routes/maintenance.yaml, ticked by hand (its route test)
+            try (RouteHarness h = RouteHarness.of("maintenance.yaml").property("purge.cron", "0 17 3 * * ?")
+                    .bind("dataSource", db.dataSource())
+                    .bind("tombstones", new Tombstones(f.jdbc().sql(), catalog, Clock.systemUTC(), Duration.ofDays(30)))
+                    .tickedByHand("purge-tombstones").start()) {
+                h.tick("purge-tombstones");
+            }
             assertThat(title(db, 1)).isNull();
             assertThat(title(db, 2)).isEqualTo("fresh tombstone (deleted)");
             assertThat(title(db, 3)).isEqualTo("live");

@@ -18,8 +18,14 @@ public final class AppProcess implements AutoCloseable {
     }
 
     public static AppProcess start(Map<String, String> env, Path log) throws IOException {
+        return start(env, log, new String[0]);
+    }
+
+    /** {@code run} with options, e.g. {@code --dev}. */
+    public static AppProcess start(Map<String, String> env, Path log, String... runOptions) throws IOException {
         List<String> cmd = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
                 "-Xmx512m", "-cp", System.getProperty("java.class.path"), "io.shopifysync.cli.ShopifySync", "run"));
+        cmd.addAll(List.of(runOptions));
         ProcessBuilder pb = new ProcessBuilder(cmd).directory(ProjectHome.path().toFile());
         pb.environment().keySet().removeIf(k -> k.startsWith("DB_") || k.startsWith("SHOPIFY_") || k.equals("ADMIN_TOKEN"));
         pb.environment().put("MANAGEMENT_PORT", Integer.toString(FreePort.find()));

@@ -217,28 +217,9 @@ public class BulkImporter {
         LOG.info("{} {}: kept {} objects of partial data; continuing with {}", shop, resource, result.rootObjects(), filter);
     }
 
-    /** The paged fallback: reads pages from the stored cursor, committing each page with its cursor. */
-    public void readPages(@ExchangeProperty("shop") String shop, @ExchangeProperty("resource") String resource) {
-        Resource r = catalog.resource(resource);
-        ShopCredentials creds = credentials(shop);
-        SyncState s = state.load(shop, resource).orElseThrow();
-        if (s.bulkStartedAt() == null) {
-            state.switchToPaged(shop, resource, state.now());
-            s = state.load(shop, resource).orElseThrow();
-        }
-        String cursor = s.pageCursor();
-        long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
-        while (System.nanoTime() < deadline) {
-            int maxCost = (int) throttles.of(shop).maximum();
-            Pager.Page page = pager.page(creds, r, Pager.SortKey.ID, s.bulkFilter(), cursor, maxCost);
-            String next = page.endCursor() == null ? cursor : page.endCursor();
-            writer.writePage(shop, r.name(), page.rows(), next, page.roots());
-            cursor = next;
-            if (!page.hasNextPage()) {
-                finish(shop, resource);
-                return;
-            }
-        }
+    /** The paged import read its last page (the import route's page loop, routes/import.yaml): INCREMENTAL from now on. */
+    public void finishPaged(@ExchangeProperty("shop") String shop, @ExchangeProperty("resource") String resource) {
+        finish(shop, resource);
     }
 
     private void finish(String shop, String resource) {

@@ -3,3 +3,5 @@
 -- Shopify stopped serving is asked again (NULL for a status only an operator ends).
 UPDATE shopify.shops SET status = ?, status_reason = ?, updated_at = ?, status_since = ?, next_check_at = ?
 WHERE shop_domain = ? AND status = 'INSTALLED'
+  -- an answer to a call made with the previous installation's token (a poll in flight while the shop was re-added)
+  AND installed_at <= ?

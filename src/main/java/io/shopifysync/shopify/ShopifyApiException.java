@@ -27,6 +27,8 @@ public class ShopifyApiException extends RuntimeException {
 
     private final Kind kind;
     private final int httpStatus;
+    /** When the shop answered: an answer older than the shop's current installation says nothing about it. */
+    private final java.time.Instant answeredAt = java.time.Instant.now();
 
     public ShopifyApiException(Kind kind, int httpStatus, String message) {
         super(message);
@@ -46,6 +48,10 @@ public class ShopifyApiException extends RuntimeException {
 
     public int httpStatus() {
         return httpStatus;
+    }
+
+    public java.time.Instant answeredAt() {
+        return answeredAt;
     }
 
     public boolean isTransient() {

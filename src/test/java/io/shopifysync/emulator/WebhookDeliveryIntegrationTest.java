@@ -212,7 +212,8 @@ class WebhookDeliveryIntegrationTest {
             rx.release.countDown();
             List<GraphqlClient.Delivery> ds = rx.at("/slow");
             assertThat(ds.get(1).header("X-Shopify-Event-Id")).isEqualTo(ds.get(0).header("X-Shopify-Event-Id"));
-            assertThat(ds.get(1).receivedNanos() - ds.get(0).receivedNanos()).as("retried after the 200 ms timeout").isGreaterThanOrEqualTo(190_000_000L);
+            // the sender's 200 ms start before the first delivery reaches the receiver (tens of ms on a loaded machine)
+            assertThat(ds.get(1).receivedNanos() - ds.get(0).receivedNanos()).as("retried after the 200 ms timeout").isGreaterThanOrEqualTo(150_000_000L);
             await().during(Duration.ofMillis(300)).atMost(Duration.ofSeconds(3)).until(() -> rx.at("/slow").size() == 2);
         }
     }

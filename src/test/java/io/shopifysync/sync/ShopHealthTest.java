@@ -1,0 +1,69 @@
+package io.shopifysync.sync;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.shopifysync.accounts.Accounts;
+import io.shopifysync.accounts.MasterKey;
+import io.shopifysync.accounts.TokenCipher;
+import io.shopifysync.db.Database;
+import io.shopifysync.db.Dialect;
+import io.shopifysync.db.Jdbc;
+import io.shopifysync.shopify.ShopifyApiException;
+import io.shopifysync.testing.BothDatabases;
+import io.shopifysync.testing.TestDatabase;
+import java.security.SecureRandom;
+import java.sql.Connection;
+import java.sql.ResultSet;
+import java.sql.Statement;
+import java.time.Clock;
+import java.util.Base64;
+
+class ShopHealthTest {
+
+    private static final String SHOP = "health.myshopify.com";
+
+    @BothDatabases
+    void aRefusalAnsweredBeforeTheShopWasAddedAgainLeavesTheNewInstallationAlone(Dialect dialect) throws Exception {
+        try (TestDatabase tdb = TestDatabase.create(dialect); Database db = tdb.open()) {
+            Accounts accounts = new Accounts(db, cipher());
+            Jdbc jdbc = new Jdbc(db);
+            ShopHealth health = new ShopHealth(jdbc, new DeadLetters(jdbc, Clock.systemUTC()), Clock.systemUTC());
+            accounts.add(SHOP, "shpat_old_installation", null);
+            health.permanentFailure(SHOP, "orders", refused(), "poll-orders");
+            assertThat(status(db)).isEqualTo("AUTH_FAILED");
+
+            // a poll in flight got its 401 with the old token, then the operator added the new token
+            ShopifyApiException answeredBeforeReAdd = refused();
+            awaitClockTick(answeredBeforeReAdd);
+            accounts.add(SHOP, "shpat_new_installation", null);
+            health.permanentFailure(SHOP, "products", answeredBeforeReAdd, "poll-products");
+            assertThat(status(db)).as("an answer about the previous installation").isEqualTo("INSTALLED");
+
+            health.permanentFailure(SHOP, "products", refused(), "poll-products");
+            assertThat(status(db)).as("a refusal of the current installation").isEqualTo("AUTH_FAILED");
+        }
+    }
+
+    private static ShopifyApiException refused() {
+        return new ShopifyApiException(ShopifyApiException.Kind.AUTH_FAILED, 401, "access denied: HTTP 401");
+    }
+
+    /** The re-add must be stamped strictly after the answer, as it is when a person runs accounts add. */
+    private static void awaitClockTick(ShopifyApiException answer) {
+        org.awaitility.Awaitility.await().until(() -> java.time.Instant.now().isAfter(answer.answeredAt().plusMillis(1)));
+    }
+
+    private static String status(Database db) throws Exception {
+        try (Connection c = db.dataSource().getConnection(); Statement s = c.createStatement();
+             ResultSet rs = s.executeQuery("SELECT status FROM shopify.shops WHERE shop_domain = '" + SHOP + "'")) {
+            rs.next();
+            return rs.getString(1);
+        }
+    }
+
+    private static TokenCipher cipher() {
+        byte[] raw = new byte[32];
+        new SecureRandom().nextBytes(raw);
+        return new TokenCipher(MasterKey.fromBase64(Base64.getEncoder().encodeToString(raw)));
+    }
+}

@@ -26,7 +26,7 @@ const connection = {
 const user = env('JOLOKIA_USER');
 const password = env('JOLOKIA_PASSWORD');
 const expectedRoutes = env('EXPECT_ROUTES').split(',');
-const diagramRoute = env('DIAGRAM_ROUTE');
+const diagramRoutes = env('DIAGRAM_ROUTES').split(',');
 const screenshotDir = env('SCREENSHOT_DIR');
 const chromiumPath = process.env.CHROMIUM || '/usr/bin/chromium';
 const timeout = Number(process.env.STEP_TIMEOUT_MS || '30000');
@@ -39,7 +39,7 @@ const browser = await chromium.launch({
 });
 const result = { loginAsked: false, routes: {}, screenshots: [] };
 // tall enough for the whole route table and route diagram in one screenshot
-const page = await browser.newPage({ viewport: { width: 1440, height: 1280 } });
+const page = await browser.newPage({ viewport: { width: 1440, height: 1280 }, deviceScaleFactor: 1.5 });
 try {
   page.setDefaultTimeout(timeout);
 
@@ -82,14 +82,23 @@ try {
   await page.screenshot({ path: routesShot });
   result.screenshots.push(routesShot);
 
-  // one route's diagram, drawn from the route's model read over Jolokia
-  await page.getByRole('treeitem').getByText(diagramRoute, { exact: true }).first().click();
-  await camelNav.getByRole('link', { name: 'Route Diagram', exact: true }).click();
-  await page.locator('.react-flow__node').first().waitFor();
-  const diagramShot = path.join(screenshotDir, 'hawtio-route-diagram.png');
-  await page.screenshot({ path: diagramShot });
-  result.screenshots.push(diagramShot);
-  result.diagramNodes = await page.locator('.react-flow__node').count();
+  // each route's diagram, drawn from the route's model read over Jolokia, with every step's exchange count
+  result.diagramNodes = {};
+  for (const id of diagramRoutes) {
+    await page.getByRole('treeitem').getByText(id, { exact: true }).first().click();
+    await camelNav.getByRole('link', { name: 'Route Diagram', exact: true }).click();
+    await page.locator('.react-flow__node').first().waitFor();
+    // each node's exchange count arrives with the next statistics dump, after the diagram is drawn
+    await page.waitForFunction(() => [...document.querySelectorAll('.react-flow__node .number')]
+      .some((n) => n.textContent.trim() !== ''));
+    result.diagramCounts = result.diagramCounts || {};
+    result.diagramCounts[id] = (await page.locator('.react-flow__node .number').allInnerTexts())
+      .map((t) => t.trim()).filter((t) => t !== '').map(Number);
+    const diagramShot = path.join(screenshotDir, `hawtio-diagram-${id}.png`);
+    await page.screenshot({ path: diagramShot });
+    result.screenshots.push(diagramShot);
+    result.diagramNodes[id] = await page.locator('.react-flow__node').count();
+  }
 
   console.log(JSON.stringify(result));
 } catch (e) {

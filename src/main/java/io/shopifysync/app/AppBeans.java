@@ -131,7 +131,8 @@ public final class AppBeans implements CamelConfiguration {
         ApiVersions apiVersions = new ApiVersions(config.get("shopify.api.version").orElse("2026-10"), jdbc, clock);
         graphql.setApiVersions(apiVersions);
         SyncStateStore state = new SyncStateStore(jdbc, clock);
-        DeadLetters deadLetters = new DeadLetters(jdbc, clock);
+        // every letter goes through the dead-letter route (routes/dead-letter.yaml), the one writer of dead_letters
+        DeadLetters deadLetters = new DeadLetters(jdbc, clock, context.createProducerTemplate());
         SyncMetrics metrics = Observability.install(context, config, db, throttles, clock);
         apiVersions.setListener(metrics::apiVersionServed);
         Duration recheckEvery = Duration.ofMillis(config.getInt("shop.unavailable.recheck.interval.ms", 300_000));
@@ -175,6 +176,7 @@ public final class AppBeans implements CamelConfiguration {
         registry.bind("adminAuth", new AdminAuth(config.get("admin.token").orElse(null)));
         registry.bind("adminErrors", new AdminErrors());
         registry.bind("throttles", throttles);
+        registry.bind("deadLetters", deadLetters);
         registry.bind("tokenRefresher", tokens);
         registry.bind("shopifyHttp", new ShopifyHttp());
         registry.bind("shopifyGraphql", graphql);
@@ -205,6 +207,7 @@ public final class AppBeans implements CamelConfiguration {
                 new WebhookProcessor.Backoff(Duration.ofMillis(config.getInt("webhook.process.retry.base.ms", 10_000)),
                         Duration.ofMillis(config.getInt("webhook.process.retry.max.ms", 600_000))), new java.util.Random());
         webhookProcessor.setAccessScopes(accessScopes);
+        webhookProcessor.setDeadLetters(deadLetters);
         registry.bind("webhookProcessor", webhookProcessor);
         registry.bind("webhookPool", webhookPool);
         registry.bind("subscriptionHealer", new SubscriptionHealer(accounts, graphql, catalog,

@@ -33,6 +33,8 @@ public final class CatalogRoutes {
                     if (context.getRoute(routeId) == null) {
                         TemplatedRouteBuilder.builder(context, template[0])
                                 .routeId(routeId)
+                                // no node prefix: Hawtio matches a step's statistics to the route dump by its id
+                                .prefixId("")
                                 .parameter("resource", r.name())
                                 .parameter("partition", Integer.toString(p))
                                 .parameter("job", job)

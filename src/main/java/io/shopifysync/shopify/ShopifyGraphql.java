@@ -46,8 +46,50 @@ public class ShopifyGraphql {
         return shop.apiUrl() + "/admin/api/" + apiVersion + "/graphql.json";
     }
 
-    /** Runs a query or mutation; returns {@code data}. GraphQL errors without data are QUERY_REJECTED. */
+    /** The exchange property a Java caller sets to call with credentials it holds (not yet stored, e.g. a registration). */
+    public static final String CREDENTIALS = "shopCredentials";
+    /** The exchange property naming the shop (its domain): the {@code direct:shopify-graphql} contract. */
+    public static final String SHOP = "shop";
+
+    /**
+     * Runs a query or mutation through {@code direct:shopify-graphql}; returns {@code data}. GraphQL errors without data are
+     * QUERY_REJECTED; every failure is a {@link ShopifyApiException} (or {@link AccessDeniedException}).
+     */
     public JsonNode execute(ShopCredentials given, String query, Map<String, Object> variables) {
+        Exchange result = producer.send("direct:shopify-graphql", ex -> {
+            ex.setProperty(SHOP, given.shop().value());
+            ex.setProperty(CREDENTIALS, given);
+            ex.getMessage().setBody(new GraphqlRequest(query, variables));
+        });
+        Exception failure = result.getException();
+        if (failure instanceof ShopifyApiException e) {
+            throw e;
+        }
+        if (failure != null) {
+            throw new ShopifyApiException(ShopifyApiException.Kind.TRANSIENT,
+                    "calling the API of " + given.shop() + " failed: " + ShopifyApiException.transportFailure(failure), failure);
+        }
+        return result.getMessage().getBody(JsonNode.class);
+    }
+
+    /**
+     * The {@code shopify-graphql} route's step: the request in the body, to the shop in property {@code shop} (with the
+     * credentials of property {@code shopCredentials} when a caller gave them, else the stored ones); returns {@code data}.
+     */
+    public JsonNode call(Exchange exchange) {
+        GraphqlRequest request = exchange.getMessage().getBody(GraphqlRequest.class);
+        if (request == null) {
+            throw new IllegalArgumentException("direct:shopify-graphql takes a GraphqlRequest body, not "
+                    + exchange.getMessage().getBody());
+        }
+        ShopCredentials given = exchange.getProperty(CREDENTIALS, ShopCredentials.class);
+        if (given == null) {
+            given = tokens.stored(exchange.getProperty(SHOP, String.class));
+        }
+        return loop(given, request.query(), request.variables());
+    }
+
+    private JsonNode loop(ShopCredentials given, String query, Map<String, Object> variables) {
         ShopCredentials shop = tokens.current(given);
         boolean refreshedAfterRefusal = false;
         ShopThrottle throttle = throttles.of(shop.shop().value());
@@ -147,7 +189,7 @@ public class ShopifyGraphql {
     }
 
     private JsonNode send(ShopCredentials shop, String body) {
-        Exchange result = producer.send("direct:shopify-graphql", ex -> {
+        Exchange result = producer.send("direct:shopify-graphql-attempt", ex -> {
             ex.setProperty(ShopifyHttp.URL, endpoint(shop));
             ex.setProperty(ShopifyHttp.TOKEN, shop.accessToken());
             ex.getMessage().setBody(body);

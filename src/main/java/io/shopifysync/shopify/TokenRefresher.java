@@ -63,6 +63,17 @@ public class TokenRefresher {
         return refresh(c);
     }
 
+    /** The stored credentials of a shop (the freshest this process knows); AUTH_FAILED when the shop is not registered. */
+    public ShopCredentials stored(String shop) {
+        if (shop == null) {
+            throw new IllegalArgumentException("no shop given (exchange property shop)");
+        }
+        ShopCredentials known = latest.get(shop);
+        ShopCredentials stored = accounts.credentials(shop).orElseThrow(() ->
+                new ShopifyApiException(ShopifyApiException.Kind.AUTH_FAILED, 401, "shop " + shop + " is not registered"));
+        return known != null && later(known, stored) ? known : stored;
+    }
+
     private static boolean later(ShopCredentials a, ShopCredentials b) {
         return a.expiresAt() != null && (b.expiresAt() == null || a.expiresAt().isAfter(b.expiresAt()));
     }

@@ -1,6 +1,7 @@
 package io.shopifysync.sync;
 
 import io.shopifysync.db.Jdbc;
+import io.shopifysync.shopify.ShopifyApiException;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.time.Clock;
@@ -8,25 +9,77 @@ import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
 import java.util.List;
 import java.util.Optional;
+import org.apache.camel.Exchange;
+import org.apache.camel.ProducerTemplate;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-/** The {@code dead_letters} table: what failed for a reason retrying will not fix, kept for list/replay/discard. */
+/**
+ * The {@code dead_letters} table: what failed for a reason retrying will not fix, kept for list/replay/discard.
+ * Letters are written by one route only, {@code dead-letter} ({@code routes/dead-letter.yaml}); {@link #record} sends
+ * there, and {@link #reason} is the leaf step that route uses to word the failure.
+ */
 public final class DeadLetters {
+
+    /** Exchange properties of the {@code direct:dead-letter} contract (see routes/dead-letter.yaml). */
+    public static final String SHOP = "shop";
+    public static final String RESOURCE = "resource";
+    public static final String SOURCE = "deadLetterSource";
+    public static final String REASON = "deadLetterReason";
+    public static final String INBOX_ID = "inboxId";
+    /** Longest stored reason (the column is wider; what record() always kept). */
+    static final int MAX_REASON = 1024;
 
     private static final Logger LOG = LoggerFactory.getLogger(DeadLetters.class);
     private final Jdbc jdbc;
     private final Clock clock;
+    private final ProducerTemplate route;
 
+    /** Reads, replays and discards letters (the {@code dlq} command); {@link #record} needs the route. */
     public DeadLetters(Jdbc jdbc, Clock clock) {
-        this.jdbc = jdbc;
-        this.clock = clock;
+        this(jdbc, clock, null);
     }
 
+    /** {@code route}: a producer of the Camel context that runs {@code direct:dead-letter}. */
+    public DeadLetters(Jdbc jdbc, Clock clock, ProducerTemplate route) {
+        this.jdbc = jdbc;
+        this.clock = clock;
+        this.route = route;
+    }
+
+    /** Records one letter through {@code direct:dead-letter}; a failure to store it is thrown (nothing is lost silently). */
     public void record(String shop, String source, String resource, String reason, String payload) {
-        LOG.warn("dead letter for {} {} from {}: {}", shop, resource, source, reason);
-        jdbc.update("insert-dead-letter", shop, source, resource, SyncStateStore.truncate(reason, 1024), payload,
-                OffsetDateTime.now(clock).withOffsetSameInstant(ZoneOffset.UTC));
+        if (route == null) {
+            throw new IllegalStateException("dead letters are recorded by the dead-letter route; this process has no Camel context");
+        }
+        Exchange done = route.send("direct:dead-letter", ex -> {
+            ex.setProperty(SHOP, shop);
+            ex.setProperty(SOURCE, source);
+            ex.setProperty(RESOURCE, resource);
+            ex.setProperty(REASON, reason == null ? "unknown failure" : reason);
+            ex.getMessage().setBody(payload);
+        });
+        if (done.getException() != null) {
+            throw done.getException() instanceof RuntimeException r ? r
+                    : new IllegalStateException("recording a dead letter for " + shop + " failed", done.getException());
+        }
+    }
+
+    /**
+     * The dead-letter route's leaf step: the text stored as {@code reason}. The caller's {@code deadLetterReason} when
+     * given, else the caught exception in its safe wording ({@link ShopifyApiException#describe}: no body, no token);
+     * at most {@value #MAX_REASON} characters.
+     */
+    public static String reason(Exchange exchange) {
+        String given = exchange.getProperty(REASON, String.class);
+        if (given == null) {
+            Throwable caught = exchange.getProperty(Exchange.EXCEPTION_CAUGHT, Throwable.class);
+            if (caught == null) {
+                caught = exchange.getException();
+            }
+            given = ShopifyApiException.describe(caught);
+        }
+        return SyncStateStore.truncate(given, MAX_REASON);
     }
 
     /** One row of {@code dead_letters}; {@code inboxId} is set for webhook deliveries, which can be replayed. */

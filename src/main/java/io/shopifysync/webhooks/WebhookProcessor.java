@@ -91,7 +91,7 @@ public final class WebhookProcessor {
     private final RandomGenerator random;
     private AccessScopes scopes;
     /** Pauses a resource whose re-read the store refuses (ACCESS_DENIED), as import and poll do. */
-    private final ShopHealth health;
+    private ShopHealth health; // replaced once at wiring by setDeadLetters
 
     public WebhookProcessor(Jdbc jdbc, ShopData shopData, Catalog catalog, Accounts accounts, Pager pager, ResourceWriter writer, Clock clock,
                             int batch, int maxAttempts, Backoff backoff, RandomGenerator random) {
@@ -107,6 +107,11 @@ public final class WebhookProcessor {
         this.backoff = backoff;
         this.random = random;
         this.health = new ShopHealth(jdbc, new DeadLetters(jdbc, clock), clock);
+    }
+
+    /** Where the shop-health failures' letters go: the process's DeadLetters, which records through direct:dead-letter. */
+    public void setDeadLetters(DeadLetters letters) {
+        this.health = new ShopHealth(jdbc, letters, clock);
     }
 
     /** With the shops' access scopes known, an object the store hides for its age is not taken for deleted. */

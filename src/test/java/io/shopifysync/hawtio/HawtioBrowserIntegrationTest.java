@@ -33,6 +33,8 @@ class HawtioBrowserIntegrationTest {
     private static final String ADMIN_TOKEN = "test-admin-token";
     private static final List<String> ROUTES = List.of("webhook-intake", "webhook-process", "poll-orders", "import-orders",
             "import-products", "import-customers");
+    /** The diagrams docs/ shows: intake, first import and webhook processing. */
+    private static final List<String> DIAGRAMS = List.of("webhook-intake", "import-orders", "webhook-process");
     private static final Path BROWSER_DIR = ProjectHome.path().resolve("src/test/browser");
     private static final Path CHROMIUM = Path.of(System.getenv().getOrDefault("CHROMIUM", "/usr/bin/chromium"));
 
@@ -82,7 +84,7 @@ class HawtioBrowserIntegrationTest {
             pb.environment().putAll(Map.of("HAWTIO_URL", hawtio.url(), "JOLOKIA_HOST", "127.0.0.1",
                     "JOLOKIA_PORT", Integer.toString(managementPort), "JOLOKIA_PATH", "/observe/jolokia",
                     "JOLOKIA_USER", "admin", "JOLOKIA_PASSWORD", ADMIN_TOKEN, "EXPECT_ROUTES", String.join(",", ROUTES),
-                    "DIAGRAM_ROUTE", "webhook-intake", "SCREENSHOT_DIR", out.toAbsolutePath().toString(),
+                    "DIAGRAM_ROUTES", String.join(",", DIAGRAMS), "SCREENSHOT_DIR", out.toAbsolutePath().toString(),
                     "CHROMIUM", CHROMIUM.toString()));
             Process node = pb.start();
             if (!node.waitFor(3, TimeUnit.MINUTES)) {
@@ -106,9 +108,13 @@ class HawtioBrowserIntegrationTest {
                     .isBetween(intakeBefore, completed(sync, "webhook-intake"));
             assertThat(routes.path("import-orders").path("completed").asLong())
                     .isBetween(importBefore, completed(sync, "import-orders")).isPositive();
-            assertThat(result.path("diagramNodes").asInt()).as("nodes in webhook-intake's route diagram").isGreaterThan(3);
+            for (String id : DIAGRAMS) {
+                assertThat(result.path("diagramNodes").path(id).asInt()).as("nodes in %s's route diagram", id).isGreaterThan(3);
+                assertThat(out.resolve("hawtio-diagram-" + id + ".png")).isNotEmptyFile();
+                assertThat(result.path("diagramCounts").path(id).size()).as("steps of %s showing their exchange count", id)
+                        .isGreaterThan(3);
+            }
             assertThat(out.resolve("hawtio-routes.png")).isNotEmptyFile();
-            assertThat(out.resolve("hawtio-route-diagram.png")).isNotEmptyFile();
         }
     }
 

@@ -19,6 +19,7 @@ import io.shopifysync.emulator.EmulatedShop;
 import io.shopifysync.emulator.ShopifyEmulator;
 import io.shopifysync.testing.BothDatabases;
 import io.shopifysync.testing.EmulatorControl;
+import io.shopifysync.testing.RouteFiles;
 import io.shopifysync.testing.TestDatabase;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
@@ -32,6 +33,8 @@ import java.time.Clock;
 import java.time.Duration;
 import java.util.Base64;
 import java.util.Map;
+import org.apache.camel.CamelContext;
+import org.apache.camel.impl.DefaultCamelContext;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 
@@ -82,10 +85,15 @@ class BulkIngestResumeTest {
     }
 
     /** What a test needs around one database: the ingest with small batches, and a shop in BACKFILL. */
-    private record Fixture(Database db, BulkIngest ingest, SyncStateStore state, Digest digest) {
+    private record Fixture(Database db, BulkIngest ingest, SyncStateStore state, Digest digest, CamelContext camel)
+            implements AutoCloseable {
+        @Override
+        public void close() throws Exception {
+            camel.close();
+        }
     }
 
-    private Fixture fixture(Database db) {
+    private Fixture fixture(Database db) throws Exception {
         Jdbc jdbc = new Jdbc(db);
         SyncStateStore state = new SyncStateStore(jdbc, Clock.systemUTC());
         byte[] key = new byte[32];
@@ -94,15 +102,19 @@ class BulkIngestResumeTest {
                 .add(shop.domain(), shop.accessToken(), shop.adminUrl(), true);
         state.ensureRows("products");
         state.bulkStarted(shop.domain(), "products", OP, state.now(), 12L);
+        // bad lines are recorded by the dead-letter route, as in the application
+        CamelContext camel = new DefaultCamelContext();
+        camel.getRegistry().bind("dataSource", db.dataSource());
+        RouteFiles.load(camel, "dead-letter.yaml");
+        camel.start();
         BulkIngest ingest = new BulkIngest(new ResourceWriter(jdbc, new Upserts(catalog, db.dialect()), state),
-                new DeadLetters(jdbc, Clock.systemUTC()), 50);
-        return new Fixture(db, ingest, state, new Digest(db, catalog));
+                new DeadLetters(jdbc, Clock.systemUTC(), camel.createProducerTemplate()), 50);
+        return new Fixture(db, ingest, state, new Digest(db, catalog), camel);
     }
 
     @BothDatabases
     void aCutResultResumesFromTheCommittedOffsetWithoutDuplicatesOrGaps(Dialect dialect) throws Exception {
-        try (TestDatabase tdb = TestDatabase.create(dialect); Database db = tdb.open()) {
-            Fixture f = fixture(db);
+        try (TestDatabase tdb = TestDatabase.create(dialect); Database db = tdb.open(); Fixture f = fixture(db)) {
             int cut = result.length * 2 / 3;
             assertThatThrownBy(() -> f.ingest().ingest(shop.domain(), products, OP, new Cut(result, cut), 0, 0))
                     .isInstanceOf(IOException.class);
@@ -119,8 +131,7 @@ class BulkIngestResumeTest {
 
     @BothDatabases
     void aServerIgnoringRangeIsSkippedLocally(Dialect dialect) throws Exception {
-        try (TestDatabase tdb = TestDatabase.create(dialect); Database db = tdb.open()) {
-            Fixture f = fixture(db);
+        try (TestDatabase tdb = TestDatabase.create(dialect); Database db = tdb.open(); Fixture f = fixture(db)) {
             assertThatThrownBy(() -> f.ingest().ingest(shop.domain(), products, OP, new Cut(result, result.length / 2), 0, 0))
                     .isInstanceOf(IOException.class);
             long committed = f.state().load(shop.domain(), "products").orElseThrow().bulkBytesDone();
@@ -131,8 +142,7 @@ class BulkIngestResumeTest {
 
     @BothDatabases
     void aBadLineIsDeadLetteredAndTheRestIsKept(Dialect dialect) throws Exception {
-        try (TestDatabase tdb = TestDatabase.create(dialect); Database db = tdb.open()) {
-            Fixture f = fixture(db);
+        try (TestDatabase tdb = TestDatabase.create(dialect); Database db = tdb.open(); Fixture f = fixture(db)) {
             byte[] withBadLine = ("{\"id\":\"gid://shopify/Product/5\"}\n{not json\n" + new String(result, StandardCharsets.UTF_8))
                     .getBytes(StandardCharsets.UTF_8);
             BulkIngest.Result r = f.ingest().ingest(shop.domain(), products, OP, new ByteArrayInputStream(withBadLine), 0, 0);

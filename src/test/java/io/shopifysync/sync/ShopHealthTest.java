@@ -10,6 +10,7 @@ import io.shopifysync.db.Dialect;
 import io.shopifysync.db.Jdbc;
 import io.shopifysync.shopify.ShopifyApiException;
 import io.shopifysync.testing.BothDatabases;
+import io.shopifysync.testing.RouteFiles;
 import io.shopifysync.testing.TestDatabase;
 import java.security.SecureRandom;
 import java.sql.Connection;
@@ -17,6 +18,8 @@ import java.sql.ResultSet;
 import java.sql.Statement;
 import java.time.Clock;
 import java.util.Base64;
+import org.apache.camel.CamelContext;
+import org.apache.camel.impl.DefaultCamelContext;
 
 class ShopHealthTest {
 
@@ -24,10 +27,15 @@ class ShopHealthTest {
 
     @BothDatabases
     void aRefusalAnsweredBeforeTheShopWasAddedAgainLeavesTheNewInstallationAlone(Dialect dialect) throws Exception {
-        try (TestDatabase tdb = TestDatabase.create(dialect); Database db = tdb.open()) {
+        try (TestDatabase tdb = TestDatabase.create(dialect); Database db = tdb.open();
+             CamelContext camel = new DefaultCamelContext()) {
+            camel.getRegistry().bind("dataSource", db.dataSource());
+            RouteFiles.load(camel, "dead-letter.yaml");
+            camel.start();
             Accounts accounts = new Accounts(db, cipher());
             Jdbc jdbc = new Jdbc(db);
-            ShopHealth health = new ShopHealth(jdbc, new DeadLetters(jdbc, Clock.systemUTC()), Clock.systemUTC());
+            ShopHealth health = new ShopHealth(jdbc, new DeadLetters(jdbc, Clock.systemUTC(), camel.createProducerTemplate()),
+                    Clock.systemUTC());
             accounts.add(SHOP, "shpat_old_installation", null);
             health.permanentFailure(SHOP, "orders", refused(), "poll-orders");
             assertThat(status(db)).isEqualTo("AUTH_FAILED");
@@ -41,6 +49,7 @@ class ShopHealthTest {
 
             health.permanentFailure(SHOP, "products", refused(), "poll-products");
             assertThat(status(db)).as("a refusal of the current installation").isEqualTo("AUTH_FAILED");
+            assertThat(new DeadLetters(jdbc, Clock.systemUTC()).list(SHOP, true)).as("one letter per change of status").hasSize(2);
         }
     }
 

@@ -86,13 +86,14 @@ class WebhookRetryBackoffTest {
         AtomicInteger storeCalls = new AtomicInteger();
         try (TestDatabase tdb = TestDatabase.create(dialect); Database db = tdb.open();
              CamelContext camel = new DefaultCamelContext()) {
-            // the store answers without data: a transient failure, every time
+            // the store answers without data: a transient failure, every time (direct:shopify-graphql's typed failure)
             camel.addRoutes(new RouteBuilder() {
                 @Override
                 public void configure() {
                     from("direct:shopify-graphql").process(e -> {
                         storeCalls.incrementAndGet();
-                        e.getMessage().setBody(new com.fasterxml.jackson.databind.ObjectMapper().readTree("{}"));
+                        throw new io.shopifysync.shopify.ShopifyApiException(io.shopifysync.shopify.ShopifyApiException.Kind.TRANSIENT,
+                                200, "answer without data");
                     });
                 }
             });

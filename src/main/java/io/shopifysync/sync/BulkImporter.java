@@ -30,6 +30,10 @@ import org.slf4j.LoggerFactory;
  */
 public class BulkImporter {
 
+    /** Exchange properties the dead-letter route reads (routes/dead-letter.yaml), set by {@link #failed} for a permanent failure. */
+    public static final String DEAD_LETTER_SOURCE = "deadLetterSource";
+    public static final String DEAD_LETTER_REASON = "deadLetterReason";
+
     /** What the import route does next for one shop and resource. */
     public enum Action { START_BULK, CHECK_BULK, INGEST, READ_PAGES, NONE }
 
@@ -255,7 +259,12 @@ public class BulkImporter {
             return;
         }
         if (e instanceof ShopifyApiException api && !api.isTransient()) {
-            shopHealth.permanentFailure(shop, resource, api, "import-" + resource);
+            // the route records the dead letter (direct:dead-letter) when these properties are set
+            String letter = shopHealth.permanentFailureLetter(shop, resource, api, "import-" + resource);
+            if (letter != null) {
+                exchange.setProperty(DEAD_LETTER_SOURCE, "import-" + resource);
+                exchange.setProperty(DEAD_LETTER_REASON, letter);
+            }
             state.failed(shop, resource, message, Duration.ofMinutes(5));
             return;
         }

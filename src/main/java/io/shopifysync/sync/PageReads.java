@@ -5,6 +5,7 @@ import io.shopifysync.accounts.Accounts;
 import io.shopifysync.accounts.ShopCredentials;
 import io.shopifysync.catalog.Catalog;
 import io.shopifysync.catalog.Resource;
+import io.shopifysync.shopify.GraphqlRequest;
 import io.shopifysync.shopify.ShopifyGraphql;
 import io.shopifysync.shopify.Throttles;
 import java.sql.Connection;
@@ -38,10 +39,10 @@ public class PageReads {
     public static final String MAX_UPDATED_AT = "pageMaxUpdatedAt";
     public static final String WRITTEN_AT = "pageWrittenAt";
     /**
-     * Shopify's {@code extensions.cost.requestedQueryCost} of the answer, when the {@code shopify-graphql} route reports it:
+     * Shopify's {@code extensions.cost.requestedQueryCost} of the answer, which the {@code shopify-graphql} route sets:
      * the next page is sized from it.
      */
-    public static final String REQUESTED_COST = "shopifyRequestedCost";
+    public static final String REQUESTED_COST = ShopifyGraphql.REQUESTED_COST;
 
     private final Catalog catalog;
     private final Accounts accounts;
@@ -49,18 +50,16 @@ public class PageReads {
     private final Pager pager;
     private final ResourceWriter writer;
     private final Throttles throttles;
-    private final ShopifyGraphql graphql;
     private final DataSource dataSource;
 
     public PageReads(Catalog catalog, Accounts accounts, SyncStateStore state, Pager pager, ResourceWriter writer,
-                     Throttles throttles, ShopifyGraphql graphql, DataSource dataSource) {
+                     Throttles throttles, DataSource dataSource) {
         this.catalog = catalog;
         this.accounts = accounts;
         this.state = state;
         this.pager = pager;
         this.writer = writer;
         this.throttles = throttles;
-        this.graphql = graphql;
         this.dataSource = dataSource;
     }
 
@@ -88,18 +87,12 @@ public class PageReads {
         exchange.setProperty(ROOTS_READ, 0L);
     }
 
-    /** The next page's call, from the loop's properties: body = {@link Pager.Request}. */
-    public Pager.Request request(Exchange exchange) {
+    /** The next page's call, from the loop's properties: body = the {@link GraphqlRequest} direct:shopify-graphql takes. */
+    public GraphqlRequest request(Exchange exchange) {
         exchange.removeProperty(REQUESTED_COST);
         return Pager.request(resource(exchange), exchange.getProperty(SORT, Pager.SortKey.class),
                 exchange.getProperty(FILTER, String.class), exchange.getProperty(CURSOR, String.class),
                 exchange.getProperty(FIRST, Integer.class));
-    }
-
-    /** Sends the page's call inside the shop's rate limit: body = the answer's {@code data}. */
-    public JsonNode call(Exchange exchange) {
-        Pager.Request request = exchange.getMessage().getBody(Pager.Request.class);
-        return graphql.execute(credentials(exchange), request.query(), request.variables());
     }
 
     /**

@@ -7,6 +7,7 @@ import io.shopifysync.catalog.Gid;
 import io.shopifysync.catalog.Resource;
 import io.shopifysync.catalog.Row;
 import io.shopifysync.catalog.RowMapper;
+import io.shopifysync.shopify.GraphqlRequest;
 import io.shopifysync.shopify.QueryCost;
 import io.shopifysync.shopify.ShopifyApiException;
 import io.shopifysync.shopify.ShopifyGraphql;
@@ -72,17 +73,13 @@ public final class Pager {
                 info.path("hasNextPage").asBoolean(false));
     }
 
-    /** One page call: the query and its variables (what the {@code shopify-graphql} route sends). */
-    public record Request(String query, Map<String, Object> variables) {
-    }
-
     /** The call for one page of roots: {@code first} roots after {@code after} (null: from the start), filtered by the search. */
-    public static Request request(Resource r, SortKey sortKey, String filter, String after, int first) {
+    public static GraphqlRequest request(Resource r, SortKey sortKey, String filter, String after, int first) {
         Map<String, Object> vars = new HashMap<>();
         vars.put("first", first);
         vars.put("after", after);
         vars.put("query", filter);
-        return new Request(rootQuery(r, sortKey), vars);
+        return new GraphqlRequest(rootQuery(r, sortKey), vars);
     }
 
     /** A page call's answer ({@code data}) as rows; nested connections with more are read to their end here. */

@@ -39,6 +39,10 @@ import org.slf4j.LoggerFactory;
  */
 public class Poller {
 
+    /** Exchange properties the dead-letter route reads (routes/dead-letter.yaml), set by {@link #failed} for a permanent failure. */
+    public static final String DEAD_LETTER_SOURCE = "deadLetterSource";
+    public static final String DEAD_LETTER_REASON = "deadLetterReason";
+
     private static final Logger LOG = LoggerFactory.getLogger(Poller.class);
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final DateTimeFormatter SEARCH_TIME = DateTimeFormatter.ofPattern("yyyy-MM-dd'T'HH:mm:ss'Z'");
@@ -332,7 +336,12 @@ public class Poller {
             state.reconcileStarted(shop, resource, null, null); // the id list's link is dead: the next reconciliation exports anew
         }
         if (e instanceof ShopifyApiException api && !api.isTransient()) {
-            shopHealth.permanentFailure(shop, resource, api, "poll-" + resource);
+            // the route records the dead letter (direct:dead-letter) when these properties are set
+            String letter = shopHealth.permanentFailureLetter(shop, resource, api, "poll-" + resource);
+            if (letter != null) {
+                exchange.setProperty(DEAD_LETTER_SOURCE, "poll-" + resource);
+                exchange.setProperty(DEAD_LETTER_REASON, letter);
+            }
             state.failed(shop, resource, message, Duration.ofMinutes(5));
             return;
         }

@@ -7,6 +7,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.shopifysync.db.Dialect;
+import io.shopifysync.shopify.ShopifyApiException;
 import io.shopifysync.testing.BothDatabases;
 import java.time.Duration;
 import java.util.List;
@@ -35,6 +36,7 @@ class PagingRoutesTest {
     private static final class FakeShopify implements PagingRoutes.Shopify {
         final List<Call> calls = new CopyOnWriteArrayList<>();
         final AtomicBoolean failSecondPage = new AtomicBoolean();
+        final AtomicBoolean tokenRevoked = new AtomicBoolean();
         final CountDownLatch slowShopAnswers = new CountDownLatch(1);
 
         @Override
@@ -44,6 +46,9 @@ class PagingRoutesTest {
                 return PagingRoutes.JSON.createObjectNode().set("bulkOperationRunQuery", PagingRoutes.JSON.createObjectNode()
                         .set("userErrors", PagingRoutes.JSON.createArrayNode().add(PagingRoutes.JSON.createObjectNode()
                                 .put("message", "no bulk operations in this test"))));
+            }
+            if (tokenRevoked.get()) {
+                throw new ShopifyApiException(ShopifyApiException.Kind.AUTH_FAILED, 401, "HTTP 401 from the shop's API");
             }
             JsonNode vars = request.path("variables");
             String after = vars.path("after").isNull() || vars.path("after").isMissingNode() ? null : vars.path("after").asText();
@@ -91,6 +96,8 @@ class PagingRoutesTest {
             await().atMost(Duration.ofSeconds(20)).until(() -> "INCREMENTAL".equals(phase(routes, SHOP)));
             assertThat(routes.count("SELECT COUNT(*) FROM shopify.customers")).isEqualTo(CUSTOMERS);
             assertThat(shopify.calls).extracting(Call::after).containsExactly(null, "10", "20");
+            assertThat(shopify.calls).extracting(Call::first).as("sized by the estimate, then by Shopify's count of 8 per root")
+                    .containsExactly(250, 124, 124);
         }
     }
 
@@ -140,6 +147,19 @@ class PagingRoutesTest {
                         && routes.count("SELECT COUNT(*) FROM shopify.customers") == CUSTOMERS;
             });
             assertThat(shopify.calls).extracting(Call::after).startsWith(null, "10", "20");
+        }
+    }
+
+    @BothDatabases
+    void aPermanentFailureGoesThroughTheDeadLetterRoute(Dialect dialect) throws Exception {
+        FakeShopify shopify = new FakeShopify();
+        shopify.tokenRevoked.set(true);
+        try (PagingRoutes routes = new PagingRoutes(dialect, Map.of(), shopify, "customers")) {
+            routes.register(SHOP);
+            routes.tickImport("customers");
+            await().atMost(Duration.ofSeconds(20)).until(() -> routes.count("SELECT COUNT(*) FROM shopify.dead_letters") == 1);
+            assertThat(routes.text("SELECT source || ' ' || resource FROM shopify.dead_letters")).isEqualTo("import-customers customers");
+            assertThat(routes.text("SELECT status FROM shopify.shops")).isEqualTo("AUTH_FAILED");
         }
     }
 

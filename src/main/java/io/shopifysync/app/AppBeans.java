@@ -31,6 +31,7 @@ import io.shopifysync.sync.BulkImporter;
 import io.shopifysync.sync.BulkIngest;
 import io.shopifysync.sync.DeadLetters;
 import io.shopifysync.sync.Pager;
+import io.shopifysync.sync.PageReads;
 import io.shopifysync.sync.Poller;
 import io.shopifysync.sync.Tombstones;
 import io.shopifysync.sync.ResourceWriter;
@@ -148,7 +149,8 @@ public final class AppBeans implements CamelConfiguration {
         importer.setEvents(metrics);
 
         Pager pager = new Pager(graphql);
-        Poller poller = new Poller(catalog, accounts, state, graphql, pager, writer, throttles,
+        PageReads pages = new PageReads(catalog, accounts, state, pager, writer, throttles, db.dataSource());
+        Poller poller = new Poller(catalog, accounts, state, graphql, pages, writer,
                 new ShopHealth(jdbc, deadLetters, clock, recheckEvery),
                 new Poller.Settings(Duration.ofSeconds(config.getInt("sync.overlap.seconds", 120)),
                         config.getInt("poll.catch-up.threshold", 10_000),
@@ -184,6 +186,10 @@ public final class AppBeans implements CamelConfiguration {
         registry.bind("importer", importer);
         registry.bind("importPool", importPool);
         registry.bind("poller", poller);
+        registry.bind("pages", pages);
+        // the shops handed from a tick to the import or poll step and not yet done: a later tick skips them
+        registry.bind("importQueue", org.apache.camel.support.processor.idempotent.MemoryIdempotentRepository.memoryIdempotentRepository(100_000));
+        registry.bind("pollQueue", org.apache.camel.support.processor.idempotent.MemoryIdempotentRepository.memoryIdempotentRepository(100_000));
         registry.bind("shopRecheck", new ShopRecheck(accounts, graphql, clock, recheckEvery));
         registry.bind("syncPool", syncPool);
         registry.bind("partitions", new Partitions(config.getInt("sync.partitions", 1)));

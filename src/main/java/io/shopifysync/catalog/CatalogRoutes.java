@@ -12,8 +12,9 @@ import org.apache.camel.builder.TemplatedRouteBuilder;
  */
 public final class CatalogRoutes {
 
-    /** Template id → the route id prefix of its instances. */
-    private static final String[][] TEMPLATES = {{"import-resource", "import"}, {"poll-resource", "poll"}};
+    /** Template id → the route id prefix and suffix of its instances: each resource's tick and its per-shop step. */
+    private static final String[][] TEMPLATES = {{"import-tick", "import", "-tick"}, {"import-resource", "import", ""},
+            {"poll-tick", "poll", "-tick"}, {"poll-resource", "poll", ""}};
 
     /** Template id → the route id prefix of its instances, for the webhook topics of each resource. */
     private static final String[][] WEBHOOK_TEMPLATES = {{"webhook-reread-resource", "webhook-reread"},
@@ -33,7 +34,7 @@ public final class CatalogRoutes {
             for (Resource r : catalog.resources()) {
                 for (int p = 0; p < partitions.count(); p++) {
                     String job = r.name() + partitions.suffix(p);
-                    String routeId = template[1] + "-" + job;
+                    String routeId = template[1] + "-" + job + template[2];
                     if (context.getRoute(routeId) == null) {
                         TemplatedRouteBuilder.builder(context, template[0])
                                 .routeId(routeId)

@@ -50,6 +50,8 @@ public class ShopifyGraphql {
     public static final String CREDENTIALS = "shopCredentials";
     /** The exchange property naming the shop (its domain): the {@code direct:shopify-graphql} contract. */
     public static final String SHOP = "shop";
+    /** Exchange property set on an answer: Shopify's {@code extensions.cost.requestedQueryCost} for it (0 if not reported). */
+    public static final String REQUESTED_COST = "shopifyRequestedCost";
 
     /**
      * Runs a query or mutation through {@code direct:shopify-graphql}; returns {@code data}. GraphQL errors without data are
@@ -86,10 +88,10 @@ public class ShopifyGraphql {
         if (given == null) {
             given = tokens.stored(exchange.getProperty(SHOP, String.class));
         }
-        return loop(given, request.query(), request.variables());
+        return loop(given, request.query(), request.variables(), exchange);
     }
 
-    private JsonNode loop(ShopCredentials given, String query, Map<String, Object> variables) {
+    private JsonNode loop(ShopCredentials given, String query, Map<String, Object> variables, Exchange exchange) {
         ShopCredentials shop = tokens.current(given);
         boolean refreshedAfterRefusal = false;
         ShopThrottle throttle = throttles.of(shop.shop().value());
@@ -184,6 +186,8 @@ public class ShopifyGraphql {
             if (data == null) {
                 throw new ShopifyApiException(ShopifyApiException.Kind.TRANSIENT, 200, "answer without data");
             }
+            // the caller sizes its next page from what Shopify counted for this one (PageReads)
+            exchange.setProperty(REQUESTED_COST, cost.path("requestedQueryCost").asInt(0));
             return data;
         }
     }

@@ -30,6 +30,10 @@ import org.slf4j.LoggerFactory;
  */
 public class BulkImporter {
 
+    /** Exchange properties the dead-letter route reads (routes/dead-letter.yaml), set by {@link #failed} for a permanent failure. */
+    public static final String DEAD_LETTER_SOURCE = "deadLetterSource";
+    public static final String DEAD_LETTER_REASON = "deadLetterReason";
+
     /** What the import route does next for one shop and resource. */
     public enum Action { START_BULK, CHECK_BULK, INGEST, READ_PAGES, NONE }
 
@@ -217,28 +221,9 @@ public class BulkImporter {
         LOG.info("{} {}: kept {} objects of partial data; continuing with {}", shop, resource, result.rootObjects(), filter);
     }
 
-    /** The paged fallback: reads pages from the stored cursor, committing each page with its cursor. */
-    public void readPages(@ExchangeProperty("shop") String shop, @ExchangeProperty("resource") String resource) {
-        Resource r = catalog.resource(resource);
-        ShopCredentials creds = credentials(shop);
-        SyncState s = state.load(shop, resource).orElseThrow();
-        if (s.bulkStartedAt() == null) {
-            state.switchToPaged(shop, resource, state.now());
-            s = state.load(shop, resource).orElseThrow();
-        }
-        String cursor = s.pageCursor();
-        long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
-        while (System.nanoTime() < deadline) {
-            int maxCost = (int) throttles.of(shop).maximum();
-            Pager.Page page = pager.page(creds, r, Pager.SortKey.ID, s.bulkFilter(), cursor, maxCost);
-            String next = page.endCursor() == null ? cursor : page.endCursor();
-            writer.writePage(shop, r.name(), page.rows(), next, page.roots());
-            cursor = next;
-            if (!page.hasNextPage()) {
-                finish(shop, resource);
-                return;
-            }
-        }
+    /** The paged import read its last page (the import route's page loop, routes/import.yaml): INCREMENTAL from now on. */
+    public void finishPaged(@ExchangeProperty("shop") String shop, @ExchangeProperty("resource") String resource) {
+        finish(shop, resource);
     }
 
     private void finish(String shop, String resource) {
@@ -274,7 +259,12 @@ public class BulkImporter {
             return;
         }
         if (e instanceof ShopifyApiException api && !api.isTransient()) {
-            shopHealth.permanentFailure(shop, resource, api, "import-" + resource);
+            // the route records the dead letter (direct:dead-letter) when these properties are set
+            String letter = shopHealth.permanentFailureLetter(shop, resource, api, "import-" + resource);
+            if (letter != null) {
+                exchange.setProperty(DEAD_LETTER_SOURCE, "import-" + resource);
+                exchange.setProperty(DEAD_LETTER_REASON, letter);
+            }
             state.failed(shop, resource, message, Duration.ofMinutes(5));
             return;
         }

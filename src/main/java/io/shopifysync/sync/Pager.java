@@ -7,6 +7,7 @@ import io.shopifysync.catalog.Gid;
 import io.shopifysync.catalog.Resource;
 import io.shopifysync.catalog.Row;
 import io.shopifysync.catalog.RowMapper;
+import io.shopifysync.shopify.GraphqlRequest;
 import io.shopifysync.shopify.QueryCost;
 import io.shopifysync.shopify.ShopifyApiException;
 import io.shopifysync.shopify.ShopifyGraphql;
@@ -35,6 +36,7 @@ public final class Pager {
     }
 
     static final int MAX_QUERY_COST = 1000;
+    static final int MAX_PAGE_SIZE = 250;
     private static final int[] PAGE_SIZES = {250, 200, 150, 100, 75, 50, 40, 30, 20, 10, 5, 2, 1};
     private static final int NESTED_FIRST = 10;
 
@@ -69,6 +71,56 @@ public final class Pager {
         JsonNode info = conn.path("pageInfo");
         return rows(shop, r, nodes, info.path("endCursor").isNull() ? null : info.path("endCursor").asText(null),
                 info.path("hasNextPage").asBoolean(false));
+    }
+
+    /** The call for one page of roots: {@code first} roots after {@code after} (null: from the start), filtered by the search. */
+    public static GraphqlRequest request(Resource r, SortKey sortKey, String filter, String after, int first) {
+        Map<String, Object> vars = new HashMap<>();
+        vars.put("first", first);
+        vars.put("after", after);
+        vars.put("query", filter);
+        return new GraphqlRequest(rootQuery(r, sortKey), vars);
+    }
+
+    /** A page call's answer ({@code data}) as rows; nested connections with more are read to their end here. */
+    public Page read(ShopCredentials shop, Resource r, JsonNode data) {
+        JsonNode conn = data.path(r.connection());
+        List<JsonNode> nodes = new ArrayList<>();
+        conn.path("edges").forEach(edge -> nodes.add(edge.path("node")));
+        JsonNode info = conn.path("pageInfo");
+        return rows(shop, r, nodes, info.path("endCursor").isNull() ? null : info.path("endCursor").asText(null),
+                info.path("hasNextPage").asBoolean(false));
+    }
+
+    /**
+     * The first page's size, before Shopify has counted any: the largest page whose estimated cost stays under 80% of
+     * {@code maxCost} (at most Shopify's 1000-point limit); the estimate can be below Shopify's count.
+     */
+    public static int firstPageSize(Resource r, SortKey sortKey, int maxCost) {
+        return sizeFor(rootQuery(r, sortKey), (int) (Math.min(MAX_QUERY_COST, maxCost) * 0.8), -1, 0);
+    }
+
+    /**
+     * The next page's size from the cost Shopify reported for the last one ({@code requestedQueryCost} of a page of
+     * {@code first}): the largest page whose cost, at that measured cost per root, fits Shopify's 1000-point limit and
+     * the shop's bucket. No safety margin is needed once Shopify has counted; without a report, the estimate decides.
+     */
+    public static int nextPageSize(Resource r, SortKey sortKey, int first, int requestedCost, int maxCost) {
+        return sizeFor(rootQuery(r, sortKey), Math.min(MAX_QUERY_COST, maxCost), first, requestedCost);
+    }
+
+    /** A page's cost is linear in its size: fixed + size × per root; per root is measured when Shopify reported one. */
+    private static int sizeFor(String query, int limit, int measuredFirst, int measuredCost) {
+        int fixed = QueryCost.estimate(query, Map.of("first", 0));
+        double perRoot = measuredFirst > 0 && measuredCost > 0
+                ? Math.max(1, (measuredCost - fixed) / (double) measuredFirst)
+                : Math.max(1, QueryCost.estimate(query, Map.of("first", 1)) - fixed);
+        return (int) Math.max(1, Math.min(MAX_PAGE_SIZE, Math.floor((limit - fixed) / perRoot)));
+    }
+
+    /** Whether Shopify refused a page as too costly (the page is then read again at half the size). */
+    public static boolean costExceeded(Throwable e) {
+        return e instanceof ShopifyApiException api && api.kind() == ShopifyApiException.Kind.QUERY_REJECTED && isCostExceeded(api);
     }
 
     /** The current state of some root objects by gid (webhook processing); a gid Shopify no longer has is absent. */

@@ -11,7 +11,6 @@ import io.shopifysync.scopes.AccessScopes;
 import io.shopifysync.shopify.ShopifyApiException;
 import io.shopifysync.shopify.ShopifyGraphql;
 import io.shopifysync.shopify.ShopifyHttp;
-import io.shopifysync.shopify.Throttles;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStream;
@@ -40,6 +39,10 @@ import org.slf4j.LoggerFactory;
  */
 public class Poller {
 
+    /** Exchange properties the dead-letter route reads (routes/dead-letter.yaml), set by {@link #failed} for a permanent failure. */
+    public static final String DEAD_LETTER_SOURCE = "deadLetterSource";
+    public static final String DEAD_LETTER_REASON = "deadLetterReason";
+
     private static final Logger LOG = LoggerFactory.getLogger(Poller.class);
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final DateTimeFormatter SEARCH_TIME = DateTimeFormatter.ofPattern("yyyy-MM-dd'T'HH:mm:ss'Z'");
@@ -59,22 +62,20 @@ public class Poller {
     private final Accounts accounts;
     private final SyncStateStore state;
     private final ShopifyGraphql graphql;
-    private final Pager pager;
     private final ResourceWriter writer;
-    private final Throttles throttles;
     private final ShopHealth shopHealth;
     private final Settings settings;
+    private final PageReads pages;
     private AccessScopes scopes;
 
-    public Poller(Catalog catalog, Accounts accounts, SyncStateStore state, ShopifyGraphql graphql, Pager pager,
-                  ResourceWriter writer, Throttles throttles, ShopHealth shopHealth, Settings settings) {
+    public Poller(Catalog catalog, Accounts accounts, SyncStateStore state, ShopifyGraphql graphql, PageReads pages,
+                  ResourceWriter writer, ShopHealth shopHealth, Settings settings) {
         this.catalog = catalog;
         this.accounts = accounts;
         this.state = state;
         this.graphql = graphql;
-        this.pager = pager;
+        this.pages = pages;
         this.writer = writer;
-        this.throttles = throttles;
         this.shopHealth = shopHealth;
         this.settings = settings;
     }
@@ -90,50 +91,69 @@ public class Poller {
         return state.shopsIn(resource, SyncState.INCREMENTAL);
     }
 
+    /** What the poll route does with a shop's window ({@value #ACTION_HEADER} header). */
+    public enum Action { PAGES, CATCH_UP_BY_BULK }
+
+    public static final String ACTION_HEADER = "pollAction";
+    /** Exchange properties of a poll: the window's lower bound, and whether it continues one a budget left unfinished. */
+    static final String WINDOW_FROM = "pollWindowFrom";
+    static final String WINDOW_WAS_OPEN = "pollWindowWasOpen";
+    static final String PAGED = "pollPaged";
+    private static final String CHANGED = "pollChanged";
+
     /**
-     * Reads what changed since the high-water mark, page by page, each page committed with the mark. A window the
-     * budget cannot finish is continued next time from its stored cursor, so a busy store still moves the mark.
+     * The window to read: the open one from its stored cursor, else {@code updated_at >= mark − overlap}. A new window
+     * first counts the changes: above {@code poll.catch-up.threshold} the route hands them to a bulk operation.
+     * Sets the page loop's properties ({@link PageReads}) and the {@value #ACTION_HEADER} header.
      */
-    public void poll(@ExchangeProperty("shop") String shop, @ExchangeProperty("resource") String resource) {
+    public void startWindow(Exchange exchange) {
+        String shop = exchange.getProperty("shop", String.class);
+        String resource = exchange.getProperty("resource", String.class);
         Resource r = catalog.resource(resource);
-        ShopCredentials creds = credentials(shop);
         SyncStateStore.PollState ps = state.pollState(shop, resource).orElseThrow();
         SyncStateStore.PollWindow open = ps.openWindow();
         OffsetDateTime from = open != null ? open.from() : ps.highWaterMark() == null
                 ? OffsetDateTime.parse("1970-01-01T00:00:00Z") : ps.highWaterMark().minus(settings.overlap());
         String filter = "updated_at:>='" + searchTime(from) + "'";
+        exchange.setProperty(WINDOW_FROM, from);
+        exchange.setProperty(WINDOW_WAS_OPEN, open != null);
+        exchange.getMessage().setHeader(ACTION_HEADER, Action.PAGES.name());
+        pages.start(exchange, Pager.SortKey.UPDATED_AT, filter, open == null ? null : open.cursor());
         if (open == null && settings.catchUpThreshold() > 0) {
-            JsonNode count = graphql.execute(creds, r.countQuery(filter), Map.of()).path(r.count());
+            JsonNode count = graphql.execute(credentials(shop), r.countQuery(filter), Map.of()).path(r.count());
             long changed = count.path("count").asLong();
             // AT_LEAST: a server still capped the count: at least this many changed, maybe more
             boolean atLeast = "AT_LEAST".equals(count.path("precision").asText());
             if (changed > settings.catchUpThreshold() || atLeast && changed >= settings.catchUpThreshold()) {
-                LOG.info("{} {}: {} objects changed since {}; catching up with a bulk operation", shop, resource, changed, from);
-                state.catchUpByBulk(shop, resource, filter, changed);
-                return;
+                exchange.setProperty(CHANGED, changed);
+                exchange.getMessage().setHeader(ACTION_HEADER, Action.CATCH_UP_BY_BULK.name());
             }
         }
-        String cursor = open == null ? null : open.cursor();
-        long rows = 0;
-        long deadline = System.nanoTime() + settings.pollBudget().toNanos();
-        try {
-            do {
-                Pager.Page page = pager.page(creds, r, Pager.SortKey.UPDATED_AT, filter, cursor,
-                        (int) throttles.of(shop).maximum());
-                writer.writePolledPage(shop, r, page);
-                rows += page.roots();
-                cursor = page.hasNextPage() ? page.endCursor() : null;
-            } while (cursor != null && System.nanoTime() < deadline);
-        } catch (RuntimeException e) {
-            if (open != null) {
-                state.forgetPollWindow(shop, resource);
-            }
-            throw e;
-        }
-        state.polled(shop, resource, cursor == null ? null : new SyncStateStore.PollWindow(from, cursor));
+    }
+
+    /** Hands a large catch-up to the import route: BACKFILL with a bulk operation filtered to the window. */
+    public void catchUpByBulk(Exchange exchange) {
+        String shop = exchange.getProperty("shop", String.class);
+        String resource = exchange.getProperty("resource", String.class);
+        long changed = exchange.getProperty(CHANGED, 0L, Long.class);
+        LOG.info("{} {}: {} objects changed since {}; catching up with a bulk operation", shop, resource, changed,
+                exchange.getProperty(WINDOW_FROM));
+        state.catchUpByBulk(shop, resource, exchange.getProperty(PageReads.FILTER, String.class), changed);
+    }
+
+    /** The page loop ended: the window is read to its end, or continues next time from the cursor after the last page. */
+    public void polled(Exchange exchange) {
+        String shop = exchange.getProperty("shop", String.class);
+        String resource = exchange.getProperty("resource", String.class);
+        OffsetDateTime from = exchange.getProperty(WINDOW_FROM, OffsetDateTime.class);
+        boolean more = exchange.getProperty(PageReads.HAS_NEXT, false, Boolean.class);
+        String cursor = exchange.getProperty(PageReads.CURSOR, String.class);
+        exchange.setProperty(PAGED, true);
+        state.polled(shop, resource, more && cursor != null ? new SyncStateStore.PollWindow(from, cursor) : null);
+        long rows = exchange.getProperty(PageReads.ROOTS_READ, 0L, Long.class);
         if (rows > 0) {
             LOG.info("{} {}: polled {} changed objects since {}{}", shop, resource, rows, from,
-                    cursor == null ? "" : " (the window continues next time)");
+                    more ? " (the window continues next time)" : "");
         }
     }
 
@@ -309,11 +329,19 @@ public class Poller {
         String resource = exchange.getProperty("resource", String.class);
         Throwable e = exchange.getProperty(Exchange.EXCEPTION_CAUGHT, Throwable.class);
         String message = ShopifyApiException.describe(e);
+        if (exchange.getProperty(WINDOW_WAS_OPEN, false, Boolean.class) && !exchange.getProperty(PAGED, false, Boolean.class)) {
+            state.forgetPollWindow(shop, resource); // the stored cursor may be what failed: the next window starts from the mark
+        }
         if (e instanceof ShopifyHttp.ResultUnusable) {
             state.reconcileStarted(shop, resource, null, null); // the id list's link is dead: the next reconciliation exports anew
         }
         if (e instanceof ShopifyApiException api && !api.isTransient()) {
-            shopHealth.permanentFailure(shop, resource, api, "poll-" + resource);
+            // the route records the dead letter (direct:dead-letter) when these properties are set
+            String letter = shopHealth.permanentFailureLetter(shop, resource, api, "poll-" + resource);
+            if (letter != null) {
+                exchange.setProperty(DEAD_LETTER_SOURCE, "poll-" + resource);
+                exchange.setProperty(DEAD_LETTER_REASON, letter);
+            }
             state.failed(shop, resource, message, Duration.ofMinutes(5));
             return;
         }

@@ -39,9 +39,19 @@ public final class ShopHealth {
     }
 
     public void permanentFailure(String shop, String resource, ShopifyApiException e, String source) {
+        String letter = permanentFailureLetter(shop, resource, e, source);
+        if (letter != null) {
+            deadLetters.record(shop, source, resource, letter, null);
+        }
+    }
+
+    /**
+     * As {@link #permanentFailure}, for a route that records the dead letter itself ({@code direct:dead-letter}): returns
+     * the letter's reason, or null when none is due (already paused, or the shop was not INSTALLED any more).
+     */
+    public String permanentFailureLetter(String shop, String resource, ShopifyApiException e, String source) {
         if (e instanceof AccessDeniedException denied) {
-            pause(shop, resource, denied.getMessage(), source);
-            return;
+            return pauseLetter(shop, resource, denied.getMessage(), source);
         }
         String status = switch (e.kind()) {
             case AUTH_FAILED -> "AUTH_FAILED";
@@ -57,7 +67,7 @@ public final class ShopHealth {
                 LOG.info("{}: {} ({}); the shop is not INSTALLED any more (another resource's failure, or uninstalled),"
                         + " or was installed again after this answer",
                         shop, ShopifyApiException.describe(e), source);
-                return;
+                return null;
             }
             if (rechecked) {
                 LOG.error("{}: {} ({}); the shop is {}: syncing stops and the shop is asked again every {} until it answers",
@@ -66,7 +76,7 @@ public final class ShopHealth {
                 LOG.error("{}: {} ({}); the shop is {} until an operator acts", shop, e.getMessage(), source, status);
             }
         }
-        deadLetters.record(shop, source, resource, ShopifyApiException.describe(e), null);
+        return ShopifyApiException.describe(e);
     }
 
     /**
@@ -74,16 +84,24 @@ public final class ShopHealth {
      * is granted ({@code accounts add} again, {@code accounts resume}); only the first refusal records a dead letter.
      */
     public void pause(String shop, String resource, String reason, String source) {
+        String letter = pauseLetter(shop, resource, reason, source);
+        if (letter != null) {
+            deadLetters.record(shop, source, resource, letter, null);
+        }
+    }
+
+    /** As {@link #pause}, returning the dead letter's reason (null: already paused, no letter) instead of recording it. */
+    public String pauseLetter(String shop, String resource, String reason, String source) {
         OffsetDateTime now = OffsetDateTime.now(clock).withOffsetSameInstant(ZoneOffset.UTC);
         String why = SyncStateStore.truncate(reason, 1024);
         if (jdbc.update("update-sync-state-pause", why, now, now, shop, resource) == 0) {
             LOG.info("{} {}: {} ({}); already paused", shop, resource, why, source);
-            return;
+            return null;
         }
         LOG.error("{} {}: {} ({}); this resource is paused until the permission is granted (accounts add again, or "
                 + "accounts resume --shop {} --resource {}); the shop's other resources keep syncing", shop, resource, why, source,
                 shop, resource);
-        deadLetters.record(shop, source, resource, why, null);
+        return why;
     }
 
     /** The shop's paused resources (webhook processing skips their re-reads). */

@@ -1,0 +1,185 @@
+package io.shopifysync.sync;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.shopifysync.db.Dialect;
+import io.shopifysync.shopify.ShopifyApiException;
+import io.shopifysync.testing.BothDatabases;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+
+/**
+ * The import and poll routes' page loops (routes/import.yaml, routes/poll.yaml) against a fake Shopify that serves
+ * customers ten per page: a YAML editor changes a route and runs this class in seconds.
+ */
+class PagingRoutesTest {
+
+    private static final String SHOP = "fast.myshopify.com";
+    private static final String SLOW = "slow.myshopify.com";
+    private static final int CUSTOMERS = 25;
+    private static final int PER_PAGE = 10;
+
+    /** One page call as the fake Shopify saw it. */
+    private record Call(String shop, int first, String after) {
+    }
+
+    /** A store of {@link #CUSTOMERS} customers, ids 1.., read at most {@link #PER_PAGE} at a time; records every page call. */
+    private static final class FakeShopify implements PagingRoutes.Shopify {
+        final List<Call> calls = new CopyOnWriteArrayList<>();
+        final AtomicBoolean failSecondPage = new AtomicBoolean();
+        final AtomicBoolean tokenRevoked = new AtomicBoolean();
+        final CountDownLatch slowShopAnswers = new CountDownLatch(1);
+
+        @Override
+        public JsonNode apply(String shop, JsonNode request) {
+            String query = request.path("query").asText();
+            if (query.contains("bulkOperationRunQuery")) { // the poll's id reconciliation: not in these tests
+                return PagingRoutes.JSON.createObjectNode().set("bulkOperationRunQuery", PagingRoutes.JSON.createObjectNode()
+                        .set("userErrors", PagingRoutes.JSON.createArrayNode().add(PagingRoutes.JSON.createObjectNode()
+                                .put("message", "no bulk operations in this test"))));
+            }
+            if (tokenRevoked.get()) {
+                throw new ShopifyApiException(ShopifyApiException.Kind.AUTH_FAILED, 401, "HTTP 401 from the shop's API");
+            }
+            JsonNode vars = request.path("variables");
+            String after = vars.path("after").isNull() || vars.path("after").isMissingNode() ? null : vars.path("after").asText();
+            calls.add(new Call(shop, vars.path("first").asInt(), after));
+            if (SLOW.equals(shop)) {
+                try {
+                    slowShopAnswers.await(30, TimeUnit.SECONDS); // a shop whose API hangs
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                }
+            }
+            if (failSecondPage.get() && after != null) {
+                throw new IllegalStateException("connection reset");
+            }
+            int from = after == null ? 1 : Integer.parseInt(after) + 1;
+            int to = Math.min(CUSTOMERS, from + Math.min(PER_PAGE, vars.path("first").asInt()) - 1);
+            ObjectNode data = PagingRoutes.JSON.createObjectNode();
+            ObjectNode conn = data.putObject("customers");
+            ArrayNode edges = conn.putArray("edges");
+            for (int id = from; id <= to; id++) {
+                edges.addObject().putObject("node").put("id", "gid://shopify/Customer/" + id)
+                        .put("updatedAt", "2026-01-01T00:00:" + String.format("%02d", id % 60) + "Z")
+                        .put("createdAt", "2026-01-01T00:00:00Z").put("firstName", "c" + id);
+            }
+            conn.putObject("pageInfo").put("hasNextPage", to < CUSTOMERS).put("endCursor", Integer.toString(to));
+            return data;
+        }
+
+        long pages(String shop) {
+            return calls.stream().filter(c -> c.shop().equals(shop)).count();
+        }
+    }
+
+    private static String phase(PagingRoutes routes, String shop) throws Exception {
+        return routes.text("SELECT phase FROM shopify.sync_state WHERE resource = 'customers' AND shop_domain = '" + shop + "'");
+    }
+
+    @BothDatabases
+    void theImportReadsPageAfterPageUntilTheDataEndsThenTurnsIncremental(Dialect dialect) throws Exception {
+        FakeShopify shopify = new FakeShopify();
+        try (PagingRoutes routes = new PagingRoutes(dialect, Map.of(), shopify, "customers")) {
+            routes.register(SHOP);
+            routes.tickImport("customers");
+
+            await().atMost(Duration.ofSeconds(20)).until(() -> "INCREMENTAL".equals(phase(routes, SHOP)));
+            assertThat(routes.count("SELECT COUNT(*) FROM shopify.customers")).isEqualTo(CUSTOMERS);
+            assertThat(shopify.calls).extracting(Call::after).containsExactly(null, "10", "20");
+            assertThat(shopify.calls).extracting(Call::first).as("sized by the estimate, then by Shopify's count of 8 per root")
+                    .containsExactly(250, 124, 124);
+        }
+    }
+
+    @BothDatabases
+    void aPageThatFailsLeavesThePagesBeforeItStoredWithTheirCursor(Dialect dialect) throws Exception {
+        FakeShopify shopify = new FakeShopify();
+        shopify.failSecondPage.set(true);
+        try (PagingRoutes routes = new PagingRoutes(dialect, Map.of(), shopify, "customers")) {
+            routes.register(SHOP);
+            routes.tickImport("customers");
+            await().atMost(Duration.ofSeconds(20)).until(() ->
+                    routes.text("SELECT last_error FROM shopify.sync_state WHERE resource = 'customers'") != null);
+            assertThat(routes.count("SELECT COUNT(*) FROM shopify.customers")).as("the first page's rows").isEqualTo(PER_PAGE);
+            assertThat(routes.text("SELECT page_cursor FROM shopify.sync_state WHERE resource = 'customers'")).isEqualTo("10");
+            assertThat(phase(routes, SHOP)).isEqualTo("BACKFILL");
+
+            shopify.failSecondPage.set(false);
+            shopify.calls.clear();
+            routes.execute("UPDATE shopify.sync_state SET next_attempt_at = NULL"); // the backoff is over
+            await().atMost(Duration.ofSeconds(20)).until(() -> {
+                routes.tickImport("customers");
+                return "INCREMENTAL".equals(phase(routes, SHOP));
+            });
+            assertThat(shopify.calls.get(0).after()).as("the next tick goes on after the last page stored").isEqualTo("10");
+            assertThat(routes.count("SELECT COUNT(*) FROM shopify.customers")).isEqualTo(CUSTOMERS);
+        }
+    }
+
+    @BothDatabases
+    void aPollReadsUntilTheBudgetIsSpentAndTheNextPollGoesOnFromItsCursor(Dialect dialect) throws Exception {
+        FakeShopify shopify = new FakeShopify();
+        // a budget of 0 s: one page per poll
+        try (PagingRoutes routes = new PagingRoutes(dialect, Map.of("poll.budget.seconds", "0"), shopify, "customers")) {
+            routes.register(SHOP);
+            routes.state.ensureRows("customers");
+            routes.execute("UPDATE shopify.sync_state SET phase = 'INCREMENTAL'");
+            routes.tickPoll("customers");
+            await().atMost(Duration.ofSeconds(20)).until(() -> shopify.pages(SHOP) == 1
+                    && "10".equals(routes.text("SELECT poll_cursor FROM shopify.sync_state WHERE resource = 'customers'")));
+            assertThat(routes.count("SELECT COUNT(*) FROM shopify.customers")).isEqualTo(PER_PAGE);
+            assertThat(routes.text("SELECT high_water_mark FROM shopify.sync_state WHERE resource = 'customers'"))
+                    .as("the mark moved with the page").isNotNull();
+
+            await().atMost(Duration.ofSeconds(20)).until(() -> {
+                routes.tickPoll("customers");
+                return routes.count("SELECT COUNT(*) FROM shopify.sync_state WHERE poll_cursor IS NULL AND poll_window_from IS NULL") == 1
+                        && routes.count("SELECT COUNT(*) FROM shopify.customers") == CUSTOMERS;
+            });
+            assertThat(shopify.calls).extracting(Call::after).startsWith(null, "10", "20");
+        }
+    }
+
+    @BothDatabases
+    void aPermanentFailureGoesThroughTheDeadLetterRoute(Dialect dialect) throws Exception {
+        FakeShopify shopify = new FakeShopify();
+        shopify.tokenRevoked.set(true);
+        try (PagingRoutes routes = new PagingRoutes(dialect, Map.of(), shopify, "customers")) {
+            routes.register(SHOP);
+            routes.tickImport("customers");
+            await().atMost(Duration.ofSeconds(20)).until(() -> routes.count("SELECT COUNT(*) FROM shopify.dead_letters") == 1);
+            assertThat(routes.text("SELECT source || ' ' || resource FROM shopify.dead_letters")).isEqualTo("import-customers customers");
+            assertThat(routes.text("SELECT status FROM shopify.shops")).isEqualTo("AUTH_FAILED");
+        }
+    }
+
+    /**
+     * Quartz fires the import tick every 100 ms (a stateful job, as in production). The slow shop's API hangs; the
+     * other shop needs three ticks (one page per tick) and must not wait for it.
+     */
+    @BothDatabases
+    void oneSlowShopDelaysNoOtherShop(Dialect dialect) throws Exception {
+        FakeShopify shopify = new FakeShopify();
+        try (PagingRoutes routes = new PagingRoutes(dialect, Map.of("poll.budget.seconds", "0", "import.interval.ms", "100",
+                "test.quartz", "true"), shopify, "customers")) {
+            try {
+                routes.register(SLOW);
+                routes.register(SHOP);
+                await().atMost(Duration.ofSeconds(15)).until(() -> "INCREMENTAL".equals(phase(routes, SHOP)));
+                assertThat(shopify.pages(SLOW)).as("the slow shop is still on its first page").isEqualTo(1);
+            } finally {
+                shopify.slowShopAnswers.countDown();
+            }
+        }
+    }
+}

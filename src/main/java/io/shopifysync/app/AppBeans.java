@@ -190,6 +190,8 @@ public final class AppBeans implements CamelConfiguration {
         // the shops handed from a tick to the import or poll step and not yet done: a later tick skips them
         registry.bind("importQueue", org.apache.camel.support.processor.idempotent.MemoryIdempotentRepository.memoryIdempotentRepository(100_000));
         registry.bind("pollQueue", org.apache.camel.support.processor.idempotent.MemoryIdempotentRepository.memoryIdempotentRepository(100_000));
+        // the shops a poll tick found still polling: they poll once more as soon as they are done, as a stateful job would
+        registry.bind("pollAgain", org.apache.camel.support.processor.idempotent.MemoryIdempotentRepository.memoryIdempotentRepository(100_000));
         registry.bind("shopRecheck", new ShopRecheck(accounts, graphql, clock, recheckEvery));
         registry.bind("syncPool", syncPool);
         registry.bind("partitions", new Partitions(config.getInt("sync.partitions", 1)));

@@ -103,6 +103,7 @@ final class PagingRoutes implements AutoCloseable {
         registry.bind("workLocks", new WorkLocks(lockPool, db.sql()));
         registry.bind("importQueue", MemoryIdempotentRepository.memoryIdempotentRepository(100));
         registry.bind("pollQueue", MemoryIdempotentRepository.memoryIdempotentRepository(100));
+        registry.bind("pollAgain", MemoryIdempotentRepository.memoryIdempotentRepository(100));
         registry.bind("importPool", pool);
         registry.bind("syncPool", pool);
         for (String file : new String[] {"import.yaml", "poll.yaml", "dead-letter.yaml"}) {

@@ -34,7 +34,7 @@ class HawtioBrowserIntegrationTest {
     private static final List<String> ROUTES = List.of("webhook-intake", "webhook-process", "poll-orders", "import-orders",
             "import-products", "import-customers");
     /** The diagrams docs/ shows: intake, first import and webhook processing. */
-    private static final List<String> DIAGRAMS = List.of("webhook-intake", "import-orders", "webhook-process");
+    private static final List<String> DIAGRAMS = List.of("webhook-intake", "import-orders", "webhook-process-shop");
     private static final Path BROWSER_DIR = ProjectHome.path().resolve("src/test/browser");
     private static final Path CHROMIUM = Path.of(System.getenv().getOrDefault("CHROMIUM", "/usr/bin/chromium"));
 

@@ -76,6 +76,7 @@ public class ShopifyGraphql {
     static final String RESERVED = "shopifyThrottleReserved";
     static final String ATTEMPTED = "shopifyAttempted";
     static final String REFRESHED = "shopifyRefreshedAfterRefusal";
+    static final String REFRESH_REFUSED = "shopifyRefreshRefused";
 
     /**
      * First step of {@code shopify-graphql}: keeps the request (body) for every attempt, settles the credentials (the
@@ -213,7 +214,7 @@ public class ShopifyGraphql {
     /**
      * The {@code retryWhile} of a refused call (AUTH_FAILED from the shop): one refresh (or the token another process
      * stored), then the attempt again; a second refusal, or no newer token, is the shop's answer. A refusal of the
-     * refresh itself replaces the failure.
+     * refresh itself is the answer: the next attempt's {@link #checkCredentials} fails with it, without calling the shop.
      */
     public boolean refreshAfterRefusal(Exchange exchange) {
         if (exchange.getProperty(ATTEMPTED) == null || exchange.getProperty(REFRESHED) != null) {
@@ -229,8 +230,18 @@ public class ShopifyGraphql {
             exchange.setProperty(CREDENTIALS, renewed);
             return true;
         } catch (ShopifyApiException e) {
-            exchange.setException(e);
-            return false;
+            // the refresh itself was refused: the next attempt's checkCredentials step answers with that refusal
+            exchange.setProperty(REFRESH_REFUSED, e);
+            return true;
+        }
+    }
+
+    /** First step of an attempt: a refused token refresh (see {@link #refreshAfterRefusal}) is the call's answer. */
+    public void checkCredentials(Exchange exchange) {
+        ShopifyApiException refused = exchange.getProperty(REFRESH_REFUSED, ShopifyApiException.class);
+        if (refused != null) {
+            exchange.removeProperty(REFRESH_REFUSED);
+            throw refused;
         }
     }
 

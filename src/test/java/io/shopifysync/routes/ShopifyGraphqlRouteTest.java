@@ -54,6 +54,7 @@ class ShopifyGraphqlRouteTest extends CamelTestSupport {
     private final List<String> tokensSent = new ArrayList<>();
     private final AtomicInteger refreshes = new AtomicInteger();
     private volatile ShopCredentials renewed;
+    private volatile ShopifyApiException refreshRefusal;
     private final Throttles throttles = new Throttles();
     private ShopifyGraphql graphql;
 
@@ -69,6 +70,9 @@ class ShopifyGraphqlRouteTest extends CamelTestSupport {
             @Override
             public ShopCredentials afterRefusal(ShopCredentials refused) {
                 refreshes.incrementAndGet();
+                if (refreshRefusal != null) {
+                    throw refreshRefusal;
+                }
                 return renewed;
             }
         };
@@ -220,6 +224,17 @@ class ShopifyGraphqlRouteTest extends CamelTestSupport {
                 e -> assertThat(e.kind()).isEqualTo(ShopifyApiException.Kind.AUTH_FAILED));
         assertThat(callNanos).hasSize(1);
         assertThat(refreshes).hasValue(1);
+    }
+
+    @Test
+    void aRefusedRefreshIsTheAnswer() throws Exception {
+        refreshRefusal = new ShopifyApiException(ShopifyApiException.Kind.AUTH_FAILED, 400,
+                "token request for " + DOMAIN + " refused (HTTP 400): invalid_grant");
+        start(Answer.of(401, ""));
+        assertThatThrownBy(this::call).isSameAs(refreshRefusal);
+        assertThat(callNanos).hasSize(1);
+        assertThat(refreshes).hasValue(1);
+        assertNoReservationLeft();
     }
 
     @Test

@@ -5,24 +5,22 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.shopifysync.accounts.ShopCredentials;
 import java.util.Map;
-import java.util.concurrent.ThreadLocalRandom;
 import org.apache.camel.Exchange;
 import org.apache.camel.ProducerTemplate;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Calls a store's Admin GraphQL API through the {@code shopify-graphql} route, inside that store's rate
- * limit: it reserves the estimated cost first, mirrors the reported bucket after, and on THROTTLED waits
- * exactly the deficit over the restore rate before trying again.
+ * The leaf steps of the {@code shopify-graphql} routes (routes/shopify-api.yaml), which hold the flow and the retries:
+ * {@link #begin} settles credentials and cost, {@link #acquire} waits for the shop's rate limit and reserves the
+ * estimated cost, {@link #request} builds the POST, {@link #answered} mirrors the reported bucket, {@link #data}
+ * classifies the answer, {@link #failed} gives a failed attempt's reservation back, {@link #refreshAfterRefusal} decides
+ * the one retry of a refused token. {@link #execute} is the Java callers' door to the route.
  */
 public class ShopifyGraphql {
 
     private static final Logger LOG = LoggerFactory.getLogger(ShopifyGraphql.class);
     private static final ObjectMapper JSON = new ObjectMapper();
-    private static final int MAX_THROTTLED_RETRIES = 8;
-    /** Transient failures (5xx, resets) are retried here a few times, 100 ms × 2^n with jitter, before the route backs off. */
-    private static final int MAX_TRANSIENT_RETRIES = 3;
 
     private final ProducerTemplate producer;
     private final Throttles throttles;
@@ -50,8 +48,6 @@ public class ShopifyGraphql {
     public static final String CREDENTIALS = "shopCredentials";
     /** The exchange property naming the shop (its domain): the {@code direct:shopify-graphql} contract. */
     public static final String SHOP = "shop";
-    /** Exchange property set on an answer: Shopify's {@code extensions.cost.requestedQueryCost} for it (0 if not reported). */
-    public static final String REQUESTED_COST = "shopifyRequestedCost";
 
     /**
      * Runs a query or mutation through {@code direct:shopify-graphql}; returns {@code data}. GraphQL errors without data are
@@ -74,11 +70,21 @@ public class ShopifyGraphql {
         return result.getMessage().getBody(JsonNode.class);
     }
 
+    /** Exchange properties the routes keep between steps and attempts (all set by this bean). */
+    static final String REQUEST = "graphqlRequest";
+    /** What Shopify counted for the query answered: the caller sizes its next page from it (PageReads). */
+    public static final String REQUESTED_COST = "shopifyRequestedCost";
+    static final String ESTIMATE = "graphqlEstimate";
+    static final String RESERVED = "shopifyThrottleReserved";
+    static final String ATTEMPTED = "shopifyAttempted";
+    static final String REFRESHED = "shopifyRefreshedAfterRefusal";
+    static final String REFRESH_REFUSED = "shopifyRefreshRefused";
+
     /**
-     * The {@code shopify-graphql} route's step: the request in the body, to the shop in property {@code shop} (with the
-     * credentials of property {@code shopCredentials} when a caller gave them, else the stored ones); returns {@code data}.
+     * First step of {@code shopify-graphql}: keeps the request (body) for every attempt, settles the credentials (the
+     * caller's {@code shopCredentials} or the stored ones, refreshed when they expire soon) and the estimated cost.
      */
-    public JsonNode call(Exchange exchange) {
+    public void begin(Exchange exchange) {
         GraphqlRequest request = exchange.getMessage().getBody(GraphqlRequest.class);
         if (request == null) {
             throw new IllegalArgumentException("direct:shopify-graphql takes a GraphqlRequest body, not "
@@ -88,129 +94,172 @@ public class ShopifyGraphql {
         if (given == null) {
             given = tokens.stored(exchange.getProperty(SHOP, String.class));
         }
-        return loop(given, request.query(), request.variables(), exchange);
+        exchange.setProperty(SHOP, given.shop().value());
+        exchange.setProperty(REQUEST, request);
+        exchange.setProperty(CREDENTIALS, tokens.current(given));
+        exchange.setProperty(ESTIMATE, QueryCost.estimate(request.query(), request.variables()));
     }
 
-    private JsonNode loop(ShopCredentials given, String query, Map<String, Object> variables, Exchange exchange) {
-        ShopCredentials shop = tokens.current(given);
-        boolean refreshedAfterRefusal = false;
-        ShopThrottle throttle = throttles.of(shop.shop().value());
-        int estimate = QueryCost.estimate(query, variables);
-        String body = requestBody(query, variables);
-        int transientFailures = 0;
-        for (int attempt = 0; ; attempt++) {
-            try {
-                for (long wait = throttle.tryAcquire(estimate); wait > 0; wait = throttle.tryAcquire(estimate)) {
-                    pause(wait);
-                }
-            } catch (RuntimeException e) {
-                throttle.leave(); // an interrupted waiter must not hold its place in the queue
-                throw e;
+    /**
+     * Waits until the shop's bucket has the estimated cost (first come, first served; a Retry-After pause holds every
+     * caller of the shop) and reserves it. An interrupted waiter gives up its place in the queue.
+     */
+    public void acquire(Exchange exchange) {
+        ShopThrottle throttle = throttles.of(exchange.getProperty(SHOP, String.class));
+        int estimate = exchange.getProperty(ESTIMATE, Integer.class);
+        try {
+            for (long wait = throttle.tryAcquire(estimate); wait > 0; wait = throttle.tryAcquire(estimate)) {
+                pause(wait);
             }
-            JsonNode response;
-            try {
-                response = send(shop, body);
-            } catch (ShopifyHttp.RateLimited e) {
-                throttle.answered(estimate, 0, 0, 0, true);
-                // every caller of this shop waits out Retry-After, not only this one: the next call comes after it
-                throttle.pauseFor(e.waitMillis());
-                if (attempt >= MAX_THROTTLED_RETRIES) {
-                    throw e;
-                }
-                LOG.debug("{}: HTTP 429; waiting {} ms (Retry-After)", shop.shop(), e.waitMillis());
-                continue;
-            } catch (ShopifyApiException e) {
-                throttle.answered(estimate, 0, 0, 0, false);
-                if (e.kind() == ShopifyApiException.Kind.AUTH_FAILED && !refreshedAfterRefusal) {
-                    // a 401 gets one refresh (or the token another process stored); a second 401 is the shop's answer
-                    refreshedAfterRefusal = true;
-                    ShopCredentials renewed = tokens.afterRefusal(shop);
-                    if (renewed != null) {
-                        shop = renewed;
-                        continue;
-                    }
-                }
-                if (!e.isTransient() || transientFailures >= MAX_TRANSIENT_RETRIES) {
-                    throw e;
-                }
-                long base = 100L << transientFailures++;
-                pause(base + ThreadLocalRandom.current().nextLong(base));
-                continue;
-            } catch (RuntimeException e) {
-                throttle.answered(estimate, 0, 0, 0, false); // any other failure must not keep the reservation
-                throw e;
-            }
-            JsonNode cost = response.path("extensions").path("cost");
-            JsonNode status = cost.path("throttleStatus");
-            boolean throttledAnswer = isThrottled(response);
-            throttle.answered(estimate, status.path("maximumAvailable").asDouble(), status.path("currentlyAvailable").asDouble(),
-                    status.path("restoreRate").asDouble(), throttledAnswer);
-            if (throttledAnswer) {
-                if (attempt >= MAX_THROTTLED_RETRIES) {
-                    throw new ShopifyApiException(ShopifyApiException.Kind.TRANSIENT, 200,
-                            "still THROTTLED after " + attempt + " waits");
-                }
-                // Shopify's own count of this query is the better estimate for the retry
-                estimate = Math.max(estimate, cost.path("requestedQueryCost").asInt(estimate));
-                LOG.debug("{} THROTTLED; waiting for {} points", shop.shop(), estimate);
-                continue;
-            }
-            JsonNode errors = response.path("errors");
-            JsonNode data = response.get("data");
-            if (errors.size() > 0 && (data == null || data.isNull()) && hasCode(errors, "SHOP_PENDING_TERMINATION")) {
-                // Shopify is reviewing the shop (it may be closed): a shop state, re-checked slowly like 423, not a bad query
-                throw new ShopifyApiException(ShopifyApiException.Kind.SHOP_UNAVAILABLE, 200,
-                        "shop under review, pending termination (SHOP_PENDING_TERMINATION)");
-            }
-            if (errors.size() > 0 && (data == null || data.isNull()) && hasCode(errors, "INTERNAL_SERVER_ERROR")) {
-                // Shopify's own failure answered as HTTP 200: retried like a 5xx, then left to the route's backoff
-                if (transientFailures >= MAX_TRANSIENT_RETRIES) {
-                    throw new ShopifyApiException(ShopifyApiException.Kind.TRANSIENT, 200,
-                            "GraphQL errors from the shop's API: INTERNAL_SERVER_ERROR");
-                }
-                long base = 100L << transientFailures++;
-                pause(base + ThreadLocalRandom.current().nextLong(base));
-                continue;
-            }
-            AccessDeniedException denied = AccessDeniedException.from(errors);
-            if (denied != null) {
-                // partial data without the denied fields would be stored as if the store had none: refuse it whole
-                LOG.warn("{}: {}", shop.shop(), denied.getMessage());
-                throw denied;
-            }
-            if (errors.size() > 0 && (data == null || data.isNull())) {
-                LOG.warn("{}: GraphQL errors: {}", shop.shop(), abbreviate(errors.toString()));
-                throw new ShopifyApiException(ShopifyApiException.Kind.QUERY_REJECTED, 200,
-                        "GraphQL errors from the shop's API: " + ShopifyApiException.codesOf(errors));
-            }
-            if (data == null) {
-                throw new ShopifyApiException(ShopifyApiException.Kind.TRANSIENT, 200, "answer without data");
-            }
-            // the caller sizes its next page from what Shopify counted for this one (PageReads)
-            exchange.setProperty(REQUESTED_COST, cost.path("requestedQueryCost").asInt(0));
-            return data;
-        }
-    }
-
-    private JsonNode send(ShopCredentials shop, String body) {
-        Exchange result = producer.send("direct:shopify-graphql-attempt", ex -> {
-            ex.setProperty(ShopifyHttp.URL, endpoint(shop));
-            ex.setProperty(ShopifyHttp.TOKEN, shop.accessToken());
-            ex.getMessage().setBody(body);
-        });
-        ApiVersions watch = versions;
-        if (watch != null) {
-            watch.observed(shop.shop().value(), result.getProperty(ShopifyHttp.SERVED_VERSION, String.class));
-        }
-        Exception failure = result.getException();
-        if (failure instanceof ShopifyApiException e) {
+        } catch (RuntimeException e) {
+            throttle.leave();
             throw e;
         }
-        if (failure != null) {
-            throw new ShopifyApiException(ShopifyApiException.Kind.TRANSIENT,
-                    "calling the API of " + shop.shop() + " failed: " + ShopifyApiException.transportFailure(failure), failure);
+        exchange.setProperty(RESERVED, true);
+        exchange.setProperty(ATTEMPTED, true);
+    }
+
+    /** The request of this attempt: URL and token of the current credentials, the GraphQL JSON body. */
+    public void request(Exchange exchange) {
+        ShopCredentials shop = exchange.getProperty(CREDENTIALS, ShopCredentials.class);
+        GraphqlRequest request = exchange.getProperty(REQUEST, GraphqlRequest.class);
+        exchange.setProperty(ShopifyHttp.URL, endpoint(shop));
+        exchange.setProperty(ShopifyHttp.TOKEN, shop.accessToken());
+        exchange.getMessage().setBody(requestBody(request.query(), request.variables()));
+    }
+
+    /**
+     * Mirrors the bucket the answer reports ({@code extensions.cost.throttleStatus}) and gives the reservation back;
+     * a THROTTLED answer is {@link Throttled} (the next attempt's {@link #acquire} waits for the points; Shopify's own
+     * count of the query becomes the estimate).
+     */
+    public void answered(Exchange exchange) {
+        JsonNode response = exchange.getMessage().getBody(JsonNode.class);
+        String shop = exchange.getProperty(SHOP, String.class);
+        int estimate = exchange.getProperty(ESTIMATE, Integer.class);
+        observeVersion(exchange);
+        JsonNode cost = response.path("extensions").path("cost");
+        JsonNode status = cost.path("throttleStatus");
+        boolean throttledAnswer = isThrottled(response);
+        exchange.removeProperty(RESERVED);
+        throttles.of(shop).answered(estimate, status.path("maximumAvailable").asDouble(),
+                status.path("currentlyAvailable").asDouble(), status.path("restoreRate").asDouble(), throttledAnswer);
+        if (throttledAnswer) {
+            int needed = Math.max(estimate, cost.path("requestedQueryCost").asInt(estimate));
+            exchange.setProperty(ESTIMATE, needed);
+            LOG.debug("{} THROTTLED; waiting for {} points", shop, needed);
+            throw new Throttled(needed);
         }
-        return result.getMessage().getBody(JsonNode.class);
+    }
+
+    /** Classifies a GraphQL answer that was not THROTTLED; returns its {@code data}. */
+    public JsonNode data(Exchange exchange) {
+        JsonNode response = exchange.getMessage().getBody(JsonNode.class);
+        String shop = exchange.getProperty(SHOP, String.class);
+        JsonNode errors = response.path("errors");
+        JsonNode data = response.get("data");
+        boolean noData = data == null || data.isNull();
+        if (errors.size() > 0 && noData && hasCode(errors, "SHOP_PENDING_TERMINATION")) {
+            // Shopify is reviewing the shop (it may be closed): a shop state, re-checked slowly like 423, not a bad query
+            throw new ShopifyApiException(ShopifyApiException.Kind.SHOP_UNAVAILABLE, 200,
+                    "shop under review, pending termination (SHOP_PENDING_TERMINATION)");
+        }
+        if (errors.size() > 0 && noData && hasCode(errors, "INTERNAL_SERVER_ERROR")) {
+            // Shopify's own failure answered as HTTP 200: retried like a 5xx
+            throw new ShopifyApiException(ShopifyApiException.Kind.TRANSIENT, 200,
+                    "GraphQL errors from the shop's API: INTERNAL_SERVER_ERROR");
+        }
+        AccessDeniedException denied = AccessDeniedException.from(errors);
+        if (denied != null) {
+            // partial data without the denied fields would be stored as if the store had none: refuse it whole
+            LOG.warn("{}: {}", shop, denied.getMessage());
+            throw denied;
+        }
+        if (errors.size() > 0 && noData) {
+            LOG.warn("{}: GraphQL errors: {}", shop, abbreviate(errors.toString()));
+            throw new ShopifyApiException(ShopifyApiException.Kind.QUERY_REJECTED, 200,
+                    "GraphQL errors from the shop's API: " + ShopifyApiException.codesOf(errors));
+        }
+        if (data == null) {
+            throw new ShopifyApiException(ShopifyApiException.Kind.TRANSIENT, 200, "answer without data");
+        }
+        exchange.setProperty(REQUESTED_COST, response.path("extensions").path("cost").path("requestedQueryCost").asInt(0));
+        return data;
+    }
+
+    /**
+     * A failed attempt (the {@code doCatch} of shopify-graphql-attempt): its reservation is given back (HTTP 429: as
+     * throttled, and no caller of the shop gets points before Retry-After), and a failure without an HTTP answer
+     * (connection refused, reset, timeout) becomes a TRANSIENT {@link ShopifyApiException} that names no URL or token.
+     */
+    public void failed(Exchange exchange) {
+        Exception caught = exchange.getProperty(Exchange.EXCEPTION_CAUGHT, Exception.class);
+        String shop = exchange.getProperty(SHOP, String.class);
+        int estimate = exchange.getProperty(ESTIMATE, Integer.class);
+        observeVersion(exchange);
+        ShopThrottle throttle = throttles.of(shop);
+        if (exchange.getProperty(RESERVED) != null) {
+            exchange.removeProperty(RESERVED);
+            throttle.answered(estimate, 0, 0, 0, caught instanceof ShopifyHttp.RateLimited);
+        }
+        if (caught instanceof ShopifyHttp.RateLimited limited) {
+            // every caller of this shop waits out Retry-After, not only this one: the next call comes after it
+            throttle.pauseFor(limited.waitMillis());
+            LOG.debug("{}: HTTP 429; waiting {} ms (Retry-After)", shop, limited.waitMillis());
+        }
+        if (caught instanceof ShopifyApiException e) {
+            throw e;
+        }
+        throw new ShopifyApiException(ShopifyApiException.Kind.TRANSIENT,
+                "calling the API of " + shop + " failed: " + ShopifyApiException.transportFailure(caught), caught);
+    }
+
+    /**
+     * The {@code retryWhile} of a refused call (AUTH_FAILED from the shop): one refresh (or the token another process
+     * stored), then the attempt again; a second refusal, or no newer token, is the shop's answer. A refusal of the
+     * refresh itself is the answer: the next attempt's {@link #checkCredentials} fails with it, without calling the shop.
+     */
+    public boolean refreshAfterRefusal(Exchange exchange) {
+        if (exchange.getProperty(ATTEMPTED) == null || exchange.getProperty(REFRESHED) != null) {
+            return false; // the credentials were refused before any call, or after a refresh already
+        }
+        exchange.setProperty(REFRESHED, true);
+        ShopCredentials refused = exchange.getProperty(CREDENTIALS, ShopCredentials.class);
+        try {
+            ShopCredentials renewed = tokens.afterRefusal(refused);
+            if (renewed == null) {
+                return false;
+            }
+            exchange.setProperty(CREDENTIALS, renewed);
+            return true;
+        } catch (ShopifyApiException e) {
+            // the refresh itself was refused: the next attempt's checkCredentials step answers with that refusal
+            exchange.setProperty(REFRESH_REFUSED, e);
+            return true;
+        }
+    }
+
+    /** First step of an attempt: a refused token refresh (see {@link #refreshAfterRefusal}) is the call's answer. */
+    public void checkCredentials(Exchange exchange) {
+        ShopifyApiException refused = exchange.getProperty(REFRESH_REFUSED, ShopifyApiException.class);
+        if (refused != null) {
+            exchange.removeProperty(REFRESH_REFUSED);
+            throw refused;
+        }
+    }
+
+    private void observeVersion(Exchange exchange) {
+        ApiVersions watch = versions;
+        if (watch != null) {
+            watch.observed(exchange.getProperty(SHOP, String.class), exchange.getProperty(ShopifyHttp.SERVED_VERSION, String.class));
+        }
+    }
+
+    /** A THROTTLED answer: the shop's bucket did not have the query's cost; retried once the points are back. */
+    public static final class Throttled extends ShopifyApiException {
+        public Throttled(int cost) {
+            super(Kind.TRANSIENT, 200, "THROTTLED: the shop's rate limit had no room for a query costing " + cost + " points");
+        }
     }
 
     private static boolean hasCode(JsonNode errors, String code) {

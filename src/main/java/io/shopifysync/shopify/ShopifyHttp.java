@@ -28,10 +28,13 @@ public final class ShopifyHttp {
     public static final String SERVED_VERSION = "shopifyServedApiVersion";
     private static final ObjectMapper JSON = new ObjectMapper();
 
-    /** A GraphQL POST with the store's token; no other header leaves the process. */
+    /**
+     * A GraphQL POST with the store's token; no other header leaves the process. Camel's redelivery headers stay: the
+     * caller's error handler counts its redeliveries in them (camel-http never sends Camel* headers).
+     */
     public void prepare(Exchange exchange) {
         Message m = exchange.getMessage();
-        m.removeHeaders("*");
+        m.removeHeaders("*", Exchange.REDELIVERED, Exchange.REDELIVERY_COUNTER, Exchange.REDELIVERY_MAX_COUNTER);
         m.setHeader(Exchange.HTTP_URI, exchange.getProperty(URL, String.class));
         m.setHeader(Exchange.HTTP_METHOD, "POST");
         m.setHeader(Exchange.CONTENT_TYPE, "application/json");

@@ -15,7 +15,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import org.apache.camel.Exchange;
-import org.apache.camel.Message;
 
 /** The {@code /admin/shops} endpoints: JSON in and out, tokens accepted but never returned. */
 public final class ShopsAdminApi {
@@ -40,17 +39,17 @@ public final class ShopsAdminApi {
         this.scopeCheck = scopeCheck;
     }
 
-    /** GET /admin/shops */
-    public void list(Exchange exchange) throws JsonProcessingException {
-        List<Map<String, Object>> all = accounts.list().stream().map(ShopsAdminApi::view).toList();
-        respond(exchange.getMessage(), 200, json.writeValueAsString(all));
+    /** GET /admin/shops: every registered shop (never its token); the route answers it as JSON. */
+    public List<Map<String, Object>> list() {
+        return accounts.list().stream().map(ShopsAdminApi::view).toList();
     }
 
     /**
      * POST /admin/shops with {"shop": "...", "token": "...", "apiUrl": "...", "allowInsecureApiUrl": false}; 201 when
      * added, 200 when updated; an apiUrl other than https://&lt;shop&gt; needs allowInsecureApiUrl (400 otherwise).
+     * Returns the answer, whose {@code outcome} (added | updated) the route turns into the status code.
      */
-    public void add(Exchange exchange) throws JsonProcessingException {
+    public Map<String, Object> add(Exchange exchange) {
         String contentType = exchange.getMessage().getHeader(Exchange.CONTENT_TYPE, String.class);
         if (contentType == null || !contentType.toLowerCase().startsWith("application/json")) {
             throw new AdminException(415, "send the body as JSON with Content-Type: application/json");
@@ -84,13 +83,12 @@ public final class ShopsAdminApi {
             result.put("accessScopes", scopes.granted() == null ? null : scopes.granted().handles());
             result.put("warnings", scopes.warnings());
         }
-        respond(exchange.getMessage(), outcome == Accounts.AddOutcome.ADDED ? 201 : 200, json.writeValueAsString(result));
+        return result;
     }
 
     /** DELETE /admin/shops/{shop} (or ?shop=D); 404 when not registered. */
-    public void remove(Exchange exchange) throws JsonProcessingException {
-        Message in = exchange.getMessage();
-        String shop = in.getHeader("shop", String.class);
+    public Map<String, Object> remove(Exchange exchange) {
+        String shop = exchange.getMessage().getHeader("shop", String.class);
         if (shop == null || shop.isBlank()) {
             throw new InvalidInputException("missing shop: DELETE /admin/shops/{shop} or /admin/shops?shop=D");
         }
@@ -98,7 +96,10 @@ public final class ShopsAdminApi {
         if (!accounts.remove(domain)) {
             throw new AdminException(404, "shop " + domain + " is not registered");
         }
-        respond(in, 200, json.writeValueAsString(Map.of("shop", domain, "outcome", "removed")));
+        Map<String, Object> result = new LinkedHashMap<>();
+        result.put("shop", domain);
+        result.put("outcome", "removed");
+        return result;
     }
 
     private static Map<String, Object> view(Account a) {
@@ -150,12 +151,5 @@ public final class ShopsAdminApi {
             throw new InvalidInputException("field '" + field + "' must be true or false");
         }
         return v.booleanValue();
-    }
-
-    private static void respond(Message out, int status, String body) {
-        out.removeHeaders("*");
-        out.setHeader(Exchange.HTTP_RESPONSE_CODE, status);
-        out.setHeader(Exchange.CONTENT_TYPE, "application/json");
-        out.setBody(body);
     }
 }

@@ -11,6 +11,7 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.CopyOnWriteArrayList;
 import org.apache.camel.Exchange;
 import org.apache.camel.Header;
@@ -44,9 +45,15 @@ class AdminApiRouteTest extends RouteFileTestSupport {
         assertThat(send("GET", "/admin/shops", TOKEN, null).body()).isEqualTo("[\"list\"]");
         HttpResponse<String> added = send("POST", "/admin/shops", TOKEN, "{\"shop\":\"a.myshopify.com\"}");
         assertThat(added.statusCode()).isEqualTo(201);
-        assertThat(send("DELETE", "/admin/shops?shop=a.myshopify.com", TOKEN, null).statusCode()).isEqualTo(200);
+        assertThat(added.headers().firstValue("Content-Type")).hasValueSatisfying(t -> assertThat(t).startsWith("application/json"));
+        assertThat(added.headers().firstValue("Authorization")).as("no request header goes back").isEmpty();
+        assertThat(send("POST", "/admin/shops", TOKEN, "{\"shop\":\"existing.myshopify.com\"}").statusCode()).isEqualTo(200);
+        HttpResponse<String> removed = send("DELETE", "/admin/shops?shop=a.myshopify.com", TOKEN, null);
+        assertThat(removed.statusCode()).isEqualTo(200);
+        assertThat(removed.body()).contains("\"outcome\":\"removed\"");
         assertThat(send("DELETE", "/admin/shops/b.myshopify.com", TOKEN, null).statusCode()).isEqualTo(200);
-        assertThat(shops.calls).containsExactly("list", "add {\"shop\":\"a.myshopify.com\"}", "remove a.myshopify.com",
+        assertThat(shops.calls).containsExactly("list", "add {\"shop\":\"a.myshopify.com\"}",
+                "add {\"shop\":\"existing.myshopify.com\"}", "remove a.myshopify.com",
                 "remove b.myshopify.com");
     }
 
@@ -100,26 +107,28 @@ class AdminApiRouteTest extends RouteFileTestSupport {
         final List<String> calls = new CopyOnWriteArrayList<>();
         volatile RuntimeException fail;
 
-        public void list(Exchange exchange) {
-            answer(exchange, 200, "list", "[\"list\"]");
+        public List<String> list() {
+            record("list");
+            return List.of("list");
         }
 
-        public void add(Exchange exchange) {
-            answer(exchange, 201, "add " + exchange.getMessage().getBody(String.class), "{}");
+        public Map<String, Object> add(Exchange exchange) {
+            String body = exchange.getMessage().getBody(String.class);
+            record("add " + body);
+            // the route answers 201 for an added shop and 200 for an updated one
+            return Map.of("outcome", body.contains("existing") ? "updated" : "added");
         }
 
-        public void remove(@Header("shop") String shop, Exchange exchange) {
-            answer(exchange, 200, "remove " + shop, "{}");
+        public Map<String, Object> remove(@Header("shop") String shop) {
+            record("remove " + shop);
+            return Map.of("shop", shop, "outcome", "removed");
         }
 
-        private void answer(Exchange exchange, int status, String call, String body) {
+        private void record(String call) {
             if (fail != null) {
                 throw fail;
             }
             calls.add(call);
-            exchange.getMessage().removeHeaders("*");
-            exchange.getMessage().setHeader(Exchange.HTTP_RESPONSE_CODE, status);
-            exchange.getMessage().setBody(body);
         }
     }
 }

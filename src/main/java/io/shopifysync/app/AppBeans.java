@@ -202,6 +202,7 @@ public final class AppBeans implements CamelConfiguration {
         // the pool bounds how many deliveries can wait for one commit at a time (Vert.x's default is 20)
         registry.bind("vertxOptions", new VertxOptions().setWorkerPoolSize(config.getInt("http.worker.threads", 64)));
         registry.bind("shopifyHeadersOnly", new ShopifyHeadersOnly());
+        io.shopifysync.admin.AnswerHeaders.install(context);
         registry.bind("webhookIntake", new WebhookIntake(new WebhookSignature(
                 config.get("shopify.client.secret").orElse(null), config.get("shopify.client.secret.previous").orElse(null)),
                 config.getInt("webhook.max.body.bytes", 5 * 1024 * 1024), inbox,

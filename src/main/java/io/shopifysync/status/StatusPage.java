@@ -12,7 +12,6 @@ import java.util.List;
 import java.util.Map;
 import org.apache.camel.Exchange;
 import org.apache.camel.Header;
-import org.apache.camel.Message;
 
 /**
  * The status page: static files from the classpath ({@code status/}), served without authentication because
@@ -26,8 +25,8 @@ public final class StatusPage {
             "status.js", "text/javascript; charset=utf-8",
             "status.css", "text/css; charset=utf-8");
     // the page loads only its own files and talks only to its own origin; no referrer ever leaves it
-    private static final String CSP = "default-src 'none'; script-src 'self'; style-src 'self'; connect-src 'self'; "
-            + "img-src 'self'; base-uri 'none'; form-action 'none'; frame-ancestors 'none'";
+    /** The exchange property naming the answer's media type (routes/status-page.yaml sets the headers). */
+    public static final String CONTENT_TYPE = "statusContentType";
 
     private final StatusReport report;
     private final StatusHistory history;
@@ -37,22 +36,23 @@ public final class StatusPage {
         this.history = history;
     }
 
-    public void page(Exchange exchange) {
-        serve(exchange.getMessage(), "index.html");
+    /** The page itself; its media type goes to the exchange property {@value #CONTENT_TYPE} for the route's answer. */
+    public byte[] page(Exchange exchange) {
+        return serve(exchange, "index.html");
     }
 
-    public void asset(@Header("file") String file, Exchange exchange) {
+    /** One of the page's files by name; 404 for any other name. */
+    public byte[] asset(@Header("file") String file, Exchange exchange) {
         if (file == null || !ASSETS.containsKey(file) || file.equals("index.html")) {
             throw new AdminException(404, "no such file: " + file);
         }
-        serve(exchange.getMessage(), file);
+        return serve(exchange, file);
     }
 
-    public void data(Exchange exchange) throws IOException {
-        Message out = exchange.getMessage();
-        out.removeHeaders("*");
-        headers(out, "application/json");
-        out.setBody(JSON.writeValueAsString(toJson(report.build(), history.read())));
+    /** The status report and the chart's samples, as JSON. */
+    public String data(Exchange exchange) throws IOException {
+        exchange.setProperty(CONTENT_TYPE, "application/json");
+        return JSON.writeValueAsString(toJson(report.build(), history.read()));
     }
 
     static ObjectNode toJson(StatusReport.Report r, List<StatusHistory.Series> series) {
@@ -112,25 +112,15 @@ public final class StatusPage {
         return t == null ? null : t.toInstant().toString();
     }
 
-    private static void serve(Message out, String file) {
+    private static byte[] serve(Exchange exchange, String file) {
         try (InputStream in = StatusPage.class.getClassLoader().getResourceAsStream("status/" + file)) {
             if (in == null) {
                 throw new IllegalStateException("status/" + file + " is missing from the classpath");
             }
-            out.removeHeaders("*");
-            headers(out, ASSETS.get(file));
-            out.setBody(in.readAllBytes());
+            exchange.setProperty(CONTENT_TYPE, ASSETS.get(file));
+            return in.readAllBytes();
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
-    }
-
-    private static void headers(Message out, String contentType) {
-        out.setHeader(Exchange.HTTP_RESPONSE_CODE, 200);
-        out.setHeader(Exchange.CONTENT_TYPE, contentType);
-        out.setHeader("Cache-Control", "no-store");
-        out.setHeader("Referrer-Policy", "no-referrer");
-        out.setHeader("X-Content-Type-Options", "nosniff");
-        out.setHeader("Content-Security-Policy", CSP);
     }
 }

@@ -58,6 +58,7 @@ public abstract class RouteFileTestSupport extends CamelMainTestSupport {
 
     @Override
     protected void doPostSetup() throws Exception {
+        io.shopifysync.admin.AnswerHeaders.install(context); // as AppBeans does
         advise();
         context.start();
     }

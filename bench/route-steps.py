@@ -110,7 +110,7 @@ for name in sorted(os.listdir(routes_dir)):
         kinds = Counter()
         walk_steps(route.get("from", {}).get("steps"), kinds)
         counts.update(kinds)
-        if kinds["bean"] > 0 and kinds["eip"] == 0 and kinds["endpoint"] == 0:  # set/remove steps do not count
+        if kinds["bean"] > 0 and kinds["eip"] == 0 and kinds["endpoint"] == 0:  # set/remove/log steps do not count
             bean_only_routes.append(f"{name}:{rid}")
 
 # registry name -> class, from AppBeans-style bindings

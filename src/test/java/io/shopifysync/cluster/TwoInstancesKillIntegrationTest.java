@@ -87,9 +87,15 @@ class TwoInstancesKillIntegrationTest {
                     }
                 }
                 await().atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(50)).until(() ->
-                        !openHolds(holds("A", logA, Long.MAX_VALUE)).isEmpty()
-                                && sync.count("SELECT COUNT(*) FROM shopify.webhook_inbox") > 0);
-                List<Hold> heldByA = openHolds(holds("A", logA, Long.MAX_VALUE));
+                        sync.count("SELECT COUNT(*) FROM shopify.webhook_inbox") > 0);
+                // the kill follows the read that saw A holding work at once: A's import steps are short, and a second
+                // read (as this test once did) found them all released
+                java.util.concurrent.atomic.AtomicReference<List<Hold>> open = new java.util.concurrent.atomic.AtomicReference<>(List.of());
+                await().atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(10)).until(() -> {
+                    open.set(openHolds(holds("A", logA, Long.MAX_VALUE)));
+                    return !open.get().isEmpty();
+                });
+                List<Hold> heldByA = open.get();
                 killedAt = System.currentTimeMillis();
                 a.kill();
                 boolean allDoneAtKill = true;

@@ -304,8 +304,16 @@ class ImportFaultsIntegrationTest {
             sync.register(shop);
             await().atMost(Duration.ofSeconds(90)).until(() -> sync.allIncremental(shop.domain()));
             assertThat(sync.databaseDigest(shop.domain())).isEqualTo(SyncHarness.emulatorDigest(emu, shop.domain()));
-            assertThat(new EmulatorControl(emu).call("GET", "/_emulator/shops/" + shop.domain() + "/bulk", null)
-                    .path("bulkOperations")).isEmpty();
+            // the import pages; only the poll's id reconciliation (orders and customers have no destroy events) may run
+            // its id-only bulk query once the shop is INCREMENTAL
+            List<String> importBulk = new java.util.ArrayList<>();
+            for (JsonNode op : new EmulatorControl(emu).call("GET", "/_emulator/shops/" + shop.domain() + "/bulk", null)
+                    .path("bulkOperations")) {
+                if (!op.path("query").asText().matches("\\{ \\w+ \\{ edges \\{ node \\{ id } } } }")) {
+                    importBulk.add(op.path("query").asText());
+                }
+            }
+            assertThat(importBulk).as("bulk operations other than the id reconciliation").isEmpty();
         }
     }
 

@@ -12,7 +12,7 @@ import org.apache.camel.builder.RouteBuilder;
  * Our beans, the catalog's routes and the management port's guard for {@code camel run} (Camel JBang), which
  * builds its own Camel Main: it instantiates this class by name ({@code camel.main.configuration-classes}), so it
  * has no constructor arguments and reads the configuration the way {@code shopify-sync run} does
- * (application.properties, environment, system properties). See the README, "Camel JBang".
+ * (application.properties, environment, system properties). See docs/operations.md, "Camel JBang".
  */
 public final class JBangConfiguration implements CamelConfiguration {
 

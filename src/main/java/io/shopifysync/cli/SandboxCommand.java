@@ -127,7 +127,7 @@ public class SandboxCommand implements Callable<Integer> {
         out.println("  shopify-sync accounts add --shop " + first.domain() + " --token " + first.accessToken()
                 + " --api-url " + first.adminUrl() + " --allow-insecure-api-url");
         out.println();
-        out.println("Control API: " + emu.baseUrl() + "/_emulator/shops  (see docs/emulator-spec.md); webhooks are signed with the "
+        out.println("Control API: " + emu.baseUrl() + "/_emulator/shops  (see docs/emulator.md); webhooks are signed with the "
                 + (clientSecret == null ? "default client secret 'sandbox-secret'" : "client secret given by --client-secret"));
         out.println("Press Ctrl-C to stop.");
         out.flush();

@@ -9,7 +9,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 
-/** The control API under {@code /_emulator/} (JSON in and out); documented in docs/emulator-spec.md. */
+/** The control API under {@code /_emulator/} (JSON in and out); documented in docs/emulator.md. */
 final class ControlApi {
 
     /** A client error with its HTTP status. */

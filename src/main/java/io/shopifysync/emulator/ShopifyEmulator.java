@@ -39,7 +39,7 @@ import org.slf4j.LoggerFactory;
 
 /**
  * A local Shopify Admin API emulator: GraphQL Admin API 2026-10 with Shopify's cost and throttling, bulk
- * operations, webhooks and a control API under {@code /_emulator/}. See docs/emulator-spec.md.
+ * operations, webhooks and a control API under {@code /_emulator/}. See docs/emulator.md.
  *
  * <pre>{@code
  * try (ShopifyEmulator emu = ShopifyEmulator.builder().port(0).shops(2).seed(42).start()) {

@@ -20,7 +20,7 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 
 /**
- * The application's own Micrometer meters (Prometheus names in the README). Events are counted as they happen;
+ * The application's own Micrometer meters (Prometheus names in docs/operations.md, "Metrics"). Events are counted as they happen;
  * database-derived gauges (lag, backlog, dead letters, shop status) are set from {@link ObservedState} on each
  * {@link #refresh()}, never read per scrape; throttle counters read the live per-shop throttles.
  */

@@ -6,7 +6,7 @@ import java.util.LinkedHashSet;
 import java.util.Set;
 
 /**
- * A failed call to a store, classified (ARCHITECTURE.md principle 8) so callers know whether to retry,
+ * A failed call to a store, classified (docs/architecture.md, principle 8) so callers know whether to retry,
  * change the shop's status, or dead-letter. Messages never contain tokens, nor the remote answer's text: a
  * store's URL may point anywhere, so what is stored and shown (status_reason, last_error, dead letters) is a
  * classification ("HTTP 403 from the shop's API", "connection refused", a GraphQL error code), never its body.

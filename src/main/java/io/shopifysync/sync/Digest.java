@@ -25,7 +25,7 @@ import java.util.Map;
 import javax.sql.DataSource;
 
 /**
- * The convergence check of ARCHITECTURE.md C3, computed from the database: per resource the count and
+ * The convergence check (the digest, docs/emulator.md), computed from the database: per resource the count and
  * SHA-256 of {@code "<id> <updatedAt>\n"} lines (children: {@code "<id> <parent id>\n"}), sorted by id.
  */
 public final class Digest {

@@ -15,7 +15,7 @@ import org.yaml.snakeyaml.LoaderOptions;
 import org.yaml.snakeyaml.Yaml;
 
 /**
- * Compares docker/compose.yaml with application.properties and ARCHITECTURE.md C1, so that a renamed key or a
+ * Compares docker/compose.yaml with application.properties and the README's configuration table, so that a renamed key or a
  * moved port shows up as a problem here rather than as a container that silently ignores its setting.
  */
 final class ComposeCheck {

@@ -26,7 +26,7 @@ import java.util.function.IntUnaryOperator;
 
 /**
  * Test-only client for the emulator: plain java.net.http + Jackson, written independently of the
- * emulator's code (ARCHITECTURE.md principle 9). Also holds a tiny webhook receiver.
+ * emulator's code (docs/architecture.md, principle 9). Also holds a tiny webhook receiver.
  */
 final class GraphqlClient {
     static final ObjectMapper JSON = new ObjectMapper();
@@ -154,7 +154,7 @@ final class GraphqlClient {
         return r.bytes().length == 0 ? null : r.json();
     }
 
-    // ------------------------------------------------------------------ control API (paths per the emulator README)
+    // ------------------------------------------------------------------ control API (paths per docs/emulator.md)
 
     String shopControl(String rest) {
         return "/_emulator/shops/" + shop + rest;

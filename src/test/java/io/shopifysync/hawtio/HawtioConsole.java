@@ -11,7 +11,7 @@ import org.eclipse.jetty.server.ServerConnector;
  * Hawtio 4 (the web console) on an embedded Jetty 12, for watching a running shopify-sync locally: it has no
  * login of its own (it listens on 127.0.0.1 only) and its proxy reaches only the allow-listed hosts, where the
  * app's Jolokia endpoint keeps its own authentication. Test scope, so the production jar stays without it.
- * Run with {@code mvn -B -q test-compile exec:exec@hawtio} (see the README, "Hawtio").
+ * Run with {@code mvn -B -q test-compile exec:exec@hawtio} (see docs/operations.md, "Hawtio").
  */
 public final class HawtioConsole implements AutoCloseable {
 

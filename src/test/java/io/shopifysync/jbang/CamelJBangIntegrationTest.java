@@ -31,7 +31,7 @@ import java.util.stream.Stream;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * routes/ and application.properties run under Camel JBang's {@code camel run} (camel-jbang-core, README
+ * routes/ and application.properties run under Camel JBang's {@code camel run} (camel-jbang-core, docs/operations.md
  * "Camel JBang"), with our beans from JBangConfiguration: the admin API registers an emulated store and the
  * database then holds exactly the store, which needs every bean and the catalog's templated routes.
  */
@@ -94,7 +94,7 @@ class CamelJBangIntegrationTest {
         return http.send(b.build(), HttpResponse.BodyHandlers.ofString());
     }
 
-    /** tools/camel-jbang/camel run, exactly as the README has it, in a process of its own. */
+    /** tools/camel-jbang/camel run, exactly as docs/operations.md has it, in a process of its own. */
     private record CamelRun(Process process) implements AutoCloseable {
 
         static CamelRun start(Path home, Path log, TestDatabase tdb, Path dataDir, int httpPort, int managementPort)

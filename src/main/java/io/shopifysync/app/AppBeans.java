@@ -53,16 +53,29 @@ import java.util.Map;
 import java.util.concurrent.ExecutorService;
 import org.apache.camel.CamelConfiguration;
 import org.apache.camel.CamelContext;
+import org.apache.camel.builder.RouteBuilder;
+import io.shopifysync.catalog.CatalogRoutes;
+import io.shopifysync.observe.ManagementSecurity;
+import io.shopifysync.admin.PublicPortGuard;
 import org.apache.camel.ExtendedStartupListener;
 import io.vertx.core.VertxOptions;
 import org.apache.camel.support.service.ServiceSupport;
 import org.springframework.jdbc.datasource.DataSourceTransactionManager;
 import org.springframework.transaction.support.TransactionTemplate;
 
-/** Binds the beans that the YAML routes name ({@code ref: ...}) into the Camel registry. */
+/**
+ * The one configuration of both ways to start: binds the beans that the YAML routes name ({@code ref: ...}), the
+ * catalog's templated routes and the guards of both ports. {@code shopify-sync run} adds it to its Camel Main;
+ * {@code camel run} (Camel JBang) instantiates it by name ({@code camel.main.configuration-classes}).
+ */
 public final class AppBeans implements CamelConfiguration {
 
     private final AppConfig config;
+
+    /** For {@code camel run}: reads the configuration as {@code shopify-sync run} does (file, environment, -D). */
+    public AppBeans() {
+        this(AppConfig.load());
+    }
 
     public AppBeans(AppConfig config) {
         this.config = config;
@@ -238,5 +251,20 @@ public final class AppBeans implements CamelConfiguration {
                 Duration.ofMinutes(config.getInt("status.sample.retention.minutes", 120))));
         registry.bind("tombstones", new Tombstones(db.sql(), catalog, clock,
                 Duration.ofDays(config.getInt("purge.after.days", 30))));
+
+        // Camel Main adds a registry route builder's templated routes after every route and template of routes/
+        registry.bind("catalogRoutes", new RouteBuilder() {
+            @Override
+            public void configure() {
+            }
+
+            @Override
+            public void addTemplatedRoutesToCamelContext(CamelContext camelContext) throws Exception {
+                CatalogRoutes.instantiate(camelContext);
+            }
+        });
+        // both servers exist by now and do not listen yet: nothing reaches Jolokia or reads a stranger's body unguarded
+        ManagementSecurity.install(context, config);
+        PublicPortGuard.install(context, config);
     }
 }

@@ -31,20 +31,6 @@ public final class ShopifySyncApp implements AutoCloseable {
                     .withRoutesReloadPattern("*.yaml").withRoutesReloadRemoveAllRoutes(false);
         }
         main.configure().addConfiguration(new AppBeans(config));
-        main.addMainListener(new MainListenerSupport() {
-            @Override
-            public void afterConfigure(BaseMainSupport configured) {
-                // routes/ is loaded now: bind its per-resource templates to every catalog entry
-                CamelContext context = configured.getCamelContext();
-                try {
-                    CatalogRoutes.instantiate(context);
-                } catch (Exception e) {
-                    throw new IllegalStateException("cannot instantiate the catalog's routes: " + e.getMessage(), e);
-                }
-                ManagementSecurity.install(context, config);
-                PublicPortGuard.install(context, config);
-            }
-        });
         return main;
     }
 

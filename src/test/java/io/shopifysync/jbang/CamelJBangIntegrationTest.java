@@ -32,7 +32,7 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * routes/ and application.properties run under Camel JBang's {@code camel run} (camel-jbang-core, docs/operations.md
- * "Camel JBang"), with our beans from JBangConfiguration: the admin API registers an emulated store and the
+ * "Camel JBang"), with our beans from AppBeans: the admin API registers an emulated store and the
  * database then holds exactly the store, which needs every bean and the catalog's templated routes.
  */
 class CamelJBangIntegrationTest {
@@ -104,7 +104,7 @@ class CamelJBangIntegrationTest {
                 routes.filter(p -> p.toString().endsWith(".yaml")).sorted().forEach(p -> cmd.add(home.relativize(p).toString()));
             }
             cmd.addAll(List.of("application.properties",
-                    "--prop=camel.main.configuration-classes=io.shopifysync.app.JBangConfiguration",
+                    "--prop=camel.main.configuration-classes=io.shopifysync.app.AppBeans",
                     "--kamelets-version=4.18.0"));
             ProcessBuilder pb = new ProcessBuilder(cmd).directory(home.toFile()).redirectErrorStream(true)
                     .redirectOutput(log.toFile());

@@ -5,7 +5,7 @@ import io.shopifysync.app.ShopifySyncApp;
 import io.shopifysync.catalog.Catalog;
 import io.shopifysync.config.AppConfig;
 import io.shopifysync.db.Database;
-import io.shopifysync.sync.SyncStatus;
+import io.shopifysync.status.StatusReport;
 import java.io.PrintWriter;
 import java.time.Clock;
 import java.util.Map;
@@ -47,10 +47,9 @@ final class ImportCommand implements Callable<Integer> {
             throws InterruptedException {
         Database db = app.context().getRegistry().lookupByNameAndType("database", Database.class);
         int resources = Catalog.load().resources().size();
-        SyncStatus status = new SyncStatus(db, Clock.systemUTC());
         ImportProgress progress = new ImportProgress(out, System.console() != null);
         while (true) {
-            Optional<SyncStatus.ShopStatus> s = status.read().stream().filter(x -> x.shopDomain().equals(domain)).findFirst();
+            Optional<StatusReport.ShopStatus> s = StatusReport.shops(db, Clock.systemUTC()).stream().filter(x -> x.shopDomain().equals(domain)).findFirst();
             if (s.isEmpty()) {
                 err.println("error: shop " + domain + " is not registered; add it with accounts add");
                 return ShopifySync.EXIT_USAGE;

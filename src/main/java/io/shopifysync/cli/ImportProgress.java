@@ -1,6 +1,6 @@
 package io.shopifysync.cli;
 
-import io.shopifysync.sync.SyncStatus;
+import io.shopifysync.status.StatusReport;
 import java.io.PrintWriter;
 import java.time.Duration;
 import java.util.HashMap;
@@ -26,12 +26,12 @@ final class ImportProgress {
         this.ansi = ansi;
     }
 
-    void draw(SyncStatus.ShopStatus shop) {
+    void draw(StatusReport.ShopStatus shop) {
         if (ansi && linesDrawn > 0) {
             out.print("\u001b[" + linesDrawn + "F");
         }
-        List<SyncStatus.ResourceStatus> resources = shop.resources();
-        for (SyncStatus.ResourceStatus r : resources) {
+        List<StatusReport.ResourceStatus> resources = shop.resources();
+        for (StatusReport.ResourceStatus r : resources) {
             String line = line(r, System.nanoTime());
             if (ansi) {
                 out.print(line + "\u001b[K\n");
@@ -43,7 +43,7 @@ final class ImportProgress {
         out.flush();
     }
 
-    String line(SyncStatus.ResourceStatus r, long now) {
+    String line(StatusReport.ResourceStatus r, long now) {
         boolean done = "INCREMENTAL".equals(r.phase());
         long total = r.rowsTotal() == null ? 0 : r.rowsTotal();
         long doneRows = r.rowsDone();

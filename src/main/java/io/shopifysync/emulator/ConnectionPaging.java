@@ -12,8 +12,8 @@ import java.util.Map;
  * (base64 of {@code {"last_id":N,"last_value":"…"}}). Cursors carry the sort value they were issued with,
  * so paging stays exact when objects change meanwhile; ties on updated_at are broken by id.
  */
-final class Pager {
-    private Pager() {}
+final class ConnectionPaging {
+    private ConnectionPaging() {}
 
     enum Sort { ID, CREATED_AT, UPDATED_AT }
 

@@ -112,7 +112,7 @@ final class GraphQlEngine {
                     ext.put("code", ae.code);
                 }
                 ext.putAll(ae.extensions);
-            } else if (t instanceof Pager.BadCursorException bc) {
+            } else if (t instanceof ConnectionPaging.BadCursorException bc) {
                 msg = bc.getMessage();
                 ext.put("code", "BAD_REQUEST");
             } else {
@@ -635,7 +635,7 @@ final class GraphQlEngine {
     }
 
     /** Narrows a filter to the app's order window (Long.MIN_VALUE: no window). */
-    private static Pager.Filter windowed(Pager.Filter filter, long windowStart) {
+    private static ConnectionPaging.Filter windowed(ConnectionPaging.Filter filter, long windowStart) {
         return windowStart == Long.MIN_VALUE ? filter : (i, c, u, v) -> c >= windowStart && filter.test(i, c, u, v);
     }
 
@@ -708,20 +708,20 @@ final class GraphQlEngine {
         checkBothFirstLast(first, last);
         boolean reverse = Boolean.TRUE.equals(env.getArgument("reverse"));
         String sortKey = env.getArgument("sortKey");
-        Pager.Sort sort = Pager.sortOf(sortKey);
+        ConnectionPaging.Sort sort = ConnectionPaging.sortOf(sortKey);
         String query = env.getArgument("query");
         SearchQuery q = SearchQuery.parse(query, kind.searchFields);
         addWarnings(r, env, query, q);
         DataGenerator.IdScheme ids = shop.gen.ids(kind);
-        Long afterKey = after == null ? null : Pager.key(sort, ids, after);
-        Long beforeKey = before == null ? null : Pager.key(sort, ids, before);
-        Pager.Filter filter = windowed(filter(shop, kind, q), windowStart(shop, kind));
-        Pager.Page page = Pager.page(shop.store(kind), ids, sort, reverse, first, afterKey, last, beforeKey, q, filter);
+        Long afterKey = after == null ? null : ConnectionPaging.key(sort, ids, after);
+        Long beforeKey = before == null ? null : ConnectionPaging.key(sort, ids, before);
+        ConnectionPaging.Filter filter = windowed(filter(shop, kind, q), windowStart(shop, kind));
+        ConnectionPaging.Page page = ConnectionPaging.page(shop.store(kind), ids, sort, reverse, first, afterKey, last, beforeKey, q, filter);
         List<Map<String, Object>> nodes = new ArrayList<>(page.items().size());
         List<String> cursors = new ArrayList<>(page.items().size());
-        for (Pager.Item it : page.items()) {
+        for (ConnectionPaging.Item it : page.items()) {
             nodes.add(shop.materialize(kind, it.index(), it.createdAt(), it.updatedAt(), it.version()));
-            cursors.add(Pager.cursorFor(sort, ids.id(it.index()), it.createdAt(), it.updatedAt()));
+            cursors.add(ConnectionPaging.cursorFor(sort, ids.id(it.index()), it.createdAt(), it.updatedAt()));
         }
         if (bulkRoot) {
             r.bulkHasNext = page.hasNext();
@@ -741,7 +741,7 @@ final class GraphQlEngine {
     }
 
     /** A filter for a parsed query: store-level fields without materializing, others on the materialized object. */
-    static Pager.Filter filter(ShopState shop, ResourceKind kind, SearchQuery q) {
+    static ConnectionPaging.Filter filter(ShopState shop, ResourceKind kind, SearchQuery q) {
         if (q.matchesAll()) {
             return (i, c, u, v) -> true;
         }
@@ -853,7 +853,7 @@ final class GraphQlEngine {
             }
             return DataGenerator.count(n);
         }
-        Pager.Page p = Pager.page(shop.store(kind), shop.gen.ids(kind), Pager.Sort.ID, false, limit, null, null, null, q,
+        ConnectionPaging.Page p = ConnectionPaging.page(shop.store(kind), shop.gen.ids(kind), ConnectionPaging.Sort.ID, false, limit, null, null, null, q,
                 windowed(filter(shop, kind, q), windowStart));
         if (p.hasNext()) {
             return Json.obj("count", limit, "precision", "AT_LEAST");
@@ -862,7 +862,7 @@ final class GraphQlEngine {
     }
 
     /** Pages positions 0..n-1 of a child list. */
-    private static Pager.Page childPage(int n, DataFetchingEnvironment env, boolean all, Function<String, Long> keyOf) {
+    private static ConnectionPaging.Page childPage(int n, DataFetchingEnvironment env, boolean all, Function<String, Long> keyOf) {
         Integer first = all ? null : env.getArgument("first");
         Integer last = all ? null : env.getArgument("last");
         String after = all ? null : env.getArgument("after");
@@ -871,7 +871,7 @@ final class GraphQlEngine {
         boolean reverse = !all && Boolean.TRUE.equals(env.getArgument("reverse"));
         Long a = after == null ? null : keyOf.apply(after);
         Long b = before == null ? null : keyOf.apply(before);
-        Pager.Scanner scanner = (ascending, from, v) -> {
+        ConnectionPaging.Scanner scanner = (ascending, from, v) -> {
             if (ascending) {
                 long start = from == null ? 0 : Math.max(0, from + 1);
                 for (long p = start; p < n; p++) {
@@ -888,7 +888,7 @@ final class GraphQlEngine {
                 }
             }
         };
-        return Pager.page(scanner, !reverse, first, a, last, b, (i, c, u, v) -> true);
+        return ConnectionPaging.page(scanner, !reverse, first, a, last, b, (i, c, u, v) -> true);
     }
 
     private Object lineItems(DataFetchingEnvironment env) {
@@ -897,19 +897,19 @@ final class GraphQlEngine {
         int idx = (Integer) order.get("_idx");
         int n = (Integer) order.get("_lineItemCount");
         DataGenerator gen = r.shop.gen;
-        Pager.Page page = childPage(n, env, r.bulk, c -> {
-            Object[] d = Pager.decode(c);
+        ConnectionPaging.Page page = childPage(n, env, r.bulk, c -> {
+            Object[] d = ConnectionPaging.decode(c);
             int[] ref = gen.lineItemOf((Long) d[0]);
             if (ref == null || ref[0] != idx) {
-                throw new Pager.BadCursorException("Invalid cursor.");
+                throw new ConnectionPaging.BadCursorException("Invalid cursor.");
             }
             return (long) ref[1];
         });
         List<Map<String, Object>> nodes = new ArrayList<>();
         List<String> cursors = new ArrayList<>();
-        for (Pager.Item it : page.items()) {
+        for (ConnectionPaging.Item it : page.items()) {
             nodes.add(gen.lineItem(idx, it.index()));
-            cursors.add(Pager.cursor(gen.lineItemId(idx, it.index()), it.index() + 1));
+            cursors.add(ConnectionPaging.cursor(gen.lineItemId(idx, it.index()), it.index() + 1));
         }
         return connection(nodes, cursors, page.hasNext(), page.hasPrevious());
     }
@@ -921,11 +921,11 @@ final class GraphQlEngine {
         int ver = (Integer) product.get("_ver");
         int n = (Integer) product.get("_variantCount");
         DataGenerator gen = r.shop.gen;
-        Pager.Page page = childPage(n, env, r.bulk, c -> {
-            Object[] d = Pager.decode(c);
+        ConnectionPaging.Page page = childPage(n, env, r.bulk, c -> {
+            Object[] d = ConnectionPaging.decode(c);
             int[] ref = gen.variantOf((Long) d[0]);
             if (ref == null || ref[0] != idx) {
-                throw new Pager.BadCursorException("Invalid cursor.");
+                throw new ConnectionPaging.BadCursorException("Invalid cursor.");
             }
             return (long) ref[1];
         });
@@ -934,9 +934,9 @@ final class GraphQlEngine {
         long updated = (Long) product.get("_updated");
         List<Map<String, Object>> nodes = new ArrayList<>();
         List<String> cursors = new ArrayList<>();
-        for (Pager.Item it : page.items()) {
+        for (ConnectionPaging.Item it : page.items()) {
             nodes.add(gen.variant(idx, it.index(), ver, title, created, updated));
-            cursors.add(Pager.cursor(gen.variantId(idx, it.index()), it.index() + 1));
+            cursors.add(ConnectionPaging.cursor(gen.variantId(idx, it.index()), it.index() + 1));
         }
         return connection(nodes, cursors, page.hasNext(), page.hasPrevious());
     }
@@ -952,13 +952,13 @@ final class GraphQlEngine {
         addWarnings(r, env, query, q);
         List<EventLog.Event> all = shop.events.snapshot();
         long dropped = shop.events.droppedCount();
-        Function<String, Long> keyOf = c -> shop.events.indexOfId((Long) Pager.decode(c)[0]) - dropped;
+        Function<String, Long> keyOf = c -> shop.events.indexOfId((Long) ConnectionPaging.decode(c)[0]) - dropped;
         String after = env.getArgument("after");
         String before = env.getArgument("before");
         boolean reverse = Boolean.TRUE.equals(env.getArgument("reverse"));
         int n = all.size();
-        Pager.Scanner scanner = positional(n);
-        Pager.Filter f = (i, c, u, v) -> {
+        ConnectionPaging.Scanner scanner = positional(n);
+        ConnectionPaging.Filter f = (i, c, u, v) -> {
             EventLog.Event e = all.get(i);
             return q.matches(field -> switch (field) {
                 case "id" -> e.id();
@@ -969,14 +969,14 @@ final class GraphQlEngine {
                 default -> e.message();
             });
         };
-        Pager.Page page = Pager.page(scanner, !reverse, first, after == null ? null : keyOf.apply(after), last,
+        ConnectionPaging.Page page = ConnectionPaging.page(scanner, !reverse, first, after == null ? null : keyOf.apply(after), last,
                 before == null ? null : keyOf.apply(before), f);
         List<Map<String, Object>> nodes = new ArrayList<>();
         List<String> cursors = new ArrayList<>();
-        for (Pager.Item it : page.items()) {
+        for (ConnectionPaging.Item it : page.items()) {
             EventLog.Event e = all.get(it.index());
             nodes.add(ShopState.eventMap(e));
-            cursors.add(Pager.cursor(e.id(), Long.toString(e.id())));
+            cursors.add(ConnectionPaging.cursor(e.id(), Long.toString(e.id())));
         }
         return connection(nodes, cursors, page.hasNext(), page.hasPrevious());
     }
@@ -1000,7 +1000,7 @@ final class GraphQlEngine {
         }
         int n = all.size();
         Function<String, Long> keyOf = c -> {
-            long id = (Long) Pager.decode(c)[0];
+            long id = (Long) ConnectionPaging.decode(c)[0];
             for (int i = 0; i < n; i++) {
                 if (Long.parseLong((String) all.get(i).get("legacyResourceId")) >= id) {
                     return (long) i;
@@ -1008,17 +1008,17 @@ final class GraphQlEngine {
             }
             return (long) n;
         };
-        Pager.Scanner scanner = positional(n);
+        ConnectionPaging.Scanner scanner = positional(n);
         String after = env.getArgument("after");
         String before = env.getArgument("before");
-        Pager.Page page = Pager.page(scanner, !Boolean.TRUE.equals(env.getArgument("reverse")), first,
+        ConnectionPaging.Page page = ConnectionPaging.page(scanner, !Boolean.TRUE.equals(env.getArgument("reverse")), first,
                 after == null ? null : keyOf.apply(after), last, before == null ? null : keyOf.apply(before), (i, c, u, v) -> true);
         List<Map<String, Object>> nodes = new ArrayList<>();
         List<String> cursors = new ArrayList<>();
-        for (Pager.Item it : page.items()) {
+        for (ConnectionPaging.Item it : page.items()) {
             Map<String, Object> s = all.get(it.index());
             nodes.add(s);
-            cursors.add(Pager.cursor(Long.parseLong((String) s.get("legacyResourceId")), (String) s.get("legacyResourceId")));
+            cursors.add(ConnectionPaging.cursor(Long.parseLong((String) s.get("legacyResourceId")), (String) s.get("legacyResourceId")));
         }
         return connection(nodes, cursors, page.hasNext(), page.hasPrevious());
     }
@@ -1036,7 +1036,7 @@ final class GraphQlEngine {
 
 
     /** Walks positions 0..n-1 of an in-memory list (nested connections), in either direction after a cursor. */
-    private static Pager.Scanner positional(int n) {
+    private static ConnectionPaging.Scanner positional(int n) {
         return (ascending, from, v) -> {
             if (ascending) {
                 for (long p = from == null ? 0 : Math.max(0, from + 1); p < n; p++) {

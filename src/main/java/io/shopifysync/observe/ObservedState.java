@@ -2,7 +2,7 @@ package io.shopifysync.observe;
 
 import io.shopifysync.db.Database;
 import io.shopifysync.db.Jdbc;
-import io.shopifysync.sync.SyncStatus;
+import io.shopifysync.status.StatusReport;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -25,7 +25,7 @@ public final class ObservedState {
     }
 
     /** One reading; {@code error} is set when the last refresh failed (the previous reading is kept). */
-    public record Snapshot(Instant readAt, List<SyncStatus.ShopStatus> shops, Map<String, Backlog> inbox,
+    public record Snapshot(Instant readAt, List<StatusReport.ShopStatus> shops, Map<String, Backlog> inbox,
                            Map<String, Long> openDeadLetters, String error) {
 
         static final Snapshot EMPTY = new Snapshot(null, List.of(), Map.of(), Map.of(), "not read yet");
@@ -41,13 +41,13 @@ public final class ObservedState {
 
     private static final Logger LOG = LoggerFactory.getLogger(ObservedState.class);
     private final Jdbc jdbc;
-    private final SyncStatus status;
+    private final Database db;
     private final Clock clock;
     private volatile Snapshot current = Snapshot.EMPTY;
 
     public ObservedState(Database db, Clock clock) {
         this.jdbc = new Jdbc(db);
-        this.status = new SyncStatus(db, clock);
+        this.db = db;
         this.clock = clock;
     }
 
@@ -63,7 +63,7 @@ public final class ObservedState {
                     new Backlog(rs.getLong("pending"), rs.getObject("oldest", OffsetDateTime.class))));
             Map<String, Long> dead = new TreeMap<>();
             jdbc.query("select-open-dead-letters-by-shop", rs -> dead.put(rs.getString("shop_domain"), rs.getLong("open_count")));
-            current = new Snapshot(clock.instant(), status.read(), Map.copyOf(inbox), Map.copyOf(dead), null);
+            current = new Snapshot(clock.instant(), StatusReport.shops(db, clock), Map.copyOf(inbox), Map.copyOf(dead), null);
         } catch (RuntimeException e) {
             if (current.error() == null) {
                 LOG.warn("cannot read the sync state for metrics and health: {}", e.getMessage());

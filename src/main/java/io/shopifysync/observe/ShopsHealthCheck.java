@@ -1,6 +1,6 @@
 package io.shopifysync.observe;
 
-import io.shopifysync.sync.SyncStatus;
+import io.shopifysync.status.StatusReport;
 import java.time.Duration;
 import java.time.OffsetDateTime;
 import java.util.ArrayList;
@@ -31,14 +31,14 @@ public final class ShopsHealthCheck extends ReportOnlyHealthCheck {
         }
         List<String> troubled = new ArrayList<>();
         builder.detail("shops", s.shops().size());
-        for (SyncStatus.ShopStatus shop : s.shops()) {
+        for (StatusReport.ShopStatus shop : s.shops()) {
             String d = shop.shopDomain();
             builder.detail(d + ".status", shop.status());
             // a shop is as fresh as its stalest resource
             OffsetDateTime lastSuccess = null;
             boolean never = shop.resources().isEmpty();
             Duration maxLag = null;
-            for (SyncStatus.ResourceStatus r : shop.resources()) {
+            for (StatusReport.ResourceStatus r : shop.resources()) {
                 if (r.lastSuccessAt() == null) {
                     never = true;
                 } else if (lastSuccess == null || r.lastSuccessAt().isBefore(lastSuccess)) {

@@ -10,7 +10,7 @@ import io.micrometer.core.instrument.Timer;
 import io.shopifysync.shopify.ShopThrottle;
 import io.shopifysync.shopify.Throttles;
 import io.shopifysync.sync.SyncEvents;
-import io.shopifysync.sync.SyncStatus;
+import io.shopifysync.status.StatusReport;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -123,9 +123,9 @@ public final class SyncMetrics implements SyncEvents {
         List<MultiGauge.Row<?>> backlogAgeRows = new ArrayList<>();
         List<MultiGauge.Row<?>> deadRows = new ArrayList<>();
         List<MultiGauge.Row<?>> statusRows = new ArrayList<>();
-        for (SyncStatus.ShopStatus shop : s.shops()) {
+        for (StatusReport.ShopStatus shop : s.shops()) {
             String d = shop.shopDomain();
-            for (SyncStatus.ResourceStatus r : shop.resources()) {
+            for (StatusReport.ResourceStatus r : shop.resources()) {
                 Tags tags = Tags.of("shop", d, "resource", r.resource());
                 if (r.highWaterMark() != null) {
                     lagRows.add(MultiGauge.Row.of(tags, seconds(Duration.between(r.highWaterMark().toInstant(), s.readAt()))));

@@ -1,12 +1,16 @@
 package io.shopifysync.status;
 
+import java.util.LinkedHashMap;
+import java.sql.SQLException;
+import java.sql.ResultSet;
+import java.sql.PreparedStatement;
+import java.sql.Connection;
 import io.shopifysync.accounts.GrantedScopes;
 import io.shopifysync.catalog.Catalog;
 import io.shopifysync.catalog.Resource;
 import io.shopifysync.db.Database;
 import io.shopifysync.db.Jdbc;
 import io.shopifysync.scopes.AccessScopes;
-import io.shopifysync.sync.SyncStatus;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.OffsetDateTime;
@@ -40,7 +44,7 @@ public final class StatusReport {
     public record Entry(String shop, String shopStatus, String shopStatusReason, String resource, String phase,
                         long rows, long rowsWritten, Long rowsTotal, Long lagSeconds, OffsetDateTime lastSuccessAt,
                         String lastError, String pausedReason, OffsetDateTime pausedAt, String importMode,
-                        SyncStatus.ShopDetail shopDetail) {
+                        ShopDetail shopDetail) {
 
         /**
          * What {@code status} and the page add to the shop status: since when, the next check of a shop Shopify stopped
@@ -48,7 +52,7 @@ public final class StatusReport {
          */
         public String shopStatusDetail() {
             List<String> parts = new ArrayList<>();
-            SyncStatus.ShopDetail d = shopDetail;
+            ShopDetail d = shopDetail;
             if (d != null && d.statusSince() != null && !"INSTALLED".equals(shopStatus)) {
                 parts.add("since " + d.statusSince().withOffsetSameInstant(ZoneOffset.UTC).truncatedTo(java.time.temporal.ChronoUnit.SECONDS));
             }
@@ -60,6 +64,25 @@ public final class StatusReport {
             }
             return String.join("; ", parts);
         }
+    }
+
+    /** One shop with its resources' sync state. */
+    public record ShopStatus(String shopDomain, String status, String statusReason, List<ResourceStatus> resources,
+                             ShopDetail detail) {
+    }
+
+    /**
+     * Since when the shop has its status, when a shop Shopify stopped serving is asked again (null when it is not
+     * re-checked), and the Admin API version requested and served (null before the first answer).
+     */
+    public record ShopDetail(OffsetDateTime statusSince, OffsetDateTime nextCheckAt, String apiVersionRequested,
+                             String apiVersionServed) {
+    }
+
+    /** One resource of one shop; {@code lag} is now minus the high-water mark, null before the first sync. */
+    public record ResourceStatus(String resource, String phase, long rowsDone, Long rowsTotal,
+                                 OffsetDateTime highWaterMark, OffsetDateTime lastSuccessAt, String lastError,
+                                 Duration lag, String pausedReason, OffsetDateTime pausedAt, String importMode) {
     }
 
     private final Database db;
@@ -78,12 +101,12 @@ public final class StatusReport {
         OffsetDateTime now = OffsetDateTime.now(clock).withOffsetSameInstant(ZoneOffset.UTC);
         Map<String, Map<String, Long>> live = liveRows();
         List<Entry> entries = new ArrayList<>();
-        for (SyncStatus.ShopStatus shop : new SyncStatus(db, clock).read()) {
+        for (ShopStatus shop : shops(db, clock)) {
             if (shop.resources().isEmpty()) {
                 entries.add(new Entry(shop.shopDomain(), shop.status(), shop.statusReason(), null, null, 0, 0, null,
                         null, null, null, null, null, null, shop.detail()));
             }
-            for (SyncStatus.ResourceStatus r : shop.resources()) {
+            for (ResourceStatus r : shop.resources()) {
                 long rows = live.getOrDefault(r.resource(), Map.of()).getOrDefault(shop.shopDomain(), 0L);
                 Duration lag = r.lag();
                 entries.add(new Entry(shop.shopDomain(), shop.status(), shop.statusReason(), r.resource(), r.phase(),
@@ -116,5 +139,47 @@ public final class StatusReport {
             out.put(r.name(), byShop);
         }
         return out;
+    }
+
+    /** BULK or PAGED, with why when the store refused bulk operations. */
+    static String importMode(String mode, String reason) {
+        return mode == null ? null : reason == null ? mode : mode + " (" + reason + ")";
+    }
+
+    /** Every shop with its resources' sync state, as {@code sync_state} holds it (the CLI's import progress, health, metrics). */
+    public static List<ShopStatus> shops(Database db, Clock clock) {
+        Map<String, ShopStatus> shops = new LinkedHashMap<>();
+        try (Connection c = db.dataSource().getConnection();
+             PreparedStatement ps = c.prepareStatement(db.sql().get("select-sync-status"));
+             ResultSet rs = ps.executeQuery()) {
+            while (rs.next()) {
+                String domain = rs.getString("shop_domain");
+                ShopStatus shop = shops.computeIfAbsent(domain, d -> {
+                    try {
+                        return new ShopStatus(d, rs.getString("status"), rs.getString("status_reason"), new ArrayList<>(),
+                                new ShopDetail(rs.getObject("status_since", OffsetDateTime.class),
+                                        rs.getObject("next_check_at", OffsetDateTime.class),
+                                        rs.getString("api_version_requested"), rs.getString("api_version_served")));
+                    } catch (SQLException e) {
+                        throw new IllegalStateException(e);
+                    }
+                });
+                String resource = rs.getString("resource");
+                if (resource != null) {
+                    OffsetDateTime hwm = rs.getObject("high_water_mark", OffsetDateTime.class);
+                    long totalValue = rs.getLong("rows_total");
+                    Long total = rs.wasNull() ? null : totalValue;
+                    shop.resources().add(new ResourceStatus(resource, rs.getString("phase"), rs.getLong("rows_done"),
+                            total, hwm,
+                            rs.getObject("last_success_at", OffsetDateTime.class), rs.getString("last_error"),
+                            hwm == null ? null : Duration.between(hwm.toInstant(), clock.instant()),
+                            rs.getString("paused_reason"), rs.getObject("paused_at", OffsetDateTime.class),
+                            importMode(rs.getString("import_mode"), rs.getString("import_mode_reason"))));
+                }
+            }
+        } catch (SQLException e) {
+            throw new IllegalStateException("could not read sync status: " + e.getMessage(), e);
+        }
+        return List.copyOf(shops.values());
     }
 }

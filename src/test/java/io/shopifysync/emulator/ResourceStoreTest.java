@@ -27,18 +27,18 @@ class ResourceStoreTest {
 
     private static final DataGenerator.IdScheme IDS = new DataGenerator.IdScheme(1000, 16, 1);
 
-    private static List<Integer> pageAll(ResourceStore s, Pager.Sort sort, boolean reverse, int size, SearchQuery q, Runnable betweenPages) {
+    private static List<Integer> pageAll(ResourceStore s, ConnectionPaging.Sort sort, boolean reverse, int size, SearchQuery q, Runnable betweenPages) {
         List<Integer> seen = new ArrayList<>();
         Long after = null;
         while (true) {
-            Pager.Page p = Pager.page(s, IDS, sort, reverse, size, after, null, null, q, (i, c, u, v) -> true);
-            for (Pager.Item it : p.items()) {
+            ConnectionPaging.Page p = ConnectionPaging.page(s, IDS, sort, reverse, size, after, null, null, q, (i, c, u, v) -> true);
+            for (ConnectionPaging.Item it : p.items()) {
                 seen.add(it.index());
             }
             if (!p.hasNext()) {
                 return seen;
             }
-            Pager.Item last = p.items().get(p.items().size() - 1);
+            ConnectionPaging.Item last = p.items().get(p.items().size() - 1);
             after = last.key();
             betweenPages.run();
         }
@@ -47,7 +47,7 @@ class ResourceStoreTest {
     @Test
     void updatedAtPagingWithTiesNeverSkipsOrRepeats() {
         ResourceStore s = store(1000);
-        List<Integer> seen = pageAll(s, Pager.Sort.UPDATED_AT, false, 7, SearchQuery.all(), () -> { });
+        List<Integer> seen = pageAll(s, ConnectionPaging.Sort.UPDATED_AT, false, 7, SearchQuery.all(), () -> { });
         assertThat(seen).hasSize(1000).doesNotHaveDuplicates();
         long prevU = 0;
         int prevI = -1;
@@ -64,7 +64,7 @@ class ResourceStoreTest {
         ResourceStore s = store(500);
         int[] step = {0};
         Set<Integer> updated = new HashSet<>();
-        List<Integer> seen = pageAll(s, Pager.Sort.UPDATED_AT, false, 25, SearchQuery.all(), () -> {
+        List<Integer> seen = pageAll(s, ConnectionPaging.Sort.UPDATED_AT, false, 25, SearchQuery.all(), () -> {
             int idx = (step[0] * 37) % 500;
             step[0]++;
             s.touch(idx, TIE + 100 + step[0]);
@@ -77,13 +77,13 @@ class ResourceStoreTest {
     @Test
     void reverseAndIdOrderAndBackwardPaging() {
         ResourceStore s = store(100);
-        assertThat(pageAll(s, Pager.Sort.ID, true, 9, SearchQuery.all(), () -> { })).first().isEqualTo(99);
-        Pager.Page lastPage = Pager.page(s, IDS, Pager.Sort.ID, false, null, null, 10, null, SearchQuery.all(), (i, c, u, v) -> true);
-        assertThat(lastPage.items()).extracting(Pager.Item::index).containsExactly(90, 91, 92, 93, 94, 95, 96, 97, 98, 99);
+        assertThat(pageAll(s, ConnectionPaging.Sort.ID, true, 9, SearchQuery.all(), () -> { })).first().isEqualTo(99);
+        ConnectionPaging.Page lastPage = ConnectionPaging.page(s, IDS, ConnectionPaging.Sort.ID, false, null, null, 10, null, SearchQuery.all(), (i, c, u, v) -> true);
+        assertThat(lastPage.items()).extracting(ConnectionPaging.Item::index).containsExactly(90, 91, 92, 93, 94, 95, 96, 97, 98, 99);
         assertThat(lastPage.hasPrevious()).isTrue();
         assertThat(lastPage.hasNext()).isFalse();
-        Pager.Page before = Pager.page(s, IDS, Pager.Sort.ID, false, null, null, 5, 90L, SearchQuery.all(), (i, c, u, v) -> true);
-        assertThat(before.items()).extracting(Pager.Item::index).containsExactly(85, 86, 87, 88, 89);
+        ConnectionPaging.Page before = ConnectionPaging.page(s, IDS, ConnectionPaging.Sort.ID, false, null, null, 5, 90L, SearchQuery.all(), (i, c, u, v) -> true);
+        assertThat(before.items()).extracting(ConnectionPaging.Item::index).containsExactly(85, 86, 87, 88, 89);
         assertThat(before.hasNext()).isTrue();
     }
 
@@ -94,7 +94,7 @@ class ResourceStoreTest {
         s.delete(3);
         s.touch(5, TIE + 1);
         SearchQuery q = SearchQuery.parse("updated_at:>=" + java.time.Instant.ofEpochSecond(TIE), ResourceKind.ORDER.searchFields);
-        List<Integer> tie = pageAll(s, Pager.Sort.UPDATED_AT, false, 10, q, () -> { });
+        List<Integer> tie = pageAll(s, ConnectionPaging.Sort.UPDATED_AT, false, 10, q, () -> { });
         assertThat(tie).doesNotContain(0, 3).contains(5, 6, 9).endsWith(5);
         assertThat(s.liveCount()).isEqualTo(98);
         int idx = s.append(1_600_000_000L, 1_600_000_000L);

@@ -11,6 +11,7 @@ import io.shopifysync.app.ShopifySyncApp;
 import io.shopifysync.config.AppConfig;
 import io.shopifysync.db.Database;
 import io.shopifysync.webhooks.InboxGroupCommit;
+import io.shopifysync.webhooks.WebhookInboxEndpoint;
 import io.shopifysync.webhooks.WebhookSignature;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
@@ -119,7 +120,9 @@ public final class WebhookBench {
                         "http://127.0.0.1:9/shops/" + SHOP, true);
                 int port = Integer.parseInt(settings.get("http.port"));
                 Set<String> warmAcked = warmUp(generator, port, "ours-warm-", payloads, rate);
-                InboxGroupCommit inbox = app.context().getRegistry().lookupByNameAndType("webhookInbox", InboxGroupCommit.class);
+                // the group commit the route's webhook-inbox:store endpoint runs
+                InboxGroupCommit inbox = app.context().getEndpoints().stream().filter(WebhookInboxEndpoint.class::isInstance)
+                        .map(e -> ((WebhookInboxEndpoint) e).groupCommit()).findFirst().orElseThrow();
                 long transactionsBefore = inbox.transactions();
                 ours = load(generator, port, "ours", "ours-", payloads, rate, seconds);
                 long transactions = inbox.transactions() - transactionsBefore;

@@ -40,10 +40,11 @@ import io.shopifysync.sync.ShopRecheck;
 import io.shopifysync.sync.SyncStateStore;
 import io.shopifysync.sync.Upserts;
 import io.shopifysync.webhooks.InsertOnceIdempotentRepository;
-import io.shopifysync.webhooks.InboxGroupCommit;
+import io.shopifysync.webhooks.WebhookInboxComponent;
 import io.shopifysync.webhooks.InboxInstance;
 import io.shopifysync.webhooks.ShopifyHeadersOnly;
 import io.shopifysync.webhooks.WebhookIntake;
+import io.shopifysync.webhooks.WebhookVerifier;
 import io.shopifysync.webhooks.WebhookProcessor;
 import io.shopifysync.webhooks.SubscriptionHealer;
 import io.shopifysync.webhooks.WebhookSignature;
@@ -119,19 +120,16 @@ public final class AppBeans implements CamelConfiguration {
         InsertOnceIdempotentRepository idempotency = new InsertOnceIdempotentRepository(db.dataSource(), intakeTransaction,
                 db.sql(), "webhook-intake");
         context.addService(idempotency); // started with the context: its statements are set in doInit
-        int intakeWriters = config.getInt("webhook.intake.writers", 1);
-        InboxGroupCommit inbox = new InboxGroupCommit(db.dataSource(), db.sql(), idempotency, intakeTransaction,
-                intakeWriters, config.getInt("webhook.intake.max.batch", 200), config.getInt("webhook.intake.queue", 2_000));
-        ExecutorService intakePool = context.getExecutorServiceManager().newFixedThreadPool(this, "webhook-intake", intakeWriters);
-        inbox.start(intakePool);
+        // component webhook-inbox: routes/webhooks.yaml's webhook-intake stores through webhook-inbox:store, whose options
+        // (writers, maxBatch, queueSize, timeoutMs) size the group commit it runs; Camel finds a component by its scheme here
+        context.getRegistry().bind(WebhookInboxComponent.SCHEME, new WebhookInboxComponent(db.dataSource(), db.sql(),
+                idempotency, intakeTransaction, clock));
         context.addService(new ServiceSupport() {
             @Override
             protected void doStop() {
                 context.getExecutorServiceManager().shutdown(importPool);
                 context.getExecutorServiceManager().shutdown(syncPool);
                 context.getExecutorServiceManager().shutdown(webhookPool);
-                inbox.stop(); // the routes stopped first: the writers commit what is queued, then end
-                context.getExecutorServiceManager().shutdownGraceful(intakePool);
                 lockPool.close();
                 db.close();
             }
@@ -210,16 +208,15 @@ public final class AppBeans implements CamelConfiguration {
         registry.bind("partitions", new Partitions(config.getInt("sync.partitions", 1)));
         registry.bind("workLocks", new WorkLocks(lockPool, db.sql()));
         registry.bind("webhookIdempotency", idempotency);
-        registry.bind("webhookInbox", inbox);
         // platform-http-vertx runs each request on a Vert.x worker thread, which waits there for its group commit:
         // the pool bounds how many deliveries can wait for one commit at a time (Vert.x's default is 20)
         registry.bind("vertxOptions", new VertxOptions().setWorkerPoolSize(config.getInt("http.worker.threads", 64)));
         registry.bind("shopifyHeadersOnly", new ShopifyHeadersOnly());
         io.shopifysync.admin.AnswerHeaders.install(context);
-        registry.bind("webhookIntake", new WebhookIntake(new WebhookSignature(
+        registry.bind("verifyShopifyWebhook", new WebhookVerifier(new WebhookSignature(
                 config.get("shopify.client.secret").orElse(null), config.get("shopify.client.secret.previous").orElse(null)),
-                config.getInt("webhook.max.body.bytes", 5 * 1024 * 1024), inbox,
-                config.getInt("webhook.intake.timeout.ms", 4_000), clock));
+                config.getInt("webhook.max.body.bytes", 5 * 1024 * 1024)));
+        registry.bind("webhookIntake", new WebhookIntake());
         // the retry jitter's java.util.Random is thread-safe: the webhook pool's threads share it
         ShopData shopData = new ShopData(jdbc, catalog, clock);
         registry.bind("shopData", shopData);

@@ -1,6 +1,7 @@
 package io.shopifysync.catalog;
 
 import io.shopifysync.cluster.Partitions;
+import java.util.stream.Collectors;
 import org.apache.camel.CamelContext;
 import org.apache.camel.builder.TemplatedRouteBuilder;
 
@@ -59,10 +60,15 @@ public final class CatalogRoutes {
                         : !r.deleteTopics().isEmpty();
                 String routeId = template[1] + "-" + r.name();
                 if (r.storesRoots() && handles && context.getRoute(routeId) == null) {
-                    TemplatedRouteBuilder.builder(context, template[0])
+                    TemplatedRouteBuilder builder = TemplatedRouteBuilder.builder(context, template[0])
                             .routeId(routeId)
-                            .parameter("resource", r.name())
-                            .add();
+                            .parameter("resource", r.name());
+                    if (template[0].equals("webhook-tombstone-resource")) {
+                        // the tables its sql: steps tombstone: the resource's own, and each child table by its parent column
+                        builder.parameter("table", r.table()).parameter("children", r.children().stream()
+                                .map(c -> c.table() + ":" + c.parentColumn()).collect(Collectors.joining(",")));
+                    }
+                    builder.add();
                 }
             }
         }

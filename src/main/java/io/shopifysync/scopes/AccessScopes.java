@@ -84,12 +84,6 @@ public class AccessScopes {
         return granted;
     }
 
-    /** A shop that did not answer keeps the scopes stored before; the failure is logged as classified, never its text. */
-    public void couldNotRead(@org.apache.camel.ExchangeProperty("shop") String shop,
-                             @org.apache.camel.ExchangeProperty(org.apache.camel.Exchange.EXCEPTION_CAUGHT) Throwable e) {
-        LOG.warn("{}: could not read the granted access scopes: {}", shop, ShopifyApiException.describe(e));
-    }
-
     /** What the scopes mean: required ones (a catalog resource's own scope) and history-lifting ones missing. */
     public Verdict verdict(GrantedScopes granted) {
         return verdict(catalog, granted);

@@ -60,6 +60,11 @@ public final class WebhookBatch {
         return deliveries.stream().<Map<String, Object>>map(d -> Map.of("id", d.id())).toList();
     }
 
+    /** One parameter map per delivery, {@code id} = its object's id, for the batch=true tombstones of a delete batch. */
+    public List<Map<String, Object>> getObjectRows() {
+        return deliveries.stream().<Map<String, Object>>map(d -> Map.of("id", d.objectId())).toList();
+    }
+
     @Override
     public String toString() {
         return kind + (resource == null ? "" : " " + resource) + " ×" + deliveries.size();

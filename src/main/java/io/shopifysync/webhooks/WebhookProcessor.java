@@ -203,12 +203,6 @@ public final class WebhookProcessor {
         health.pause(shop, resource, denied.getMessage(), "webhook-process");
     }
 
-    /** Tombstones the objects of a delete batch. */
-    public void tombstone(@ExchangeProperty("shop") String shop, @Body WebhookBatch batch) {
-        Resource r = catalog.resource(batch.getResource());
-        writer.tombstone(shop, r.table(), batch.getDeliveries().stream().map(WebhookDelivery::objectId).toList(), now());
-    }
-
     /** Whether an app/uninstalled happened before the shop's current install (a late retry of an older uninstall). */
     public boolean uninstallPrecedesInstall(@Body WebhookBatch batch, @ExchangeProperty("installedAt") Object installedAt) {
         // the row's installed_at as the driver gives it; anything else (no row) means no install to compare with

@@ -4,8 +4,11 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.shopifysync.db.Database;
 import io.shopifysync.db.Dialect;
+import io.shopifysync.db.Jdbc;
+import io.shopifysync.sync.DeadLetters;
 import io.shopifysync.testing.BothDatabases;
 import io.shopifysync.testing.TestDatabase;
+import java.time.Clock;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -17,22 +20,33 @@ import org.apache.camel.ExchangeProperty;
 
 /**
  * The per-shop loops of routes/access-scopes.yaml and routes/webhook-subscriptions.yaml on each database: the shops come
- * from sql: (INSTALLED only), each one is its own try, and one shop's failure never stops the others. Shopify is
+ * from sql: (INSTALLED only), each one is its own try, and one shop's failure never stops the others; a shop whose
+ * scopes cannot be read is retried, then a dead letter (dead-letter-channel). Shopify is
  * replaced by fakes that answer as the test says.
  */
 class ShopLoopRoutesTest {
 
     @BothDatabases
-    void accessScopesAreReadForEveryInstalledShopAndOneFailureStopsNoOther(Dialect dialect) throws Exception {
+    void accessScopesAreReadForEveryInstalledShopAndOneFailureIsRetriedThenADeadLetterAndStopsNoOther(Dialect dialect)
+            throws Exception {
         FakeScopes scopes = new FakeScopes(Set.of("b.myshopify.com"));
         try (TestDatabase tdb = TestDatabase.create(dialect); Database db = tdb.open();
-             RouteHarness h = RouteHarness.of("access-scopes.yaml").property("scopes.check.interval.ms", 60_000)
+             RouteHarness h = RouteHarness.of("access-scopes.yaml", "dead-letter.yaml").property("scopes.check.interval.ms", 60_000)
                      .bind("dataSource", db.dataSource()).bind("accessScopes", scopes).tickedByHand("access-scopes-check")) {
             shops(db);
             h.start();
             h.tick("access-scopes-check");
+            // dead-letter-channel: b is tried again twice (redeliveryPolicy), then its letter is written and c is read
             assertThat(scopes.calls).containsExactly("refresh a.myshopify.com", "refresh b.myshopify.com",
-                    "couldNotRead b.myshopify.com: Shopify said no", "refresh c.myshopify.com");
+                    "refresh b.myshopify.com", "refresh b.myshopify.com", "refresh c.myshopify.com");
+            List<DeadLetters.Letter> letters = new DeadLetters(new Jdbc(db), Clock.systemUTC()).list(null, true);
+            assertThat(letters).hasSize(1);
+            assertThat(letters.get(0).shop()).isEqualTo("b.myshopify.com");
+            assertThat(letters.get(0).source()).isEqualTo("access-scopes");
+            assertThat(letters.get(0).resource()).isNull();
+            assertThat(letters.get(0).inboxId()).isNull();
+            // the caught exception in DeadLetters.reason's wording
+            assertThat(letters.get(0).reason()).isEqualTo("Shopify said no");
         }
     }
 
@@ -88,10 +102,6 @@ class ShopLoopRoutesTest {
             if (refusing.contains(shop)) {
                 throw new IllegalStateException("Shopify said no");
             }
-        }
-
-        public void couldNotRead(@ExchangeProperty("shop") String shop, @ExchangeProperty(Exchange.EXCEPTION_CAUGHT) Throwable e) {
-            calls.add("couldNotRead " + shop + ": " + e.getMessage());
         }
     }
 

@@ -138,15 +138,6 @@ public class PageReads {
         onTransaction(shop, c -> writer.writeRows(c, shop, page.rows(), now));
     }
 
-    /** A polled page: its rows, each parent's children replaced by the page's, on the route's transaction. */
-    public void writePolledPage(Exchange exchange) throws SQLException {
-        String shop = exchange.getProperty("shop", String.class);
-        Pager.Page page = exchange.getMessage().getBody(Pager.Page.class);
-        OffsetDateTime now = state.now();
-        exchange.setProperty(WRITTEN_AT, now);
-        onTransaction(shop, c -> writer.writeCurrent(c, shop, resource(exchange), page, now));
-    }
-
     private interface Write {
         Upserts.Written run(Connection c) throws SQLException;
     }

@@ -151,7 +151,7 @@ public final class AppBeans implements CamelConfiguration {
         importer.setEvents(metrics);
 
         Pager pager = new Pager(graphql);
-        PageReads pages = new PageReads(catalog, accounts, state, pager, writer, throttles, db.dataSource());
+        PageReads pages = new PageReads(catalog, accounts, state, pager, throttles);
         Poller poller = new Poller(catalog, accounts, state, graphql, pages, writer,
                 new ShopHealth(jdbc, deadLetters, clock, recheckEvery),
                 new Poller.Settings(Duration.ofSeconds(config.getInt("sync.overlap.seconds", 120)),

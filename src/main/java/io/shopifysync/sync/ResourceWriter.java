@@ -4,9 +4,7 @@ import io.shopifysync.catalog.Row;
 import io.shopifysync.db.Jdbc;
 import io.shopifysync.catalog.Child;
 import io.shopifysync.catalog.Resource;
-import java.sql.Connection;
 import java.sql.PreparedStatement;
-import java.sql.SQLException;
 import java.time.OffsetDateTime;
 import java.util.List;
 
@@ -30,16 +28,6 @@ public final class ResourceWriter {
             state.ingestProgress(c, shop, resource, operationId, offset, roots);
             return written;
         }));
-    }
-
-    /** Rows on the caller's transaction (a paged import's page); the caller records the progress in the same one. */
-    public Upserts.Written writeRows(Connection c, String shop, List<Row> rows, OffsetDateTime now) throws SQLException {
-        return upserts.write(c, shop, rows, now);
-    }
-
-    /** Counts a write in the metrics, once its transaction has committed. */
-    public void committed(String shop, Upserts.Written written) {
-        upserts.committed(shop, written);
     }
 
     /**
@@ -91,14 +79,5 @@ public final class ResourceWriter {
             }
             return n;
         });
-    }
-
-    /** A page of a paged import, with the cursor to continue from. */
-    public void writePage(String shop, String resource, List<Row> rows, String cursor, long roots) {
-        upserts.committed(shop, jdbc.inTransaction(c -> {
-            Upserts.Written written = upserts.write(c, shop, rows, state.now());
-            state.pageProgress(c, shop, resource, cursor, roots);
-            return written;
-        }));
     }
 }

@@ -92,7 +92,7 @@ final class PagingRoutes implements AutoCloseable {
         });
         ResourceWriter writer = new ResourceWriter(jdbc, upserts, state);
         Pager pager = new Pager(graphql);
-        PageReads pages = new PageReads(catalog, accounts, state, pager, writer, throttles, db.dataSource());
+        PageReads pages = new PageReads(catalog, accounts, state, pager, throttles);
         Duration overlap = Duration.ofSeconds(Long.parseLong(p.getProperty("sync.overlap.seconds", "120")));
         BulkImporter importer = new BulkImporter(catalog, accounts, state, graphql, new BulkIngest(writer, deadLetters, 1000),
                 writer, pager, throttles, health, overlap, Boolean.parseBoolean(p.getProperty("import.paged-only", "true")), null);

@@ -32,6 +32,7 @@ import io.shopifysync.sync.BulkIngest;
 import io.shopifysync.sync.DeadLetters;
 import io.shopifysync.sync.Pager;
 import io.shopifysync.sync.PageReads;
+import io.shopifysync.sync.PageWrites;
 import io.shopifysync.sync.Poller;
 import io.shopifysync.sync.Tombstones;
 import io.shopifysync.sync.ResourceWriter;
@@ -150,7 +151,8 @@ public final class AppBeans implements CamelConfiguration {
         SyncMetrics metrics = Observability.install(context, config, db, throttles, clock);
         apiVersions.setListener(metrics::apiVersionServed);
         Duration recheckEvery = Duration.ofMillis(config.getInt("shop.unavailable.recheck.interval.ms", 300_000));
-        ResourceWriter writer = new ResourceWriter(jdbc, new Upserts(catalog, db.dialect(), metrics), state);
+        Upserts upserts = new Upserts(catalog, db.dialect(), metrics);
+        ResourceWriter writer = new ResourceWriter(jdbc, upserts, state);
         BulkImporter importer = new BulkImporter(catalog, accounts, state, graphql,
                 new BulkIngest(writer, deadLetters, config.getInt("import.batch.size", 1000)), writer, new Pager(graphql),
                 throttles, new ShopHealth(jdbc, deadLetters, clock, recheckEvery),
@@ -160,7 +162,7 @@ public final class AppBeans implements CamelConfiguration {
         importer.setEvents(metrics);
 
         Pager pager = new Pager(graphql);
-        PageReads pages = new PageReads(catalog, accounts, state, pager, writer, throttles, db.dataSource());
+        PageReads pages = new PageReads(catalog, accounts, state, pager, throttles);
         Poller poller = new Poller(catalog, accounts, state, graphql, pages, writer,
                 new ShopHealth(jdbc, deadLetters, clock, recheckEvery),
                 new Poller.Settings(Duration.ofSeconds(config.getInt("sync.overlap.seconds", 120)),
@@ -198,6 +200,8 @@ public final class AppBeans implements CamelConfiguration {
         registry.bind("importPool", importPool);
         registry.bind("poller", poller);
         registry.bind("pages", pages);
+        // the poll's and the webhook re-read's page writes (routes/writes.yaml): parameter lists for its sql: batches
+        registry.bind("pageWrites", new PageWrites(catalog, upserts, db.sql(), state));
         // the shops handed from a tick to the import or poll step and not yet done: a later tick skips them
         registry.bind("importQueue", org.apache.camel.support.processor.idempotent.MemoryIdempotentRepository.memoryIdempotentRepository(100_000));
         registry.bind("pollQueue", org.apache.camel.support.processor.idempotent.MemoryIdempotentRepository.memoryIdempotentRepository(100_000));

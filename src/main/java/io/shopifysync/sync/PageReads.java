@@ -8,14 +8,7 @@ import io.shopifysync.catalog.Resource;
 import io.shopifysync.shopify.GraphqlRequest;
 import io.shopifysync.shopify.ShopifyGraphql;
 import io.shopifysync.shopify.Throttles;
-import java.sql.Connection;
-import java.sql.SQLException;
-import java.time.OffsetDateTime;
-import javax.sql.DataSource;
 import org.apache.camel.Exchange;
-import org.springframework.jdbc.datasource.DataSourceUtils;
-import org.springframework.transaction.support.TransactionSynchronization;
-import org.springframework.transaction.support.TransactionSynchronizationManager;
 
 /**
  * The leaf steps of the import and poll routes' page loops (bean {@code pages}): build a page's request, parse its
@@ -48,19 +41,14 @@ public class PageReads {
     private final Accounts accounts;
     private final SyncStateStore state;
     private final Pager pager;
-    private final ResourceWriter writer;
     private final Throttles throttles;
-    private final DataSource dataSource;
 
-    public PageReads(Catalog catalog, Accounts accounts, SyncStateStore state, Pager pager, ResourceWriter writer,
-                     Throttles throttles, DataSource dataSource) {
+    public PageReads(Catalog catalog, Accounts accounts, SyncStateStore state, Pager pager, Throttles throttles) {
         this.catalog = catalog;
         this.accounts = accounts;
         this.state = state;
         this.pager = pager;
-        this.writer = writer;
         this.throttles = throttles;
-        this.dataSource = dataSource;
     }
 
     /** A paged import starts (or goes on) from the stored cursor, in id order, within the stored filter. */
@@ -127,47 +115,6 @@ public class PageReads {
 
     public void halvePage(Exchange exchange) {
         exchange.setProperty(FIRST, Math.max(1, exchange.getProperty(FIRST, Integer.class) / 2));
-    }
-
-    /** A page of a paged import: its rows, on the route's transaction (the cursor is the next step's, in the same one). */
-    public void writeImportPage(Exchange exchange) throws SQLException {
-        String shop = exchange.getProperty("shop", String.class);
-        Pager.Page page = exchange.getMessage().getBody(Pager.Page.class);
-        OffsetDateTime now = state.now();
-        exchange.setProperty(WRITTEN_AT, now);
-        onTransaction(shop, c -> writer.writeRows(c, shop, page.rows(), now));
-    }
-
-    /** A polled page: its rows, each parent's children replaced by the page's, on the route's transaction. */
-    public void writePolledPage(Exchange exchange) throws SQLException {
-        String shop = exchange.getProperty("shop", String.class);
-        Pager.Page page = exchange.getMessage().getBody(Pager.Page.class);
-        OffsetDateTime now = state.now();
-        exchange.setProperty(WRITTEN_AT, now);
-        onTransaction(shop, c -> writer.writeCurrent(c, shop, resource(exchange), page, now));
-    }
-
-    private interface Write {
-        Upserts.Written run(Connection c) throws SQLException;
-    }
-
-    /** Runs on the connection of the route's {@code transacted} block; the rows count in the metrics once it commits. */
-    private void onTransaction(String shop, Write write) throws SQLException {
-        if (!TransactionSynchronizationManager.isActualTransactionActive()) {
-            throw new IllegalStateException("a page is written inside the route's transacted step, with its progress");
-        }
-        Connection c = DataSourceUtils.getConnection(dataSource);
-        try {
-            Upserts.Written written = write.run(c);
-            TransactionSynchronizationManager.registerSynchronization(new TransactionSynchronization() {
-                @Override
-                public void afterCommit() {
-                    writer.committed(shop, written);
-                }
-            });
-        } finally {
-            DataSourceUtils.releaseConnection(c, dataSource);
-        }
     }
 
     private int maxCost(Exchange exchange) {

@@ -123,10 +123,14 @@ public final class Pager {
         return e instanceof ShopifyApiException api && api.kind() == ShopifyApiException.Kind.QUERY_REJECTED && isCostExceeded(api);
     }
 
-    /** The current state of some root objects by gid (webhook processing); a gid Shopify no longer has is absent. */
-    public Page byIds(ShopCredentials shop, Resource r, List<String> gids) {
-        String query = "query Nodes($ids: [ID!]!) { nodes(ids: $ids) { ... on " + r.type() + " { " + nodeSelection(r) + " } } }";
-        JsonNode data = graphql.execute(shop, query, Map.of("ids", gids));
+    /** The call that reads the current state of some root objects by gid (webhook processing): {@code nodes(ids:)}. */
+    public static GraphqlRequest nodesRequest(Resource r, List<String> gids) {
+        return new GraphqlRequest("query Nodes($ids: [ID!]!) { nodes(ids: $ids) { ... on " + r.type() + " { "
+                + nodeSelection(r) + " } } }", Map.of("ids", gids));
+    }
+
+    /** The answer of {@link #nodesRequest} as rows; a gid Shopify no longer has is absent. */
+    public Page nodes(ShopCredentials shop, Resource r, JsonNode data) {
         List<JsonNode> nodes = new ArrayList<>();
         data.path("nodes").forEach(n -> {
             if (n != null && !n.isNull() && n.hasNonNull("id")) {

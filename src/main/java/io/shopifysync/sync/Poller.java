@@ -8,6 +8,7 @@ import io.shopifysync.catalog.Catalog;
 import io.shopifysync.catalog.Gid;
 import io.shopifysync.catalog.Resource;
 import io.shopifysync.scopes.AccessScopes;
+import io.shopifysync.shopify.GraphqlRequest;
 import io.shopifysync.shopify.ShopifyApiException;
 import io.shopifysync.shopify.ShopifyGraphql;
 import io.shopifysync.shopify.ShopifyHttp;
@@ -157,60 +158,105 @@ public class Poller {
         }
     }
 
-    /** Destroy events since the last check tombstone their rows (resources whose deletions are logged as events). */
-    public void deletionsFromEvents(@ExchangeProperty("shop") String shop, @ExchangeProperty("resource") String resource) {
-        Resource r = catalog.resource(resource);
-        if (!"events".equals(r.deletions())) {
-            return;
-        }
-        SyncStateStore.PollState ps = state.pollState(shop, resource).orElseThrow();
+    /** Exchange properties of the destroy-event loop (routes/poll.yaml). */
+    static final String EVENTS_QUERY = "eventsQuery";
+    static final String EVENTS_CURSOR = "eventsCursor";
+    static final String EVENTS_HAS_NEXT = "eventsHasNextPage";
+    static final String DESTROYED = "destroyedIds";
+    static final String DESTROYED_LATEST = "destroyedLatest";
+    static final String DELETIONS_CHECK_START = "deletionsCheckStart";
+    /** Exchange properties of the reconciliation's status checks (routes/poll.yaml). */
+    static final String RECONCILE_OPERATION_ID = "reconcileOperationId";
+    static final String RECONCILE_STATUS = "reconcileStatus";
+    static final String RECONCILE_OPERATION = "reconcileOperation";
+    static final String RECONCILE_WAIT = "reconcileWaitMs";
+    static final String RECONCILE_DELAY = "reconcileDelayMs";
+
+    /** Whether the resource's deletions are logged as destroy events (else the id reconciliation finds them). */
+    public boolean deletionsByEvents(@ExchangeProperty("resource") String resource) {
+        return "events".equals(catalog.resource(resource).deletions());
+    }
+
+    /** The destroy-event loop starts: events since the last check (or the mark) minus the overlap, from the first page. */
+    public void startDeletionEvents(Exchange exchange) {
+        String shop = exchange.getProperty("shop", String.class);
+        Resource r = catalog.resource(exchange.getProperty("resource", String.class));
+        SyncStateStore.PollState ps = state.pollState(shop, r.name()).orElseThrow();
         OffsetDateTime checkStart = state.now();
         OffsetDateTime since = (ps.deletionsCheckedAt() != null ? ps.deletionsCheckedAt() : ps.highWaterMark() == null
                 ? checkStart : ps.highWaterMark()).minus(settings.overlap());
-        ShopCredentials creds = credentials(shop);
-        String query = "subject_type:" + r.eventSubject() + " action:destroy created_at:>='" + searchTime(since) + "'";
-        String after = null;
-        List<Long> deleted = new ArrayList<>();
-        OffsetDateTime latest = null;
-        do {
-            Map<String, Object> vars = new HashMap<>();
-            vars.put("first", 250);
-            vars.put("after", after);
-            vars.put("query", query);
-            JsonNode conn = graphql.execute(creds, EVENTS, vars).path("events");
-            for (JsonNode edge : conn.path("edges")) {
-                JsonNode e = edge.path("node");
-                if ("destroy".equals(e.path("action").asText()) && e.hasNonNull("subjectId")) {
-                    deleted.add(Gid.numericId(e.get("subjectId").asText()));
-                    OffsetDateTime at = OffsetDateTime.parse(e.path("createdAt").asText());
-                    latest = latest == null || at.isAfter(latest) ? at : latest;
-                }
+        exchange.setProperty(EVENTS_QUERY, "subject_type:" + r.eventSubject() + " action:destroy created_at:>='" + searchTime(since) + "'");
+        exchange.setProperty(DELETIONS_CHECK_START, checkStart);
+        exchange.setProperty(EVENTS_CURSOR, null);
+        exchange.setProperty(EVENTS_HAS_NEXT, true);
+        exchange.setProperty(DESTROYED, new ArrayList<Long>());
+        exchange.removeProperty(DESTROYED_LATEST);
+    }
+
+    /** The next page of destroy events: body = the {@link GraphqlRequest} direct:shopify-graphql takes. */
+    public GraphqlRequest eventsRequest(@ExchangeProperty(EVENTS_QUERY) String query, @ExchangeProperty(EVENTS_CURSOR) String after) {
+        Map<String, Object> vars = new HashMap<>();
+        vars.put("first", 250);
+        vars.put("after", after);
+        vars.put("query", query);
+        return new GraphqlRequest(EVENTS, vars);
+    }
+
+    /** A page of events (body = the answer's data): the destroyed ids and the latest destroy, where the next page starts. */
+    public void destroyedOnPage(Exchange exchange) {
+        JsonNode conn = exchange.getMessage().getBody(JsonNode.class).path("events");
+        @SuppressWarnings("unchecked")
+        List<Long> deleted = exchange.getProperty(DESTROYED, List.class);
+        OffsetDateTime latest = exchange.getProperty(DESTROYED_LATEST, OffsetDateTime.class);
+        for (JsonNode edge : conn.path("edges")) {
+            JsonNode e = edge.path("node");
+            if ("destroy".equals(e.path("action").asText()) && e.hasNonNull("subjectId")) {
+                deleted.add(Gid.numericId(e.get("subjectId").asText()));
+                OffsetDateTime at = OffsetDateTime.parse(e.path("createdAt").asText());
+                latest = latest == null || at.isAfter(latest) ? at : latest;
             }
-            after = conn.path("pageInfo").path("hasNextPage").asBoolean(false) ? conn.path("pageInfo").path("endCursor").asText() : null;
-        } while (after != null);
+        }
+        if (latest != null) {
+            exchange.setProperty(DESTROYED_LATEST, latest);
+        }
+        boolean more = conn.path("pageInfo").path("hasNextPage").asBoolean(false);
+        exchange.setProperty(EVENTS_HAS_NEXT, more);
+        exchange.setProperty(EVENTS_CURSOR, more ? conn.path("pageInfo").path("endCursor").asText() : null);
+    }
+
+    /** Tombstones what the events destroyed (at the latest destroy's time) and records the check. */
+    public void tombstoneDestroyed(Exchange exchange) {
+        String shop = exchange.getProperty("shop", String.class);
+        Resource r = catalog.resource(exchange.getProperty("resource", String.class));
+        @SuppressWarnings("unchecked")
+        List<Long> deleted = exchange.getProperty(DESTROYED, List.class);
+        OffsetDateTime checkStart = exchange.getProperty(DELETIONS_CHECK_START, OffsetDateTime.class);
+        OffsetDateTime latest = exchange.getProperty(DESTROYED_LATEST, OffsetDateTime.class);
         int n = writer.tombstone(shop, r.table(), deleted, latest == null ? checkStart : latest);
-        state.deletionsChecked(shop, resource, checkStart);
+        state.deletionsChecked(shop, r.name(), checkStart);
         if (n > 0) {
-            LOG.info("{} {}: {} deleted in the store (destroy events); tombstoned", shop, resource, n);
+            LOG.info("{} {}: {} deleted in the store (destroy events); tombstoned", shop, r.name(), n);
         }
     }
 
     /**
-     * Reconciliation for resources without destroy events: an id-only bulk query lists what exists. One
-     * step per call: start the operation, or, once COMPLETED, set {@link ShopifyHttp#URL} so the route
-     * downloads the id list for {@link #reconcileIds}.
+     * Reconciliation for resources without destroy events: an id-only bulk query lists what exists. Starts the
+     * operation when due; when there is one to look at, sets {@value #RECONCILE_STATUS} RUNNING for the route's status
+     * checks ({@link #reconcileStatusRequest}, {@link #reconcileStatus}), which {@link #reconcileChecked} ends.
      */
     public void reconcile(Exchange exchange) {
         String shop = exchange.getProperty("shop", String.class);
         String resource = exchange.getProperty("resource", String.class);
         exchange.removeProperty(ShopifyHttp.URL);
+        exchange.removeProperty(RECONCILE_STATUS);
+        exchange.removeProperty(RECONCILE_OPERATION);
         Resource r = catalog.resource(resource);
         if (!"reconcile".equals(r.deletions()) || !r.storesRoots()) {
             return;
         }
         SyncStateStore.PollState ps = state.pollState(shop, resource).orElseThrow();
-        ShopCredentials creds = credentials(shop);
-        if (ps.reconcileOperationId() == null) {
+        String operationId = ps.reconcileOperationId();
+        if (operationId == null) {
             if (ps.reconciledAt() != null && ps.reconciledAt().plus(settings.reconcileEvery()).isAfter(state.now())) {
                 return;
             }
@@ -222,7 +268,7 @@ public class Poller {
             }
             JsonNode result;
             try {
-                result = graphql.execute(creds, RUN_BULK, Map.of("query", r.idsQuery())).path("bulkOperationRunQuery");
+                result = graphql.execute(credentials(shop), RUN_BULK, Map.of("query", r.idsQuery())).path("bulkOperationRunQuery");
             } catch (ShopifyApiException e) {
                 if (!state.bulkRefusedBy(shop, resource, e)) { // the id list needs a bulk operation: no reconciliation then
                     throw e;
@@ -235,27 +281,54 @@ public class Poller {
             }
             JsonNode op = result.path("bulkOperation");
             OffsetDateTime started = op.hasNonNull("createdAt") ? OffsetDateTime.parse(op.get("createdAt").asText()) : state.now();
-            state.reconcileStarted(shop, resource, op.path("id").asText(), started);
-            ps = state.pollState(shop, resource).orElseThrow(); // a small id list is often ready at once: look now
+            operationId = op.path("id").asText();
+            state.reconcileStarted(shop, resource, operationId, started); // a small id list is often ready at once: look now
         }
-        // an id list is quick to produce: give it up to ~1.5 s (50 ms doubling) before leaving it to the next tick
-        JsonNode op = null;
-        String status = "RUNNING";
-        for (long wait = 50; wait <= 800 && (status.equals("CREATED") || status.equals("RUNNING")); wait *= 2) {
-            op = graphql.execute(creds, CHECK_BULK, Map.of("id", ps.reconcileOperationId())).path("bulkOperation");
-            status = op.path("status").asText("MISSING");
-            if (status.equals("CREATED") || status.equals("RUNNING")) {
-                pause(wait);
-            }
-        }
+        exchange.setProperty(RECONCILE_OPERATION_ID, operationId);
+        exchange.setProperty(RECONCILE_STATUS, "RUNNING");
+        exchange.setProperty(RECONCILE_WAIT, 50L);
+    }
+
+    /** The status check of the reconciliation's operation: body = the {@link GraphqlRequest} direct:shopify-graphql takes. */
+    public GraphqlRequest reconcileStatusRequest(@ExchangeProperty(RECONCILE_OPERATION_ID) String operationId) {
+        return new GraphqlRequest(CHECK_BULK, Map.of("id", operationId));
+    }
+
+    /**
+     * The operation's status from the answer (body = data); while it runs, the wait before the next look
+     * ({@value #RECONCILE_DELAY}: 50 ms doubling, {@value #RECONCILE_WAIT} the one after it).
+     */
+    public void reconcileStatus(Exchange exchange) {
+        JsonNode op = exchange.getMessage().getBody(JsonNode.class).path("bulkOperation");
+        String status = op.path("status").asText("MISSING");
+        exchange.setProperty(RECONCILE_OPERATION, op);
+        exchange.setProperty(RECONCILE_STATUS, status);
         if (status.equals("CREATED") || status.equals("RUNNING")) {
+            long wait = exchange.getProperty(RECONCILE_WAIT, 50L, Long.class);
+            exchange.setProperty(RECONCILE_DELAY, wait);
+            exchange.setProperty(RECONCILE_WAIT, wait * 2);
+        }
+    }
+
+    /**
+     * After the status checks: still running is left to the next poll; a failed operation is forgotten (the next
+     * reconciliation exports anew); COMPLETED sets {@link ShopifyHttp#URL} so the route downloads the id list for
+     * {@link #reconcileIds}, or, without a list, the store has none left.
+     */
+    public void reconcileChecked(Exchange exchange) {
+        String status = exchange.getProperty(RECONCILE_STATUS, String.class);
+        if (status == null || status.equals("CREATED") || status.equals("RUNNING")) {
             return;
         }
+        String shop = exchange.getProperty("shop", String.class);
+        Resource r = catalog.resource(exchange.getProperty("resource", String.class));
+        SyncStateStore.PollState ps = state.pollState(shop, r.name()).orElseThrow();
         if (!status.equals("COMPLETED")) {
-            LOG.warn("{} {}: reconciliation operation {} ended {}; trying again later", shop, resource, ps.reconcileOperationId(), status);
-            state.reconcileStarted(shop, resource, null, null);
+            LOG.warn("{} {}: reconciliation operation {} ended {}; trying again later", shop, r.name(), ps.reconcileOperationId(), status);
+            state.reconcileStarted(shop, r.name(), null, null);
             return;
         }
+        JsonNode op = exchange.getProperty(RECONCILE_OPERATION, JsonNode.class);
         if (op.hasNonNull("url")) {
             exchange.setProperty(ShopifyHttp.URL, op.get("url").asText());
             exchange.setProperty(ShopifyHttp.RANGE_START, 0L);
@@ -349,15 +422,6 @@ public class Poller {
         LOG.warn("{} {}: poll failed (attempt {}): {}", shop, resource, attempts + 1, message,
                 e instanceof ShopifyApiException ? null : e);
         state.failed(shop, resource, message, BulkImporter.backoff(attempts));
-    }
-
-    private static void pause(long millis) {
-        try {
-            Thread.sleep(millis);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new ShopifyApiException(ShopifyApiException.Kind.TRANSIENT, "interrupted", e);
-        }
     }
 
     static String searchTime(OffsetDateTime t) {

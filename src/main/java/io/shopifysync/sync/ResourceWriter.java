@@ -4,9 +4,7 @@ import io.shopifysync.catalog.Row;
 import io.shopifysync.db.Jdbc;
 import io.shopifysync.catalog.Child;
 import io.shopifysync.catalog.Resource;
-import java.sql.Connection;
 import java.sql.PreparedStatement;
-import java.sql.SQLException;
 import java.time.OffsetDateTime;
 import java.util.List;
 
@@ -30,59 +28,6 @@ public final class ResourceWriter {
             state.ingestProgress(c, shop, resource, operationId, offset, roots);
             return written;
         }));
-    }
-
-    /**
-     * A polled page: each parent's children are replaced by the complete list the page carries (so a
-     * removed line item or variant is tombstoned), and the high-water mark moves to the page's newest
-     * {@code updatedAt}, all in one transaction.
-     */
-    public void writePolledPage(String shop, Resource r, Pager.Page page) {
-        writeCurrent(shop, r, page, true);
-    }
-
-    /**
-     * Current objects read from the store (a polled page, or nodes fetched for webhooks): children
-     * replaced per parent; the high-water mark moves only for a poll.
-     */
-    public void writeCurrent(String shop, Resource r, Pager.Page page, boolean advanceMark) {
-        upserts.committed(shop, jdbc.inTransaction(c -> {
-            OffsetDateTime now = state.now();
-            Upserts.Written written = writeCurrent(c, shop, r, page, now);
-            if (advanceMark && page.maxUpdatedAt() != null) {
-                state.pollProgress(c, shop, r.name(), page.maxUpdatedAt(), page.roots());
-            }
-            return written;
-        }));
-    }
-
-    /** Current objects on the caller's transaction: each parent's children replaced by the page's, then the rows. */
-    public Upserts.Written writeCurrent(Connection c, String shop, Resource r, Pager.Page page, OffsetDateTime now)
-            throws SQLException {
-        for (Child child : r.children()) {
-            String sql = jdbc.sql().get("tombstone-children-of").replace("${table}", child.table())
-                    .replace("${parent_column}", child.parentColumn());
-            try (PreparedStatement ps = c.prepareStatement(sql)) {
-                for (long parent : page.rootIds()) {
-                    ps.setObject(1, now);
-                    ps.setString(2, shop);
-                    ps.setLong(3, parent);
-                    ps.addBatch();
-                }
-                ps.executeBatch();
-            }
-        }
-        return upserts.write(c, shop, page.rows(), now);
-    }
-
-    /** Rows on the caller's transaction (a paged import's page); the caller records the progress in the same one. */
-    public Upserts.Written writeRows(Connection c, String shop, List<Row> rows, OffsetDateTime now) throws SQLException {
-        return upserts.write(c, shop, rows, now);
-    }
-
-    /** Counts a write in the metrics, once its transaction has committed. */
-    public void committed(String shop, Upserts.Written written) {
-        upserts.committed(shop, written);
     }
 
     /**
@@ -134,14 +79,5 @@ public final class ResourceWriter {
             }
             return n;
         });
-    }
-
-    /** A page of a paged import, with the cursor to continue from. */
-    public void writePage(String shop, String resource, List<Row> rows, String cursor, long roots) {
-        upserts.committed(shop, jdbc.inTransaction(c -> {
-            Upserts.Written written = upserts.write(c, shop, rows, state.now());
-            state.pageProgress(c, shop, resource, cursor, roots);
-            return written;
-        }));
     }
 }

@@ -97,6 +97,40 @@ public final class Upserts {
         return s.sql();
     }
 
+    /** Whether the table holds roots (their upsert is newer-wins) rather than children (written with their parent). */
+    public boolean isRoot(String table) {
+        return !statement(table).child();
+    }
+
+    /**
+     * The parameters of {@link #sqlFor}'s statement for one row, in the order {@link #bind} sets them: one entry of a
+     * route's {@code sql:} batch (routes/writes.yaml).
+     */
+    public List<Object> parameters(String shop, Row row, OffsetDateTime syncedAt) {
+        boolean child = statement(row.table()).child();
+        List<Object> p = new ArrayList<>(row.values().size() + 6);
+        p.add(shop);
+        p.add(row.id());
+        if (child) {
+            p.add(row.parentId());
+        }
+        p.addAll(row.values());
+        if (!child) {
+            p.add(row.updatedAt());
+        }
+        p.add(syncedAt);
+        p.add(row.data());
+        return p;
+    }
+
+    private Statement statement(String table) {
+        Statement s = byTable.get(table);
+        if (s == null) {
+            throw new IllegalArgumentException("no catalog table named " + table);
+        }
+        return s;
+    }
+
     /** Rows changed per table by one write (a stale root that newer-wins refused does not count). */
     public record Written(Map<String, Integer> byTable) {
         public int changed() {

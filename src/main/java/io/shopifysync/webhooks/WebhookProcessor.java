@@ -14,6 +14,7 @@ import io.shopifysync.catalog.Gid;
 import io.shopifysync.catalog.Resource;
 import io.shopifysync.scopes.AccessScopes;
 import io.shopifysync.db.Jdbc;
+import io.shopifysync.shopify.GraphqlRequest;
 import io.shopifysync.shopify.QueryCost;
 import io.shopifysync.shopify.ShopifyApiException;
 import io.shopifysync.sync.DeadLetters;
@@ -190,15 +191,43 @@ public final class WebhookProcessor {
         return health.pausedResources(shop).contains(resource);
     }
 
-    /** Re-reads the objects by id and writes what is newer; objects Shopify no longer has are tombstoned. */
-    public void refresh(@ExchangeProperty("shop") String shop, @Body String resource, @ExchangeProperty("rereadIds") List<Long> ids) {
+    /** The objects to re-read in batches of as many as one {@code nodes(ids:)} query affords for the resource (the body). */
+    public List<List<Long>> idBatches(@Body String resource, @ExchangeProperty("rereadIds") List<Long> ids) {
+        int size = idsPerQuery(catalog.resource(resource));
+        List<List<Long>> out = new ArrayList<>();
+        for (int from = 0; from < ids.size(); from += size) {
+            out.add(List.copyOf(ids.subList(from, Math.min(ids.size(), from + size))));
+        }
+        return out;
+    }
+
+    /** The {@code nodes(ids:)} call of one batch (the body): direct:shopify-graphql's GraphqlRequest. */
+    public GraphqlRequest nodesRequest(@ExchangeProperty("resource") String resource, @Body List<Long> ids) {
+        Resource r = catalog.resource(resource);
+        return Pager.nodesRequest(r, ids.stream().map(id -> Gid.of(r.type(), id)).toList());
+    }
+
+    /** The answer as a page of rows (an object Shopify no longer has is absent from it). */
+    public Pager.Page nodes(@ExchangeProperty("shop") String shop, @ExchangeProperty("resource") String resource,
+                            @Body JsonNode data) {
         ShopCredentials creds = accounts.credentials(shop)
                 .orElseThrow(() -> new IllegalStateException("shop " + shop + " is not registered"));
-        refresh(shop, creds, catalog.resource(resource), ids);
+        return pager.nodes(creds, catalog.resource(resource), data);
+    }
+
+    /** The batch's objects Shopify answered null for, and would show if they existed, are tombstoned (deleted since the event). */
+    public void tombstoneGone(@ExchangeProperty("shop") String shop, @ExchangeProperty("resource") String resource,
+                              @ExchangeProperty("rereadBatch") List<Long> batch, @Body Pager.Page page) {
+        Resource r = catalog.resource(resource);
+        if (r.storesRoots()) {
+            List<Long> gone = new ArrayList<>(batch);
+            gone.removeAll(page.rootIds());
+            writer.tombstone(shop, r.table(), visiblyGone(shop, r, gone), now());
+        }
     }
 
     /** Pauses a resource whose re-read the store refuses (ACCESS_DENIED), as import and poll do. */
-    public void pause(@ExchangeProperty("shop") String shop, @Body String resource,
+    public void pause(@ExchangeProperty("shop") String shop, @ExchangeProperty("resource") String resource,
                       @ExchangeProperty(Exchange.EXCEPTION_CAUGHT) Exception denied) {
         health.pause(shop, resource, denied.getMessage(), "webhook-process");
     }
@@ -355,21 +384,6 @@ public final class WebhookProcessor {
                     shop, r.name(), gone.size() - out.size(), visibleFrom.get());
         }
         return out;
-    }
-
-    /** Re-reads the objects of one resource by id and writes what is newer; objects Shopify no longer has are tombstoned. */
-    private void refresh(String shop, ShopCredentials creds, Resource each, List<Long> ids) {
-        int size = idsPerQuery(each);
-        for (int from = 0; from < ids.size(); from += size) {
-            List<Long> part = ids.subList(from, Math.min(ids.size(), from + size));
-            Pager.Page page = pager.byIds(creds, each, part.stream().map(id -> Gid.of(each.type(), id)).toList());
-            writer.writeCurrent(shop, each, page, false);
-            if (each.storesRoots()) {
-                List<Long> gone = new ArrayList<>(part);
-                gone.removeAll(page.rootIds());
-                writer.tombstone(shop, each.table(), visiblyGone(shop, each, gone), now()); // deleted in the store since the event
-            }
-        }
     }
 
     /** Whether the stored row is already as new as the delivery says (a retry or a reordered older event). */

@@ -15,6 +15,7 @@ import io.shopifysync.db.Dialect;
 import io.shopifysync.db.Jdbc;
 import io.shopifysync.routes.RouteHarness;
 import io.shopifysync.testing.BothDatabases;
+import io.shopifysync.testing.RouteFiles;
 import io.shopifysync.testing.TestDatabase;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
@@ -25,8 +26,13 @@ import java.time.OffsetDateTime;
 import java.util.ArrayList;
 import java.util.Base64;
 import java.util.List;
+import org.apache.camel.Exchange;
+import org.apache.camel.impl.DefaultCamelContext;
+import org.apache.camel.spring.spi.SpringTransactionPolicy;
+import org.springframework.jdbc.datasource.DataSourceTransactionManager;
+import org.springframework.transaction.support.TransactionTemplate;
 
-/** The one write path of import, poll and webhooks: stale data never wins, tombstones stay down. */
+/** The newer-wins upserts of import, poll and webhooks (the poll's through routes/writes.yaml): stale data never wins, tombstones stay down. */
 class NewerWinsTest {
 
     private static final String SHOP = "acme.myshopify.com";
@@ -83,27 +89,91 @@ class NewerWinsTest {
         }
     }
 
-    @BothDatabases
-    void rowsAreCountedInTheMetricsOnlyWhenTheirTransactionCommits(Dialect dialect) throws Exception {
-        try (TestDatabase tdb = TestDatabase.create(dialect); Database db = tdb.open()) {
-            Fixture f = fixture(db);
-            java.util.concurrent.atomic.AtomicInteger counted = new java.util.concurrent.atomic.AtomicInteger();
+    /**
+     * routes/poll.yaml's write-poll-page with routes/writes.yaml on the database, then the count step the poll loop runs
+     * after it; the metrics' rows_upserted_total in {@link #counted}.
+     */
+    private final class PollPageRoute implements AutoCloseable {
+        final DefaultCamelContext camel = new DefaultCamelContext();
+        final java.util.concurrent.atomic.AtomicInteger counted = new java.util.concurrent.atomic.AtomicInteger();
+        final PageWrites pageWrites;
+
+        PollPageRoute(Database db, Fixture f) throws Exception {
             Upserts upserts = new Upserts(catalog, db.dialect(), new SyncEvents() {
                 @Override
                 public void rowsUpserted(String shop, String table, int rows) {
                     counted.addAndGet(rows);
                 }
             });
-            ResourceWriter writer = new ResourceWriter(f.jdbc(), upserts, f.state());
-            Pager.Page good = page(products, 1, "2026-01-01T00:00:00Z", "a", 11, 12);
-            List<Row> failing = new ArrayList<>(good.rows());
-            failing.add(new Row("no_such_table", 2, null, OffsetDateTime.parse("2026-01-01T00:00:00Z"), List.of(), "{}"));
-            org.assertj.core.api.Assertions.assertThatThrownBy(() -> writer.writeCurrent(SHOP, products,
-                    new Pager.Page(failing, List.of(1L), null, false, good.maxUpdatedAt()), true)).hasMessageContaining("no_such_table");
-            assertThat(title(db, 1)).as("rolled back").isNull();
-            assertThat(counted.get()).as("rows of a rolled-back batch are not counted").isZero();
-            writer.writeCurrent(SHOP, products, good, true); // the retry
-            assertThat(counted.get()).as("the product and its two variants, once").isEqualTo(3);
+            pageWrites = new PageWrites(catalog, upserts, db.sql(), f.state());
+            DataSourceTransactionManager transactions = new DataSourceTransactionManager(db.dataSource());
+            camel.getRegistry().bind("dataSource", db.dataSource());
+            camel.getRegistry().bind("PROPAGATION_REQUIRED", new SpringTransactionPolicy(new TransactionTemplate(transactions)));
+            camel.getRegistry().bind("pageWrites", pageWrites);
+            camel.getPropertiesComponent().addInitialProperty("db.dialect", db.dialect().name().toLowerCase(java.util.Locale.ROOT));
+            RouteFiles.load(camel, "poll.yaml", "writes.yaml");
+            camel.start();
+        }
+
+        void write(Resource r, Pager.Page page) {
+            Exchange done = camel.createProducerTemplate().request("direct:write-poll-page", e -> {
+                e.setProperty("shop", SHOP);
+                e.setProperty("resource", r.name());
+                e.setProperty(PageReads.MAX_UPDATED_AT, page.maxUpdatedAt());
+                e.setProperty(PageReads.ROOTS, (long) page.roots());
+                e.getMessage().setBody(page);
+            });
+            if (done.getException() != null) {
+                throw new IllegalStateException(done.getException());
+            }
+            pageWrites.committed(done);
+        }
+
+        @Override
+        public void close() throws Exception {
+            camel.close();
+        }
+    }
+
+    @BothDatabases
+    void rowsAreCountedInTheMetricsOnlyWhenTheirTransactionCommits(Dialect dialect) throws Exception {
+        try (TestDatabase tdb = TestDatabase.create(dialect); Database db = tdb.open()) {
+            Fixture f = fixture(db);
+            try (PollPageRoute route = new PollPageRoute(db, f)) {
+                Pager.Page good = page(products, 1, "2026-01-01T00:00:00Z", "a", 11, 12);
+                List<Row> failing = new ArrayList<>(good.rows());
+                // the product's batch is written, then its variants' fails in the database: the page rolls back
+                Row variant = failing.remove(failing.size() - 1);
+                List<Object> values = new ArrayList<>(variant.values());
+                values.set(values.size() - 2, "not a quantity");
+                failing.add(new Row(variant.table(), variant.id(), variant.parentId(), variant.updatedAt(), values, variant.data()));
+                org.assertj.core.api.Assertions.assertThatThrownBy(() -> route.write(products,
+                        new Pager.Page(failing, List.of(1L), null, false, good.maxUpdatedAt())));
+                assertThat(title(db, 1)).as("rolled back").isNull();
+                assertThat(f.state().pollState(SHOP, "products").orElseThrow().highWaterMark()).as("the mark with it").isNull();
+                assertThat(route.counted.get()).as("rows of a rolled-back batch are not counted").isZero();
+                route.write(products, good); // the retry
+                assertThat(route.counted.get()).as("the product and its two variants, once").isEqualTo(3);
+            }
+        }
+    }
+
+    @BothDatabases
+    void aStaleRowIsNeitherWrittenNorCounted(Dialect dialect) throws Exception {
+        try (TestDatabase tdb = TestDatabase.create(dialect); Database db = tdb.open()) {
+            Fixture f = fixture(db);
+            try (PollPageRoute route = new PollPageRoute(db, f)) {
+                route.write(products, page(products, 1, "2026-01-02T00:00:00Z", "second"));
+                route.counted.set(0);
+                Pager.Page stale = page(products, 1, "2026-01-01T00:00:00Z", "first, read late");
+                Pager.Page fresh = page(products, 2, "2026-01-01T00:00:00Z", "new");
+                List<Row> rows = new ArrayList<>(stale.rows());
+                rows.addAll(fresh.rows());
+                route.write(products, new Pager.Page(rows, List.of(1L, 2L), null, false, fresh.maxUpdatedAt()));
+                assertThat(title(db, 1)).isEqualTo("second");
+                assertThat(title(db, 2)).isEqualTo("new");
+                assertThat(route.counted.get()).as("only the new product").isEqualTo(1);
+            }
         }
     }
 
@@ -137,8 +207,10 @@ class NewerWinsTest {
     void aPolledParentReplacesItsChildren(Dialect dialect) throws Exception {
         try (TestDatabase tdb = TestDatabase.create(dialect); Database db = tdb.open()) {
             Fixture f = fixture(db);
-            f.writer().writePolledPage(SHOP, products, page(products, 1, "2026-01-01T00:00:00Z", "p", 10, 11, 12));
-            f.writer().writePolledPage(SHOP, products, page(products, 1, "2026-01-02T00:00:00Z", "p", 10, 12, 13));
+            try (PollPageRoute route = new PollPageRoute(db, f)) {
+                route.write(products, page(products, 1, "2026-01-01T00:00:00Z", "p", 10, 11, 12));
+                route.write(products, page(products, 1, "2026-01-02T00:00:00Z", "p", 10, 12, 13));
+            }
             try (Connection c = db.dataSource().getConnection();
                  ResultSet rs = c.createStatement().executeQuery(
                          "SELECT id, deleted_at IS NULL FROM shopify.product_variants ORDER BY id")) {

@@ -55,6 +55,8 @@ final class PagingRoutes implements AutoCloseable {
     final SyncStateStore state;
     private final HikariDataSource lockPool;
     private final ExecutorService pool;
+    /** rows_upserted_total as the metrics saw it: table → rows, counted once their transaction committed. */
+    final Map<String, Integer> upserted;
 
     /** Answers one GraphQL call: the shop's domain and the request body → the answer's {@code data}. */
     interface Shopify extends BiFunction<String, JsonNode, JsonNode> {
@@ -81,9 +83,16 @@ final class PagingRoutes implements AutoCloseable {
                 new TokenRefresher(accounts, null, null, Duration.ofMinutes(5), clock));
         DeadLetters deadLetters = new DeadLetters(jdbc, clock);
         ShopHealth health = new ShopHealth(jdbc, deadLetters, clock, Duration.ofMinutes(5));
-        ResourceWriter writer = new ResourceWriter(jdbc, new Upserts(catalog, db.dialect()), state);
+        upserted = new java.util.concurrent.ConcurrentHashMap<>();
+        Upserts upserts = new Upserts(catalog, db.dialect(), new SyncEvents() {
+            @Override
+            public void rowsUpserted(String shop, String table, int rows) {
+                upserted.merge(table, rows, Integer::sum);
+            }
+        });
+        ResourceWriter writer = new ResourceWriter(jdbc, upserts, state);
         Pager pager = new Pager(graphql);
-        PageReads pages = new PageReads(catalog, accounts, state, pager, writer, throttles, db.dataSource());
+        PageReads pages = new PageReads(catalog, accounts, state, pager, throttles);
         Duration overlap = Duration.ofSeconds(Long.parseLong(p.getProperty("sync.overlap.seconds", "120")));
         BulkImporter importer = new BulkImporter(catalog, accounts, state, graphql, new BulkIngest(writer, deadLetters, 1000),
                 writer, pager, throttles, health, overlap, Boolean.parseBoolean(p.getProperty("import.paged-only", "true")), null);
@@ -99,6 +108,7 @@ final class PagingRoutes implements AutoCloseable {
         registry.bind("importer", importer);
         registry.bind("poller", poller);
         registry.bind("pages", pages);
+        registry.bind("pageWrites", new PageWrites(catalog, upserts, db.sql(), state));
         registry.bind("partitions", new Partitions(1));
         registry.bind("workLocks", new WorkLocks(lockPool, db.sql()));
         registry.bind("importQueue", MemoryIdempotentRepository.memoryIdempotentRepository(100));
@@ -106,7 +116,7 @@ final class PagingRoutes implements AutoCloseable {
         registry.bind("pollAgain", MemoryIdempotentRepository.memoryIdempotentRepository(100));
         registry.bind("importPool", pool);
         registry.bind("syncPool", pool);
-        for (String file : new String[] {"import.yaml", "poll.yaml", "dead-letter.yaml"}) {
+        for (String file : new String[] {"import.yaml", "poll.yaml", "writes.yaml", "dead-letter.yaml"}) {
             PluginHelper.getRoutesLoader(camel).loadRoutes(ResourceHelper.resolveResource(camel, "file:routes/" + file));
         }
         camel.addRoutes(new RouteBuilder() {

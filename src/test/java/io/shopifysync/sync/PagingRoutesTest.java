@@ -182,4 +182,61 @@ class PagingRoutesTest {
             }
         }
     }
+
+    /**
+     * The poll's destroy-event loop (products log their deletions as events): the events are read page after page from
+     * the last check, every destroyed product is tombstoned and the check is recorded; a product without an event stays.
+     */
+    @BothDatabases
+    void aPollPagesTheDestroyEventsAndTombstonesWhatTheyDestroyed(Dialect dialect) throws Exception {
+        List<String> eventCursors = new CopyOnWriteArrayList<>();
+        List<String> eventQueries = new CopyOnWriteArrayList<>();
+        PagingRoutes.Shopify shopify = (shop, request) -> {
+            String query = request.path("query").asText();
+            ObjectNode data = PagingRoutes.JSON.createObjectNode();
+            if (query.contains("events(")) {
+                JsonNode vars = request.path("variables");
+                String after = vars.path("after").isNull() || vars.path("after").isMissingNode() ? null : vars.path("after").asText();
+                eventCursors.add(String.valueOf(after));
+                eventQueries.add(vars.path("query").asText());
+                ObjectNode conn = data.putObject("events");
+                ArrayNode edges = conn.putArray("edges");
+                // three pages: two destroys, an update and a destroy, then one destroy
+                long[][] pages = {{1, 2}, {-3, 3}, {4}};
+                int page = after == null ? 0 : Integer.parseInt(after);
+                for (long id : pages[page]) {
+                    edges.addObject().putObject("node").put("id", "gid://shopify/BasicEvent/" + (100 + Math.abs(id)))
+                            .put("action", id < 0 ? "update" : "destroy").put("createdAt", "2026-01-0" + (page + 2) + "T00:00:00Z")
+                            .put("subjectId", "gid://shopify/Product/" + Math.abs(id)).put("subjectType", "PRODUCT");
+                }
+                conn.putObject("pageInfo").put("hasNextPage", page < 2).put("endCursor", Integer.toString(page + 1));
+                return data;
+            }
+            ObjectNode conn = data.putObject("products"); // nothing changed since the mark
+            conn.putArray("edges");
+            conn.putObject("pageInfo").put("hasNextPage", false).putNull("endCursor");
+            return data;
+        };
+        try (PagingRoutes routes = new PagingRoutes(dialect, Map.of(), shopify, "products")) {
+            routes.register(SHOP);
+            routes.state.ensureRows("products");
+            routes.execute("UPDATE shopify.sync_state SET phase = 'INCREMENTAL', high_water_mark = TIMESTAMP WITH TIME ZONE "
+                    + "'2026-01-01 00:00:00+00'");
+            for (int id = 1; id <= 5; id++) {
+                routes.execute("INSERT INTO shopify.products (shop_domain, id, title, updated_at, synced_at, data) VALUES ('"
+                        + SHOP + "', " + id + ", 'p" + id + "', TIMESTAMP WITH TIME ZONE '2025-12-01 00:00:00+00', "
+                        + "TIMESTAMP WITH TIME ZONE '2025-12-01 00:00:00+00', " + (dialect == Dialect.H2 ? "'{}' FORMAT JSON" : "'{}'") + ")");
+            }
+            routes.tickPoll("products");
+            await().atMost(Duration.ofSeconds(20)).until(() ->
+                    routes.count("SELECT COUNT(*) FROM shopify.sync_state WHERE deletions_checked_at IS NOT NULL") == 1);
+            assertThat(eventCursors).as("every page of events, each after the one before").containsExactly("null", "1", "2");
+            assertThat(eventQueries.get(0)).as("destroys since the mark, less the overlap")
+                    .isEqualTo("subject_type:PRODUCT action:destroy created_at:>='2025-12-31T23:58:00Z'");
+            assertThat(routes.text("SELECT COUNT(*) || ' ' || MAX(id) FROM shopify.products WHERE deleted_at IS NULL"))
+                    .as("products 1 to 4 were destroyed; 5 stays").isEqualTo("1 5");
+            assertThat(routes.count("SELECT COUNT(*) FROM shopify.products WHERE deleted_at = TIMESTAMP WITH TIME ZONE "
+                    + "'2026-01-04 00:00:00+00'")).as("at the latest destroy").isEqualTo(4);
+        }
+    }
 }

@@ -76,6 +76,7 @@ class WebhookProcessRouteTest extends CamelMainTestSupport {
         registry.bind("transactionManager", transactions);
         registry.bind("PROPAGATION_REQUIRED", new SpringTransactionPolicy(new TransactionTemplate(transactions)));
         registry.bind("webhookProcessor", processor);
+        registry.bind("pageWrites", new io.shopifysync.sync.PageWrites(catalog, null, null, null));
         registry.bind("inboxInstance", new InboxInstance(null, Clock.systemUTC()));
         registry.bind("shopData", new io.shopifysync.lifecycle.ShopData(null, catalog, Clock.systemUTC()));
         registry.bind("webhookPool", Executors.newFixedThreadPool(2));

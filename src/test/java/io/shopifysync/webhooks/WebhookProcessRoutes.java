@@ -37,6 +37,8 @@ final class WebhookProcessRoutes implements AutoCloseable {
         registry.bind("transactionManager", transactions);
         registry.bind("PROPAGATION_REQUIRED", new SpringTransactionPolicy(new TransactionTemplate(transactions)));
         registry.bind("webhookProcessor", processor);
+        registry.bind("pageWrites", new io.shopifysync.sync.PageWrites(catalog, new io.shopifysync.sync.Upserts(catalog, db.dialect()),
+                db.sql(), new io.shopifysync.sync.SyncStateStore(new io.shopifysync.db.Jdbc(db), clock)));
         registry.bind("inboxInstance", new InboxInstance(null, clock));
         registry.bind("shopData", new ShopData(new io.shopifysync.db.Jdbc(db), catalog, clock));
         registry.bind("webhookPool", pool);
@@ -48,7 +50,7 @@ final class WebhookProcessRoutes implements AutoCloseable {
         props.addInitialProperty("webhook.process.claim.timeout.ms", "120000");
         properties.forEach(props::addInitialProperty);
         camel.getCamelContextExtension().getContextPlugin(Model.class).setRouteFilterPattern(null, "webhook-intake");
-        io.shopifysync.testing.RouteFiles.load(camel, "webhooks.yaml", "dead-letter.yaml");
+        io.shopifysync.testing.RouteFiles.load(camel, "webhooks.yaml", "writes.yaml", "dead-letter.yaml");
         CatalogRoutes.instantiateWebhooks(camel, catalog);
         AdviceWith.adviceWith(camel, "webhook-process", a -> a.replaceFromWith("direct:webhook-tick"));
     }

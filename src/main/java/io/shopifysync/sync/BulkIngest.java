@@ -13,6 +13,8 @@ import java.io.ByteArrayOutputStream;
 import java.io.EOFException;
 import java.io.IOException;
 import java.io.InputStream;
+import java.lang.management.ManagementFactory;
+import java.lang.management.ThreadMXBean;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
@@ -30,19 +32,32 @@ public final class BulkIngest {
     private static final Logger LOG = LoggerFactory.getLogger(BulkIngest.class);
     private static final ObjectMapper JSON = new ObjectMapper();
 
-    /** What one ingest run read. {@code rootIdsAscending} tells whether a partial result can be continued by id. */
+    /**
+     * What one ingest run read. {@code rootIdsAscending} tells whether a partial result can be continued by id. The
+     * times split the run's wall time: waiting for the download's bytes, writing batches (the database's round trips
+     * and work), and the rest, parsing; {@code cpuNanos} is this thread's CPU time.
+     */
     public record Result(long lines, long rootObjects, long bytesDone, long maxRootId, boolean rootIdsAscending,
-                         long deadLetters) {
+                         long deadLetters, long rows, long batches, long downloadNanos, long parseNanos, long writeNanos,
+                         long cpuNanos) {
     }
+
+    private static final ThreadMXBean THREADS = ManagementFactory.getThreadMXBean();
 
     private final ResourceWriter writer;
     private final DeadLetters deadLetters;
     private final int batchSize;
+    private volatile SyncEvents events = SyncEvents.NONE;
 
     public BulkIngest(ResourceWriter writer, DeadLetters deadLetters, int batchSize) {
         this.writer = writer;
         this.deadLetters = deadLetters;
         this.batchSize = batchSize;
+    }
+
+    /** Where each committed batch and each finished run are reported (metrics, the import benchmark). */
+    public void setEvents(SyncEvents events) {
+        this.events = events;
     }
 
     /**
@@ -62,7 +77,11 @@ public final class BulkIngest {
         ByteArrayOutputStream line = new ByteArrayOutputStream(4096);
         byte[] buf = new byte[64 * 1024];
         int n;
+        long cpu0 = THREADS.getCurrentThreadCpuTime();
+        long t0 = System.nanoTime();
+        long readFrom = t0;
         while ((n = in.read(buf)) > 0) {
+            run.downloadNanos += System.nanoTime() - readFrom;
             int start = 0;
             for (int i = 0; i < n; i++) {
                 if (buf[i] == '\n') {
@@ -72,14 +91,23 @@ public final class BulkIngest {
                 }
             }
             line.write(buf, start, n - start);
+            readFrom = System.nanoTime();
         }
+        run.downloadNanos += System.nanoTime() - readFrom;
         if (line.size() > 0) {
             run.line(line, 0); // the last line has no newline: it is complete only at the true end of the stream
         }
         run.commit();
-        LOG.info("{} {}: ingested {} lines ({} {}) from bulk operation {}", shop, resource.name(), run.lines, run.roots,
-                resource.connection(), operationId);
-        return new Result(run.lines, run.roots, run.offset, run.maxRootId, run.ascending, run.dead);
+        long wall = System.nanoTime() - t0;
+        Result result = new Result(run.lines, run.roots, run.offset, run.maxRootId, run.ascending, run.dead, run.rows,
+                run.batches, run.downloadNanos, wall - run.downloadNanos - run.writeNanos, run.writeNanos,
+                THREADS.getCurrentThreadCpuTime() - cpu0);
+        LOG.info("{} {}: ingested {} lines ({} {}, {} rows in {} batches) from bulk operation {} in {} ms (download wait {} ms, "
+                        + "parse {} ms, write {} ms; thread CPU {} ms)", shop, resource.name(), run.lines, run.roots,
+                resource.connection(), run.rows, run.batches, operationId, wall / 1_000_000, result.downloadNanos() / 1_000_000,
+                result.parseNanos() / 1_000_000, result.writeNanos() / 1_000_000, result.cpuNanos() / 1_000_000);
+        events.bulkIngested(shop, resource.name(), result);
+        return result;
     }
 
     /** The state of one ingest run: the pending batch and what has been read. */
@@ -96,6 +124,10 @@ public final class BulkIngest {
         long maxRootId = Long.MIN_VALUE;
         boolean ascending = true;
         long dead;
+        long rows;
+        long batches;
+        long downloadNanos;
+        long writeNanos;
 
         Run(String shop, Resource resource, String operationId, long startOffset) {
             this.shop = shop;
@@ -133,7 +165,12 @@ public final class BulkIngest {
             if (offset == committedOffset && batch.isEmpty()) {
                 return;
             }
+            long t = System.nanoTime();
             writer.writeBulkBatch(shop, resource.name(), operationId, batch, offset, batchRoots);
+            writeNanos += System.nanoTime() - t;
+            rows += batch.size();
+            batches++;
+            events.bulkBatchCommitted(shop, resource.name(), batch.size());
             committedOffset = offset;
             batch.clear();
             batchRoots = 0;

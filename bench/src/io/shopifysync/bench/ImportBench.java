@@ -300,11 +300,46 @@ public final class ImportBench {
     static void ingest(Path file) throws Exception {
         int batchSize = Integer.parseInt(System.getenv().getOrDefault("IMPORT_BATCH_SIZE",
                 AppConfig.load().get("import.batch.size").orElse("1000")));
+        Ours ours = bulkIngest(file, batchSize, true);
+        long lines = ours.result.lines();
+        System.out.printf("ingest (BulkIngest as the app runs it on PostgreSQL: COPY into staging, set-based newer-wins upsert, "
+                + "typed columns, progress per batch of %d): %d lines (%d rows) in %.2f s = %.0f lines/s%n", batchSize, lines,
+                ours.result.rows(), ours.seconds, lines / ours.seconds);
+        ours.print();
+        Phase plain = plainJdbc(file);
+        System.out.printf("plain JDBC batch INSERT of the same rows (parse + insert, no upsert, no progress): %.2f s = %.0f lines/s; "
+                + "CPU per line: JVM %.1f us, PostgreSQL %.1f us%n", plain.seconds, lines / plain.seconds, plain.jvmNanos / 1e3 / lines,
+                plain.pgNanos / 1e3 / lines);
+        Phase bare = bareCopy(file);
+        System.out.printf("bare COPY of the same lines into one unindexed table (no JSON parse in the JVM): %.2f s = %.0f lines/s; "
+                + "CPU per line: JVM %.1f us, PostgreSQL %.1f us%n", bare.seconds, lines / bare.seconds, bare.jvmNanos / 1e3 / lines,
+                bare.pgNanos / 1e3 / lines);
+        Ours jdbcPath = null;
+        if (!"false".equals(System.getenv("BENCH_INGEST_JDBC_PATH"))) {
+            jdbcPath = bulkIngest(file, batchSize, false);
+            System.out.printf("BulkIngest on its JDBC batch path (row-by-row newer-wins upserts, as before #19 and as on H2): "
+                    + "%.2f s = %.0f lines/s%n", jdbcPath.seconds, lines / jdbcPath.seconds);
+            jdbcPath.print();
+        }
+        System.out.printf("ratio BulkIngest / plain JDBC throughput: %.2f; BulkIngest / bare COPY: %.2f%s%n", plain.seconds / ours.seconds,
+                bare.seconds / ours.seconds, jdbcPath == null ? "" : String.format("; COPY path / JDBC batch path: %.2f",
+                        jdbcPath.seconds / ours.seconds));
+        System.out.printf("heap: max %d MiB; BulkIngest (COPY path) peak used after a batch %d MiB, peak live after a GC %d MiB%n",
+                Runtime.getRuntime().maxMemory() >> 20, ours.heapAfterBatch >> 20, ours.liveAfterGc >> 20);
+    }
+
+    /** One BulkIngest run of the file into a fresh database, with the heap sampled after every committed batch. */
+    private record Ours(BulkIngest.Result result, double seconds, long pgNanos, long heapAfterBatch, long liveAfterGc) {
+        void print() {
+            long lines = result.lines();
+            System.out.printf("  read file %.2f s, parse %.2f s, write %.2f s; CPU per line: JVM %.1f us, PostgreSQL %.1f us%n",
+                    result.downloadNanos() / 1e9, result.parseNanos() / 1e9, result.writeNanos() / 1e9,
+                    result.cpuNanos() / 1e3 / lines, pgNanos / 1e3 / lines);
+        }
+    }
+
+    private static Ours bulkIngest(Path file, int batchSize, boolean copy) throws Exception {
         long[] heap = new long[2]; // peak used after a batch, peak after the last GC seen after a batch (bytes)
-        long lines;
-        double ours;
-        BulkIngest.Result r;
-        long oursPg;
         String url = BenchDatabase.create();
         try (Database db = Database.open(url, "postgres", "", 4, 10_000)) {
             Catalog catalog = Catalog.load();
@@ -316,7 +351,7 @@ public final class ImportBench {
                     .add(shop, "shpat_bench", null);
             state.ensureRows("orders");
             state.bulkStarted(shop, "orders", "gid://shopify/BulkOperation/1", state.now(), null);
-            BulkIngest ingest = new BulkIngest(new ResourceWriter(jdbc, new Upserts(catalog, db.dialect()), state),
+            BulkIngest ingest = new BulkIngest(new ResourceWriter(jdbc, new Upserts(catalog, db.dialect(), SyncEvents.NONE, copy), state),
                     new DeadLetters(jdbc, Clock.systemUTC()), batchSize);
             ingest.setEvents(new SyncEvents() {
                 @Override
@@ -336,32 +371,14 @@ public final class ImportBench {
             try (PgBackendCpu pg = new PgBackendCpu(url);
                  InputStream in = new BufferedInputStream(Files.newInputStream(file), 1 << 16)) {
                 long t0 = System.nanoTime();
-                r = ingest.ingest(shop, orders, "gid://shopify/BulkOperation/1", in, 0, 0);
-                ours = (System.nanoTime() - t0) / 1e9;
-                lines = r.lines();
+                BulkIngest.Result r = ingest.ingest(shop, orders, "gid://shopify/BulkOperation/1", in, 0, 0);
+                double seconds = (System.nanoTime() - t0) / 1e9;
                 pg.sample();
-                oursPg = pg.nanos();
+                return new Ours(r, seconds, pg.nanos(), heap[0], heap[1]);
             }
         } finally {
             BenchDatabase.drop(url);
         }
-        System.out.printf("ingest (BulkIngest as the app runs it on PostgreSQL: COPY into staging, set-based newer-wins upsert, "
-                + "typed columns, progress per batch of %d): %d lines (%d rows) in %.2f s = %.0f lines/s%n", batchSize, lines,
-                r.rows(), ours, lines / ours);
-        System.out.printf("  read file %.2f s, parse %.2f s, write %.2f s; CPU per line: JVM %.1f us, PostgreSQL %.1f us%n",
-                r.downloadNanos() / 1e9, r.parseNanos() / 1e9, r.writeNanos() / 1e9, r.cpuNanos() / 1e3 / lines, oursPg / 1e3 / lines);
-        Phase plain = plainJdbc(file);
-        System.out.printf("plain JDBC batch INSERT of the same rows (parse + insert, no upsert, no progress): %.2f s = %.0f lines/s; "
-                + "CPU per line: JVM %.1f us, PostgreSQL %.1f us%n", plain.seconds, lines / plain.seconds, plain.jvmNanos / 1e3 / lines,
-                plain.pgNanos / 1e3 / lines);
-        Phase bare = bareCopy(file);
-        System.out.printf("bare COPY of the same lines into one unindexed table (no JSON parse in the JVM): %.2f s = %.0f lines/s; "
-                + "CPU per line: JVM %.1f us, PostgreSQL %.1f us%n", bare.seconds, lines / bare.seconds, bare.jvmNanos / 1e3 / lines,
-                bare.pgNanos / 1e3 / lines);
-        System.out.printf("ratio BulkIngest / plain JDBC throughput: %.2f; BulkIngest / bare COPY: %.2f%n", plain.seconds / ours,
-                bare.seconds / ours);
-        System.out.printf("heap: max %d MiB; BulkIngest peak used after a batch %d MiB, peak live after a GC %d MiB, used after ingest %d MiB%n",
-                Runtime.getRuntime().maxMemory() >> 20, heap[0] >> 20, heap[1] >> 20, usedHeapMb());
     }
 
     private record Phase(double seconds, long jvmNanos, long pgNanos) {
@@ -472,8 +489,4 @@ public final class ImportBench {
         return Long.parseLong(line.substring(line.lastIndexOf('/', end) + 1, end));
     }
 
-    private static long usedHeapMb() {
-        Runtime rt = Runtime.getRuntime();
-        return (rt.totalMemory() - rt.freeMemory()) >> 20;
-    }
 }

@@ -3,13 +3,13 @@ package io.shopifysync.sync;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.shopifysync.catalog.Child;
 import io.shopifysync.catalog.Gid;
 import io.shopifysync.catalog.Resource;
 import io.shopifysync.catalog.Row;
 import io.shopifysync.catalog.RowMapper;
 import io.shopifysync.shopify.ShopifyHttp;
-import java.io.ByteArrayOutputStream;
 import java.io.EOFException;
 import java.io.IOException;
 import java.io.InputStream;
@@ -17,6 +17,7 @@ import java.lang.management.ManagementFactory;
 import java.lang.management.ThreadMXBean;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -74,7 +75,7 @@ public final class BulkIngest {
             }
         }
         Run run = new Run(shop, resource, operationId, startOffset);
-        ByteArrayOutputStream line = new ByteArrayOutputStream(4096);
+        Carry line = new Carry();
         byte[] buf = new byte[64 * 1024];
         int n;
         long cpu0 = THREADS.getCurrentThreadCpuTime();
@@ -85,17 +86,22 @@ public final class BulkIngest {
             int start = 0;
             for (int i = 0; i < n; i++) {
                 if (buf[i] == '\n') {
-                    line.write(buf, start, i - start);
+                    if (line.size == 0) {
+                        run.line(buf, start, i - start, 1); // the whole line is in the buffer: parsed where it is
+                    } else {
+                        line.append(buf, start, i - start);
+                        run.line(line.bytes, 0, line.size, 1);
+                        line.size = 0;
+                    }
                     start = i + 1;
-                    run.line(line, 1);
                 }
             }
-            line.write(buf, start, n - start);
+            line.append(buf, start, n - start);
             readFrom = System.nanoTime();
         }
         run.downloadNanos += System.nanoTime() - readFrom;
-        if (line.size() > 0) {
-            run.line(line, 0); // the last line has no newline: it is complete only at the true end of the stream
+        if (line.size > 0) {
+            run.line(line.bytes, 0, line.size, 0); // the last line has no newline: it is complete only at the true end of the stream
         }
         run.commit();
         long wall = System.nanoTime() - t0;
@@ -137,14 +143,12 @@ public final class BulkIngest {
             this.committedOffset = startOffset;
         }
 
-        void line(ByteArrayOutputStream bytes, int terminatorLength) {
-            offset += bytes.size() + terminatorLength;
+        void line(byte[] bytes, int off, int len, int terminatorLength) {
+            offset += len + terminatorLength;
             lines++;
-            String text = bytes.toString(StandardCharsets.UTF_8);
-            bytes.reset();
-            if (!text.isBlank()) {
+            if (!blank(bytes, off, len)) {
                 try {
-                    long rootId = addRows(resource, text, batch);
+                    long rootId = addRows(resource, bytes, off, len, batch);
                     if (rootId != Long.MIN_VALUE) {
                         roots++;
                         batchRoots++;
@@ -153,7 +157,8 @@ public final class BulkIngest {
                     }
                 } catch (RuntimeException e) {
                     dead++;
-                    deadLetters.record(shop, "bulk-ingest", resource.name(), e.getMessage(), text);
+                    deadLetters.record(shop, "bulk-ingest", resource.name(), e.getMessage(),
+                            new String(bytes, off, len, StandardCharsets.UTF_8));
                 }
             }
             if (batch.size() >= batchSize) {
@@ -177,13 +182,46 @@ public final class BulkIngest {
         }
     }
 
-    /** Adds the rows of one JSONL line; returns the root's numeric id, or MIN_VALUE for a child line. */
-    static long addRows(Resource resource, String text, List<Row> batch) {
+    private static List<Row> concat(List<Row> a, List<Row> b) {
+        List<Row> out = new ArrayList<>(a);
+        out.addAll(b);
+        return out;
+    }
+
+    /** A line split across reads of the download, carried until its newline. */
+    private static final class Carry {
+        byte[] bytes = new byte[4096];
+        int size;
+
+        void append(byte[] b, int off, int len) {
+            if (size + len > bytes.length) {
+                bytes = Arrays.copyOf(bytes, Math.max(bytes.length * 2, size + len));
+            }
+            System.arraycopy(b, off, bytes, size, len);
+            size += len;
+        }
+    }
+
+    private static boolean blank(byte[] b, int off, int len) {
+        for (int i = off; i < off + len; i++) {
+            if (b[i] != ' ' && b[i] != '\t' && b[i] != '\r') {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    /**
+     * Adds the rows of one JSONL line, parsed from its UTF-8 bytes (no String of the line is made unless it is
+     * dead-lettered); returns the root's numeric id, or MIN_VALUE for a child line.
+     */
+    static long addRows(Resource resource, byte[] bytes, int off, int len, List<Row> batch) {
         JsonNode node;
         try {
-            node = JSON.readTree(text);
-        } catch (JsonProcessingException e) {
-            throw new RowMapper.MappingException("malformed JSONL line: " + e.getOriginalMessage());
+            node = JSON.readTree(bytes, off, len);
+        } catch (IOException e) {
+            throw new RowMapper.MappingException("malformed JSONL line: "
+                    + (e instanceof JsonProcessingException j ? j.getOriginalMessage() : e.getMessage()));
         }
         if (node == null || !node.isObject() || !node.path("id").isTextual()) {
             throw new RowMapper.MappingException("JSONL line without an id");
@@ -197,14 +235,16 @@ public final class BulkIngest {
             return Long.MIN_VALUE;
         }
         long id = Gid.numericId(node.get("id").asText());
-        if (resource.storesRoots()) {
-            batch.add(RowMapper.root(resource, node));
-        }
+        List<Row> listed = List.of();
         for (Child c : resource.children()) {
             if (!c.isConnection()) {
-                batch.addAll(RowMapper.listChildren(c, id, node));
+                listed = listed.isEmpty() ? RowMapper.listChildren(c, id, node) : concat(listed, RowMapper.listChildren(c, id, node));
             }
         }
+        if (resource.storesRoots()) {
+            batch.add(RowMapper.rootOwning(resource, (ObjectNode) node)); // the node is ours alone: no copy of it
+        }
+        batch.addAll(listed);
         return id;
     }
 }

@@ -39,6 +39,11 @@ public final class Upserts {
     }
 
     public Upserts(Catalog catalog, Dialect dialect, SyncEvents events) {
+        this(catalog, dialect, events, true);
+    }
+
+    /** {@code copyOnPostgresql} false keeps bulk batches on the JDBC batches everywhere (the import benchmark's comparison). */
+    public Upserts(Catalog catalog, Dialect dialect, SyncEvents events, boolean copyOnPostgresql) {
         this.events = events;
         SqlStatements sql = new SqlStatements(dialect);
         Map<String, StagedCopy.Table> stagedTables = new HashMap<>();
@@ -59,7 +64,7 @@ public final class Upserts {
                 }
             }
         }
-        this.staged = dialect == Dialect.POSTGRESQL ? new StagedCopy(stagedTables) : null;
+        this.staged = dialect == Dialect.POSTGRESQL && copyOnPostgresql ? new StagedCopy(stagedTables) : null;
     }
 
     private static StagedCopy.Table staged(SqlStatements sql, String upsert, Dialect dialect, String table, String parentColumn,

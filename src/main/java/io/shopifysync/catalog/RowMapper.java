@@ -14,18 +14,29 @@ public final class RowMapper {
 
     /** A root node's row. Child collections are left out of {@code data}: they have their own tables. */
     public static Row root(Resource r, JsonNode node) {
+        return root(r, node, node.deepCopy());
+    }
+
+    /**
+     * Like {@link #root} for a node the caller gives away (a bulk line parsed for this row alone): its child
+     * collections are removed from it in place instead of from a copy.
+     */
+    public static Row rootOwning(Resource r, ObjectNode node) {
+        return root(r, node, node);
+    }
+
+    private static Row root(Resource r, JsonNode node, ObjectNode data) {
         long id = Gid.numericId(text(node, "id", r.name()));
         JsonNode updated = node.get("updatedAt");
         if (updated == null || updated.isNull()) {
             throw new MappingException(r.name() + " " + id + " has no updatedAt");
         }
-        ObjectNode data = node.deepCopy();
+        List<Object> values = values(r.columns(), node, r.name()); // before the removals: data may be the node itself
         for (Child c : r.children()) {
             data.remove(c.field());
         }
         data.remove("__parentId");
-        return new Row(r.table(), id, null, OffsetDateTime.parse(updated.asText()), values(r.columns(), node, r.name()),
-                data.toString());
+        return new Row(r.table(), id, null, OffsetDateTime.parse(updated.asText()), values, data.toString());
     }
 
     public static Row child(Child c, long parentId, JsonNode node) {

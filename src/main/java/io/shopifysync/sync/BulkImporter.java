@@ -285,9 +285,14 @@ public class BulkImporter {
 
     private volatile SyncEvents events = SyncEvents.NONE;
 
-    /** Where finished bulk operations are reported (metrics). */
+    /** Where finished bulk operations and ingest runs are reported (metrics). */
     public void setEvents(SyncEvents events) {
         this.events = events;
+        ingest.setEvents(events);
+    }
+
+    public SyncEvents events() {
+        return events;
     }
 
     private void reportFinished(String shop, String resource, String status, JsonNode op) {

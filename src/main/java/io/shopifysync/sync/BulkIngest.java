@@ -3,18 +3,21 @@ package io.shopifysync.sync;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.shopifysync.catalog.Child;
 import io.shopifysync.catalog.Gid;
 import io.shopifysync.catalog.Resource;
 import io.shopifysync.catalog.Row;
 import io.shopifysync.catalog.RowMapper;
 import io.shopifysync.shopify.ShopifyHttp;
-import java.io.ByteArrayOutputStream;
 import java.io.EOFException;
 import java.io.IOException;
 import java.io.InputStream;
+import java.lang.management.ManagementFactory;
+import java.lang.management.ThreadMXBean;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -30,19 +33,32 @@ public final class BulkIngest {
     private static final Logger LOG = LoggerFactory.getLogger(BulkIngest.class);
     private static final ObjectMapper JSON = new ObjectMapper();
 
-    /** What one ingest run read. {@code rootIdsAscending} tells whether a partial result can be continued by id. */
+    /**
+     * What one ingest run read. {@code rootIdsAscending} tells whether a partial result can be continued by id. The
+     * times split the run's wall time: waiting for the download's bytes, writing batches (the database's round trips
+     * and work), and the rest, parsing; {@code cpuNanos} is this thread's CPU time.
+     */
     public record Result(long lines, long rootObjects, long bytesDone, long maxRootId, boolean rootIdsAscending,
-                         long deadLetters) {
+                         long deadLetters, long rows, long batches, long downloadNanos, long parseNanos, long writeNanos,
+                         long cpuNanos) {
     }
+
+    private static final ThreadMXBean THREADS = ManagementFactory.getThreadMXBean();
 
     private final ResourceWriter writer;
     private final DeadLetters deadLetters;
     private final int batchSize;
+    private volatile SyncEvents events = SyncEvents.NONE;
 
     public BulkIngest(ResourceWriter writer, DeadLetters deadLetters, int batchSize) {
         this.writer = writer;
         this.deadLetters = deadLetters;
         this.batchSize = batchSize;
+    }
+
+    /** Where each committed batch and each finished run are reported (metrics, the import benchmark). */
+    public void setEvents(SyncEvents events) {
+        this.events = events;
     }
 
     /**
@@ -59,27 +75,45 @@ public final class BulkIngest {
             }
         }
         Run run = new Run(shop, resource, operationId, startOffset);
-        ByteArrayOutputStream line = new ByteArrayOutputStream(4096);
+        Carry line = new Carry();
         byte[] buf = new byte[64 * 1024];
         int n;
+        long cpu0 = THREADS.getCurrentThreadCpuTime();
+        long t0 = System.nanoTime();
+        long readFrom = t0;
         while ((n = in.read(buf)) > 0) {
+            run.downloadNanos += System.nanoTime() - readFrom;
             int start = 0;
             for (int i = 0; i < n; i++) {
                 if (buf[i] == '\n') {
-                    line.write(buf, start, i - start);
+                    if (line.size == 0) {
+                        run.line(buf, start, i - start, 1); // the whole line is in the buffer: parsed where it is
+                    } else {
+                        line.append(buf, start, i - start);
+                        run.line(line.bytes, 0, line.size, 1);
+                        line.size = 0;
+                    }
                     start = i + 1;
-                    run.line(line, 1);
                 }
             }
-            line.write(buf, start, n - start);
+            line.append(buf, start, n - start);
+            readFrom = System.nanoTime();
         }
-        if (line.size() > 0) {
-            run.line(line, 0); // the last line has no newline: it is complete only at the true end of the stream
+        run.downloadNanos += System.nanoTime() - readFrom;
+        if (line.size > 0) {
+            run.line(line.bytes, 0, line.size, 0); // the last line has no newline: it is complete only at the true end of the stream
         }
         run.commit();
-        LOG.info("{} {}: ingested {} lines ({} {}) from bulk operation {}", shop, resource.name(), run.lines, run.roots,
-                resource.connection(), operationId);
-        return new Result(run.lines, run.roots, run.offset, run.maxRootId, run.ascending, run.dead);
+        long wall = System.nanoTime() - t0;
+        Result result = new Result(run.lines, run.roots, run.offset, run.maxRootId, run.ascending, run.dead, run.rows,
+                run.batches, run.downloadNanos, wall - run.downloadNanos - run.writeNanos, run.writeNanos,
+                THREADS.getCurrentThreadCpuTime() - cpu0);
+        LOG.info("{} {}: ingested {} lines ({} {}, {} rows in {} batches) from bulk operation {} in {} ms (download wait {} ms, "
+                        + "parse {} ms, write {} ms; thread CPU {} ms)", shop, resource.name(), run.lines, run.roots,
+                resource.connection(), run.rows, run.batches, operationId, wall / 1_000_000, result.downloadNanos() / 1_000_000,
+                result.parseNanos() / 1_000_000, result.writeNanos() / 1_000_000, result.cpuNanos() / 1_000_000);
+        events.bulkIngested(shop, resource.name(), result);
+        return result;
     }
 
     /** The state of one ingest run: the pending batch and what has been read. */
@@ -96,6 +130,10 @@ public final class BulkIngest {
         long maxRootId = Long.MIN_VALUE;
         boolean ascending = true;
         long dead;
+        long rows;
+        long batches;
+        long downloadNanos;
+        long writeNanos;
 
         Run(String shop, Resource resource, String operationId, long startOffset) {
             this.shop = shop;
@@ -105,14 +143,12 @@ public final class BulkIngest {
             this.committedOffset = startOffset;
         }
 
-        void line(ByteArrayOutputStream bytes, int terminatorLength) {
-            offset += bytes.size() + terminatorLength;
+        void line(byte[] bytes, int off, int len, int terminatorLength) {
+            offset += len + terminatorLength;
             lines++;
-            String text = bytes.toString(StandardCharsets.UTF_8);
-            bytes.reset();
-            if (!text.isBlank()) {
+            if (!blank(bytes, off, len)) {
                 try {
-                    long rootId = addRows(resource, text, batch);
+                    long rootId = addRows(resource, bytes, off, len, batch);
                     if (rootId != Long.MIN_VALUE) {
                         roots++;
                         batchRoots++;
@@ -121,7 +157,8 @@ public final class BulkIngest {
                     }
                 } catch (RuntimeException e) {
                     dead++;
-                    deadLetters.record(shop, "bulk-ingest", resource.name(), e.getMessage(), text);
+                    deadLetters.record(shop, "bulk-ingest", resource.name(), e.getMessage(),
+                            new String(bytes, off, len, StandardCharsets.UTF_8));
                 }
             }
             if (batch.size() >= batchSize) {
@@ -133,20 +170,58 @@ public final class BulkIngest {
             if (offset == committedOffset && batch.isEmpty()) {
                 return;
             }
+            long t = System.nanoTime();
             writer.writeBulkBatch(shop, resource.name(), operationId, batch, offset, batchRoots);
+            writeNanos += System.nanoTime() - t;
+            rows += batch.size();
+            batches++;
+            events.bulkBatchCommitted(shop, resource.name(), batch.size());
             committedOffset = offset;
             batch.clear();
             batchRoots = 0;
         }
     }
 
-    /** Adds the rows of one JSONL line; returns the root's numeric id, or MIN_VALUE for a child line. */
-    static long addRows(Resource resource, String text, List<Row> batch) {
+    private static List<Row> concat(List<Row> a, List<Row> b) {
+        List<Row> out = new ArrayList<>(a);
+        out.addAll(b);
+        return out;
+    }
+
+    /** A line split across reads of the download, carried until its newline. */
+    private static final class Carry {
+        byte[] bytes = new byte[4096];
+        int size;
+
+        void append(byte[] b, int off, int len) {
+            if (size + len > bytes.length) {
+                bytes = Arrays.copyOf(bytes, Math.max(bytes.length * 2, size + len));
+            }
+            System.arraycopy(b, off, bytes, size, len);
+            size += len;
+        }
+    }
+
+    private static boolean blank(byte[] b, int off, int len) {
+        for (int i = off; i < off + len; i++) {
+            if (b[i] != ' ' && b[i] != '\t' && b[i] != '\r') {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    /**
+     * Adds the rows of one JSONL line, parsed from its UTF-8 bytes (no String of the line is made unless it is
+     * dead-lettered); returns the root's numeric id, or MIN_VALUE for a child line.
+     */
+    static long addRows(Resource resource, byte[] bytes, int off, int len, List<Row> batch) {
         JsonNode node;
         try {
-            node = JSON.readTree(text);
-        } catch (JsonProcessingException e) {
-            throw new RowMapper.MappingException("malformed JSONL line: " + e.getOriginalMessage());
+            node = JSON.readTree(bytes, off, len);
+        } catch (IOException e) {
+            throw new RowMapper.MappingException("malformed JSONL line: "
+                    + (e instanceof JsonProcessingException j ? j.getOriginalMessage() : e.getMessage()));
         }
         if (node == null || !node.isObject() || !node.path("id").isTextual()) {
             throw new RowMapper.MappingException("JSONL line without an id");
@@ -160,14 +235,16 @@ public final class BulkIngest {
             return Long.MIN_VALUE;
         }
         long id = Gid.numericId(node.get("id").asText());
-        if (resource.storesRoots()) {
-            batch.add(RowMapper.root(resource, node));
-        }
+        List<Row> listed = List.of();
         for (Child c : resource.children()) {
             if (!c.isConnection()) {
-                batch.addAll(RowMapper.listChildren(c, id, node));
+                listed = listed.isEmpty() ? RowMapper.listChildren(c, id, node) : concat(listed, RowMapper.listChildren(c, id, node));
             }
         }
+        if (resource.storesRoots()) {
+            batch.add(RowMapper.rootOwning(resource, (ObjectNode) node)); // the node is ours alone: no copy of it
+        }
+        batch.addAll(listed);
         return id;
     }
 }

@@ -21,10 +21,10 @@ public final class ResourceWriter {
         this.state = state;
     }
 
-    /** A batch of a bulk result, with the byte offset it reaches. */
+    /** A batch of a bulk result, with the byte offset it reaches (COPY and a set-based upsert on PostgreSQL). */
     public void writeBulkBatch(String shop, String resource, String operationId, List<Row> rows, long offset, long roots) {
         upserts.committed(shop, jdbc.inTransaction(c -> {
-            Upserts.Written written = upserts.write(c, shop, rows, state.now());
+            Upserts.Written written = upserts.writeBulk(c, shop, rows, state.now());
             state.ingestProgress(c, shop, resource, operationId, offset, roots);
             return written;
         }));

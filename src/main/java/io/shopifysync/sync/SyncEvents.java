@@ -15,4 +15,12 @@ public interface SyncEvents {
     /** A bulk operation reached a final status ({@code COMPLETED}, {@code FAILED}, ...); Shopify's createdAt to completedAt. */
     default void bulkOperationFinished(String shop, String resource, String status, Duration duration) {
     }
+
+    /** A batch of a bulk result committed, with its ingest progress; called on the ingesting thread. */
+    default void bulkBatchCommitted(String shop, String resource, int rows) {
+    }
+
+    /** A bulk result was read to its end (or to where a resumed run stopped reading it). */
+    default void bulkIngested(String shop, String resource, BulkIngest.Result result) {
+    }
 }

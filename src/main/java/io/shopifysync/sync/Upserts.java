@@ -21,6 +21,8 @@ import java.util.stream.Collectors;
 /**
  * The newer-wins upserts of every catalog table, generated once from the catalog and the two SQL
  * templates ({@code upsert-newer-wins}, {@code upsert-child}). Import, poll and webhooks all write here.
+ * On PostgreSQL a bulk batch goes through {@link StagedCopy} instead (COPY into a staging table, then one
+ * set-based upsert per table, templated from {@code *-from-staging}); H2 keeps the JDBC batches.
  */
 public final class Upserts {
 
@@ -30,27 +32,53 @@ public final class Upserts {
 
     private final Map<String, Statement> byTable = new HashMap<>();
     private final SyncEvents events;
+    private final StagedCopy staged;
 
     public Upserts(Catalog catalog, Dialect dialect) {
         this(catalog, dialect, SyncEvents.NONE);
     }
 
     public Upserts(Catalog catalog, Dialect dialect, SyncEvents events) {
+        this(catalog, dialect, events, true);
+    }
+
+    /** {@code copyOnPostgresql} false keeps bulk batches on the JDBC batches everywhere (the import benchmark's comparison). */
+    public Upserts(Catalog catalog, Dialect dialect, SyncEvents events, boolean copyOnPostgresql) {
         this.events = events;
         SqlStatements sql = new SqlStatements(dialect);
+        Map<String, StagedCopy.Table> stagedTables = new HashMap<>();
         for (Resource r : catalog.resources()) {
             if (r.storesRoots()) {
                 byTable.put(r.table(), new Statement(render(sql.get("upsert-newer-wins"), dialect, r.table(), null,
                         r.columns(), true), false));
+                if (dialect == Dialect.POSTGRESQL) {
+                    stagedTables.put(r.table(), staged(sql, "upsert-newer-wins-from-staging", dialect, r.table(), null, r.columns(), true));
+                }
             }
             for (Child c : r.children()) {
                 byTable.put(c.table(), new Statement(render(sql.get("upsert-child"), dialect, c.table(), c.parentColumn(),
                         c.columns(), false), true));
+                if (dialect == Dialect.POSTGRESQL) {
+                    stagedTables.put(c.table(), staged(sql, "upsert-child-from-staging", dialect, c.table(), c.parentColumn(),
+                            c.columns(), false));
+                }
             }
         }
+        this.staged = dialect == Dialect.POSTGRESQL && copyOnPostgresql ? new StagedCopy(stagedTables) : null;
     }
 
-    /** Column order of every statement: shop_domain, id, [parent], typed..., [updated_at], deleted_at, synced_at, data. */
+    private static StagedCopy.Table staged(SqlStatements sql, String upsert, Dialect dialect, String table, String parentColumn,
+                                           List<Column> typed, boolean root) {
+        return new StagedCopy.Table(table, root,
+                render(sql.get("create-staging-table"), dialect, table, parentColumn, typed, root),
+                render(sql.get("copy-into-staging"), dialect, table, parentColumn, typed, root),
+                render(sql.get(upsert), dialect, table, parentColumn, typed, root));
+    }
+
+    /**
+     * Column order of every statement: shop_domain, id, [parent], typed..., [updated_at], deleted_at, synced_at, data
+     * ({@link StagedCopy} writes its COPY lines in this order too).
+     */
     private static String render(String template, Dialect dialect, String table, String parentColumn, List<Column> typed,
                                  boolean root) {
         Map<String, String> columns = new LinkedHashMap<>(); // name -> SQL type
@@ -80,6 +108,9 @@ public final class Upserts {
             default -> "CAST(? AS " + columns.get(n) + ")";
         }).collect(Collectors.joining(", "));
         return template
+                .replace("${staging}", "pg_temp.staged_" + table)
+                .replace("${column_definitions}", columns.entrySet().stream().map(e -> e.getKey() + " " + e.getValue())
+                        .collect(Collectors.joining(", ")))
                 .replace("${table}", table)
                 .replace("${columns}", String.join(", ", names))
                 .replace("${values}", values)
@@ -168,6 +199,14 @@ public final class Upserts {
             changed.put(e.getKey(), tableChanged);
         }
         return new Written(changed);
+    }
+
+    /**
+     * Writes a bulk batch in the caller's transaction: on PostgreSQL by COPY into staging tables and one set-based
+     * newer-wins upsert per table, on H2 by the JDBC batches of {@link #write}. Same result either way.
+     */
+    public Written writeBulk(Connection c, String shop, List<Row> rows, OffsetDateTime syncedAt) throws SQLException {
+        return staged == null ? write(c, shop, rows, syncedAt) : staged.write(c, shop, rows, syncedAt);
     }
 
     private static void bind(PreparedStatement ps, String shop, Row row, boolean child, OffsetDateTime syncedAt)

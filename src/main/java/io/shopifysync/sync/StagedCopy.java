@@ -1,0 +1,207 @@
+package io.shopifysync.sync;
+
+import io.shopifysync.catalog.Row;
+import java.math.BigDecimal;
+import java.nio.charset.StandardCharsets;
+import java.sql.Connection;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.time.OffsetDateTime;
+import java.time.format.DateTimeFormatter;
+import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import org.postgresql.PGConnection;
+import org.postgresql.copy.CopyIn;
+import org.postgresql.copy.CopyManager;
+
+/**
+ * A bulk batch on PostgreSQL: each table's rows go by COPY (text format) into a session temporary table, then one
+ * set-based statement upserts them, newer-wins for roots, as {@code upsert-newer-wins} and {@code upsert-child} do
+ * row by row. Everything runs in the caller's transaction, so the rows commit with the ingest progress or not at all.
+ */
+final class StagedCopy {
+
+    /** The three statements of one catalog table, rendered from the {@code sql/*staging*} templates. */
+    record Table(String name, boolean root, String createStaging, String copyIn, String upsert) {
+    }
+
+    private static final DateTimeFormatter TIMESTAMP = DateTimeFormatter.ISO_OFFSET_DATE_TIME;
+    private static final byte[] NULL = {'\\', 'N'};
+
+    private final Map<String, Table> tables;
+
+    StagedCopy(Map<String, Table> tables) {
+        this.tables = Map.copyOf(tables);
+    }
+
+    Upserts.Written write(Connection c, String shop, List<Row> rows, OffsetDateTime syncedAt) throws SQLException {
+        Map<String, Map<Long, Row>> byTable = latestPerId(rows);
+        CopyManager copy = c.unwrap(PGConnection.class).getCopyAPI();
+        Map<String, Integer> changed = new LinkedHashMap<>();
+        Buffer buffer = new Buffer();
+        byte[] shopField = escaped(shop);
+        byte[] syncedField = escaped(TIMESTAMP.format(syncedAt));
+        try (Statement st = c.createStatement()) {
+            for (Map.Entry<String, Map<Long, Row>> e : byTable.entrySet()) {
+                Table t = tables.get(e.getKey());
+                if (t == null) {
+                    throw new IllegalArgumentException("no catalog table named " + e.getKey());
+                }
+                st.execute(t.createStaging());
+                buffer.reset();
+                for (Row row : e.getValue().values()) {
+                    line(buffer, shopField, syncedField, row, t.root());
+                }
+                CopyIn in = copy.copyIn(t.copyIn());
+                try {
+                    in.writeToCopy(buffer.bytes, 0, buffer.size);
+                    in.endCopy();
+                } finally {
+                    if (in.isActive()) {
+                        in.cancelCopy();
+                    }
+                }
+                changed.put(e.getKey(), st.executeUpdate(t.upsert()));
+            }
+        }
+        return new Upserts.Written(changed);
+    }
+
+    /**
+     * One row per table and id, the one the row-by-row upserts would leave: for a root the newest (the later one when
+     * equally new), for a child the later one. A set-based upsert may not touch a row twice.
+     */
+    static Map<String, Map<Long, Row>> latestPerId(List<Row> rows) {
+        Map<String, Map<Long, Row>> out = new LinkedHashMap<>();
+        for (Row row : rows) {
+            out.computeIfAbsent(row.table(), k -> new LinkedHashMap<>()).merge(row.id(), row, (before, later) ->
+                    later.updatedAt() != null && before.updatedAt() != null && later.updatedAt().isBefore(before.updatedAt())
+                            ? before : later);
+        }
+        return out;
+    }
+
+    /** shop_domain, id, [parent], typed..., [updated_at], deleted_at, synced_at, data: the order of Upserts' columns. */
+    private static void line(Buffer b, byte[] shop, byte[] synced, Row row, boolean root) {
+        b.write(shop);
+        b.tab();
+        b.ascii(Long.toString(row.id()));
+        if (!root) {
+            b.tab();
+            b.ascii(Long.toString(row.parentId()));
+        }
+        for (Object v : row.values()) {
+            b.tab();
+            value(b, v);
+        }
+        if (root) {
+            b.tab();
+            value(b, row.updatedAt());
+        }
+        b.tab();
+        b.write(NULL);
+        b.tab();
+        b.write(synced);
+        b.tab();
+        b.text(row.data());
+        b.newline();
+    }
+
+    private static void value(Buffer b, Object v) {
+        if (v == null) {
+            b.write(NULL);
+        } else if (v instanceof Long || v instanceof Integer) {
+            b.ascii(v.toString());
+        } else if (v instanceof BigDecimal d) {
+            b.ascii(d.toPlainString());
+        } else if (v instanceof OffsetDateTime t) {
+            b.ascii(TIMESTAMP.format(t));
+        } else {
+            b.text(v.toString());
+        }
+    }
+
+    private static byte[] escaped(String s) {
+        Buffer b = new Buffer();
+        b.text(s);
+        return Arrays.copyOf(b.bytes, b.size);
+    }
+
+    /** A growable byte buffer that writes COPY text fields: UTF-8, with backslash, tab, newline and CR escaped. */
+    static final class Buffer {
+        byte[] bytes = new byte[1 << 16];
+        int size;
+
+        void reset() {
+            size = 0;
+        }
+
+        private void ensure(int more) {
+            if (size + more > bytes.length) {
+                bytes = Arrays.copyOf(bytes, Math.max(bytes.length * 2, size + more));
+            }
+        }
+
+        void write(int c) {
+            ensure(1);
+            bytes[size++] = (byte) c;
+        }
+
+        void write(byte[] b) {
+            ensure(b.length);
+            System.arraycopy(b, 0, bytes, size, b.length);
+            size += b.length;
+        }
+
+        void tab() {
+            write('\t');
+        }
+
+        void newline() {
+            write('\n');
+        }
+
+        /** Digits, signs, dates: nothing to escape or encode. */
+        void ascii(String s) {
+            int n = s.length();
+            ensure(n);
+            for (int i = 0; i < n; i++) {
+                bytes[size++] = (byte) s.charAt(i);
+            }
+        }
+
+        void text(String s) {
+            int n = s.length();
+            ensure(n * 3); // the worst case: every char escaped (2 bytes) or 3 bytes of UTF-8
+            for (int i = 0; i < n; i++) {
+                char ch = s.charAt(i);
+                if (ch < 0x80) {
+                    switch (ch) {
+                        case '\\' -> escape('\\');
+                        case '\t' -> escape('t');
+                        case '\n' -> escape('n');
+                        case '\r' -> escape('r');
+                        default -> bytes[size++] = (byte) ch;
+                    }
+                } else {
+                    // the rare non-ASCII char: let the JDK encode it (surrogate pairs included)
+                    int end = i + 1;
+                    while (end < n && s.charAt(end) >= 0x80) {
+                        end++;
+                    }
+                    byte[] utf8 = s.substring(i, end).getBytes(StandardCharsets.UTF_8);
+                    System.arraycopy(utf8, 0, bytes, size, utf8.length);
+                    size += utf8.length;
+                    i = end - 1;
+                }
+            }
+        }
+
+        private void escape(char c) {
+            bytes[size++] = '\\';
+            bytes[size++] = (byte) c;
+        }
+    }
+}

@@ -22,20 +22,48 @@ public final class AppConfig {
     public static final String FILE_NAME = "application.properties";
     public static final String HOME_VARIABLE = "SHOPIFY_SYNC_HOME";
 
+    /** What {@link #load()} reads instead of the process's environment: set while a test runs a command in its own JVM. */
+    private static final ThreadLocal<Map<String, String>> COMMAND_ENVIRONMENT = new ThreadLocal<>();
+
     private final Path home;
     private final Map<String, String> values;
+    private final Map<String, String> env;
 
-    private AppConfig(Path home, Map<String, String> values) {
+    private AppConfig(Path home, Map<String, String> values, Map<String, String> env) {
         this.home = home;
         this.values = values;
+        this.env = env;
     }
 
     /** Loads from the discovered home directory, the process environment and system properties. */
     public static AppConfig load() {
+        Map<String, String> commandEnv = COMMAND_ENVIRONMENT.get();
+        if (commandEnv != null) {
+            // as a new process sees it: this environment, no -D system property
+            return load(discoverHome(commandEnv.get(HOME_VARIABLE), null), commandEnv, new Properties(), commandEnv);
+        }
         return load(discoverHome(), System.getenv(), System.getProperties());
     }
 
+    /**
+     * Runs {@code command} with {@link #load()} reading {@code env} as its whole environment and no system property, as
+     * a command in a new process would: how tests run the command line in their own JVM.
+     */
+    public static <T> T withCommandEnvironment(Map<String, String> env, java.util.concurrent.Callable<T> command) throws Exception {
+        Map<String, String> outer = COMMAND_ENVIRONMENT.get();
+        COMMAND_ENVIRONMENT.set(Map.copyOf(env));
+        try {
+            return command.call();
+        } finally {
+            COMMAND_ENVIRONMENT.set(outer);
+        }
+    }
+
     public static AppConfig load(Path home, Map<String, String> env, Properties systemProperties) {
+        return load(home, env, systemProperties, System.getenv());
+    }
+
+    private static AppConfig load(Path home, Map<String, String> env, Properties systemProperties, Map<String, String> fallbackEnv) {
         Map<String, String> values = new TreeMap<>();
         Path file = home.resolve(FILE_NAME);
         if (Files.isRegularFile(file)) {
@@ -56,14 +84,14 @@ public final class AppConfig {
         systemProperties.stringPropertyNames().stream()
                 .filter(k -> values.containsKey(k) || k.startsWith("camel.") || k.startsWith("shopify."))
                 .forEach(k -> values.put(k, systemProperties.getProperty(k)));
-        return new AppConfig(home, values);
+        return new AppConfig(home, values, fallbackEnv);
     }
 
     /** A copy with some keys replaced: how tests and the demo configure an in-process application. */
     public AppConfig with(Map<String, String> overrides) {
         Map<String, String> copy = new TreeMap<>(values);
         copy.putAll(overrides);
-        return new AppConfig(home, copy);
+        return new AppConfig(home, copy, env);
     }
 
     public static String environmentName(String key) {
@@ -76,9 +104,13 @@ public final class AppConfig {
      * directory holding the jar ({@code target/..}, the checkout), else the working directory.
      */
     public static Path discoverHome() {
-        String explicit = System.getenv(HOME_VARIABLE);
+        return discoverHome(System.getenv(HOME_VARIABLE), System.getProperty("shopify.sync.home"));
+    }
+
+    private static Path discoverHome(String fromEnv, String fromProperty) {
+        String explicit = fromEnv;
         if (explicit == null || explicit.isBlank()) {
-            explicit = System.getProperty("shopify.sync.home");
+            explicit = fromProperty;
         }
         if (explicit != null && !explicit.isBlank()) {
             return Path.of(explicit).toAbsolutePath().normalize();
@@ -111,7 +143,7 @@ public final class AppConfig {
     public Optional<String> get(String key) {
         String v = values.get(key);
         if (v == null) {
-            v = System.getenv(environmentName(key));
+            v = env.get(environmentName(key));
         }
         return v == null || v.isBlank() ? Optional.empty() : Optional.of(v);
     }

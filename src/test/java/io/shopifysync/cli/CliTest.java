@@ -15,7 +15,7 @@ import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-/** The command line as a user runs it: a separate JVM, configured only by environment variables. */
+/** The command line as a user runs it, configured only by environment variables (CliProcess: a new process's environment). */
 class CliTest {
 
     @TempDir

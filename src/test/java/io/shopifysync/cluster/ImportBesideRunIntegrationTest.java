@@ -33,8 +33,8 @@ class ImportBesideRunIntegrationTest {
     @BothDatabases
     void theCliAndRunShareTheImportWithoutWorkingOnOneResourceAtOnce(Dialect dialect) throws Exception {
         String masterKey = SyncHarness.newMasterKey();
-        // bulk paced slowly enough that the CLI, whose JVM starts after run holds a lock, still finds work
-        // (at 300 and then 150 objects/s, run finished the store first on a loaded machine: the CLI's JVM took that long)
+        // bulk paced slowly enough that the CLI, whose application starts after run holds a lock, still finds work
+        // (at 300 and then 150 objects/s, run finished the store first on a loaded machine when the CLI was a JVM of its own)
         try (ShopifyEmulator emu = ShopifyEmulator.builder().port(0).shops(1).seed(4).orders(300).products(30).customers(150)
                 .plan("plus").timeScale(1).bulkObjectsPerSecond(50).start();
              TestDatabase tdb = TestDatabase.create(dialect, dataDir);

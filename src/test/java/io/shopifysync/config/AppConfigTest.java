@@ -27,6 +27,26 @@ class AppConfigTest {
     }
 
     @Test
+    void aCommandEnvironmentIsTheWholeEnvironmentLoadReadsAndNoSystemPropertyCounts() throws Exception {
+        Files.writeString(home.resolve(AppConfig.FILE_NAME), "db.url = jdbc:file\nhttp.port = 8080\n");
+        String key = "shopify.client.id"; // not in this file: get() falls back to the environment
+        System.setProperty("http.port", "7070");
+        try {
+            AppConfig inCommand = AppConfig.withCommandEnvironment(Map.of(AppConfig.HOME_VARIABLE, home.toString(),
+                    "DB_URL", "jdbc:from-command", "SHOPIFY_CLIENT_ID", "client-from-command"), AppConfig::load);
+            assertThat(inCommand.home()).isEqualTo(home);
+            assertThat(inCommand.get("db.url")).contains("jdbc:from-command");
+            assertThat(inCommand.get("http.port")).as("no -D property in a new process").contains("8080");
+            assertThat(inCommand.with(Map.of()).get(key)).contains("client-from-command");
+            AppConfig outside = AppConfig.load();
+            assertThat(outside.get("http.port")).contains("7070");
+            assertThat(outside.get(key)).isEqualTo(java.util.Optional.ofNullable(System.getenv("SHOPIFY_CLIENT_ID")));
+        } finally {
+            System.clearProperty("http.port");
+        }
+    }
+
+    @Test
     void environmentNamesFollowOneRule() {
         assertThat(AppConfig.environmentName("shopify.sync.data.dir")).isEqualTo("SHOPIFY_SYNC_DATA_DIR");
         assertThat(AppConfig.environmentName("camel.server.max-body-size")).isEqualTo("CAMEL_SERVER_MAX_BODY_SIZE");

@@ -151,7 +151,8 @@ public final class AppBeans implements CamelConfiguration {
         SyncMetrics metrics = Observability.install(context, config, db, throttles, clock);
         apiVersions.setListener(metrics::apiVersionServed);
         Duration recheckEvery = Duration.ofMillis(config.getInt("shop.unavailable.recheck.interval.ms", 300_000));
-        Upserts upserts = new Upserts(catalog, db.dialect(), metrics);
+        Upserts upserts = new Upserts(catalog, db.dialect(), metrics,
+                Boolean.parseBoolean(config.get("import.bulk.copy").orElse("true")));
         ResourceWriter writer = new ResourceWriter(jdbc, upserts, state);
         BulkImporter importer = new BulkImporter(catalog, accounts, state, graphql,
                 new BulkIngest(writer, deadLetters, config.getInt("import.batch.size", 1000)), writer, new Pager(graphql),

@@ -152,7 +152,7 @@ public final class AppBeans implements CamelConfiguration {
         apiVersions.setListener(metrics::apiVersionServed);
         Duration recheckEvery = Duration.ofMillis(config.getInt("shop.unavailable.recheck.interval.ms", 300_000));
         Upserts upserts = new Upserts(catalog, db.dialect(), metrics,
-                Boolean.parseBoolean(config.get("import.bulk.copy").orElse("true")));
+                Boolean.parseBoolean(config.get("import.bulk.copy").orElse("false")));
         ResourceWriter writer = new ResourceWriter(jdbc, upserts, state);
         BulkImporter importer = new BulkImporter(catalog, accounts, state, graphql,
                 new BulkIngest(writer, deadLetters, config.getInt("import.batch.size", 1000)), writer, new Pager(graphql),

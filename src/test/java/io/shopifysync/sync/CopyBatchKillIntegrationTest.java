@@ -50,6 +50,7 @@ class CopyBatchKillIntegrationTest {
             sync.register(shop);
             Map<String, String> env = sync.processEnv();
             env.put("IMPORT_INTERVAL_MS", "200");
+            env.put("IMPORT_BULK_COPY", "true"); // the COPY path (KillResumeIntegrationTest kills the JDBC batch path)
             env.put("IMPORT_BATCH_SIZE", "200"); // many small batches: the kill lands inside one
             Path log = Files.createTempFile(dataDir, "app", ".log");
 

@@ -316,6 +316,7 @@ public class Poller {
      * {@link #reconcileIds}, or, without a list, the store has none left.
      */
     public void reconcileChecked(Exchange exchange) {
+        exchange.removeProperty(ShopifyHttp.URL); // the status checks' GraphQL calls left their endpoint there: only a list's link may follow
         String status = exchange.getProperty(RECONCILE_STATUS, String.class);
         if (status == null || status.equals("CREATED") || status.equals("RUNNING")) {
             return;

@@ -107,7 +107,7 @@ public final class WebhookBench {
             settings.put("import.interval.ms", "3600000");
             settings.put("webhook.process.interval.ms", "3600000");
             AppConfig config = AppConfig.load().with(settings);
-            int pool = config.getInt("db.pool.size", 10);
+            int pool = config.getInt("db.pool.size");
             System.out.printf("webhooks: offered %d/s for %d s after warm-up, %d client connections, open loop "
                             + "(single-threaded java.nio load generator in the same JVM), db.pool.size=%d, PostgreSQL %s%n",
                     rate, seconds, connections, pool, PG);

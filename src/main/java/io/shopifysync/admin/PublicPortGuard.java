@@ -69,19 +69,19 @@ public final class PublicPortGuard implements AuthenticationHandler {
     public static PublicPortGuard install(CamelContext context, AppConfig config) {
         MainHttpServer server = context.hasService(MainHttpServer.class);
         if (server == null) {
-            if (Boolean.parseBoolean(config.get("camel.server.enabled").orElse("false"))) {
+            if (config.getBoolean("camel.server.enabled")) {
                 throw new IllegalStateException("camel.server.enabled is true but Camel created no HTTP server to guard");
             }
             return null; // the foreground import and the CLI start no HTTP server
         }
         PublicPortGuard guard = new PublicPortGuard(new AdminAuth(config.get("admin.token").orElse(null)), new Limits(
-                (long) config.getInt("webhook.max.body.bytes", 5 * 1024 * 1024),
-                (long) config.getInt("http.admin.max.body.bytes", 64 * 1024),
-                (long) config.getInt("http.large.bodies.budget.bytes", 64 * 1024 * 1024),
-                config.getInt("http.small.bodies.max", 1_000),
-                (long) config.getInt("http.small.body.bytes", 64 * 1024),
-                (long) config.getInt("http.body.timeout.ms", 10_000),
-                config.getInt("http.idle.timeout.seconds", 60)));
+                (long) config.getInt("webhook.max.body.bytes"),
+                (long) config.getInt("http.admin.max.body.bytes"),
+                (long) config.getInt("http.large.bodies.budget.bytes"),
+                config.getInt("http.small.bodies.max"),
+                (long) config.getInt("http.small.body.bytes"),
+                (long) config.getInt("http.body.timeout.ms"),
+                config.getInt("http.idle.timeout.seconds")));
         HttpGuards.guardEveryPath(server.getConfiguration(), guard);
         context.getRegistry().bind("publicPortGuard", guard);
         addStartupListener(context, new ExtendedStartupListener() {

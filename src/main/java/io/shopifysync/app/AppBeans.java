@@ -89,16 +89,16 @@ public final class AppBeans implements CamelConfiguration {
         context.getCamelContextExtension().addInterceptStrategy(new LogContext());
         Clock clock = Clock.systemUTC();
         Catalog catalog = Catalog.load();
-        int importThreads = config.getInt("import.threads", 4);
-        int pollThreads = config.getInt("poll.threads", 4);
+        int importThreads = config.getInt("import.threads");
+        int pollThreads = config.getInt("poll.threads");
         ExecutorService importPool = context.getExecutorServiceManager()
                 .newFixedThreadPool(this, "import", importThreads);
         ExecutorService syncPool = context.getExecutorServiceManager()
                 .newFixedThreadPool(this, "poll", pollThreads);
         QuartzCluster.Settings quartzSettings = new QuartzCluster.Settings(
-                Boolean.parseBoolean(config.get("quartz.clustered").orElse("true")),
-                config.getInt("quartz.cluster.checkin.ms", 7500), config.getInt("quartz.threads", 10),
-                config.getInt("quartz.idle.wait.ms", 1000));
+                config.getBoolean("quartz.clustered"),
+                config.getInt("quartz.cluster.checkin.ms"), config.getInt("quartz.threads"),
+                config.getInt("quartz.idle.wait.ms"));
         QuartzCluster.configure(context, db, quartzSettings);
         boolean clustered = QuartzCluster.clustered(db, quartzSettings);
         QuartzCluster.stopSchedulerAfterRoutes(context);
@@ -115,7 +115,7 @@ public final class AppBeans implements CamelConfiguration {
         // one held connection per running import or poll step, on a pool of its own (see WorkLocks)
         HikariDataSource lockPool = db.openSidePool("shopify-sync-locks", importThreads + pollThreads + 2, 2_000);
         ExecutorService webhookPool = context.getExecutorServiceManager()
-                .newFixedThreadPool(this, "webhook", config.getInt("webhook.process.threads", 4));
+                .newFixedThreadPool(this, "webhook", config.getInt("webhook.process.threads"));
         // camel-sql's JDBC idempotent repository (its add is one INSERT); the group commit writes its keys with the inbox rows
         TransactionTemplate intakeTransaction = new TransactionTemplate(new DataSourceTransactionManager(db.dataSource()));
         InsertOnceIdempotentRepository idempotency = new InsertOnceIdempotentRepository(db.dataSource(), intakeTransaction,
@@ -140,25 +140,25 @@ public final class AppBeans implements CamelConfiguration {
         Throttles throttles = new Throttles();
         TokenRefresher tokens = new TokenRefresher(accounts, config.get("shopify.client.id").orElse(null),
                 config.get("shopify.client.secret").orElse(null),
-                Duration.ofSeconds(config.getInt("token.refresh.ahead.seconds", 300)), clock);
+                Duration.ofSeconds(config.getInt("token.refresh.ahead.seconds")), clock);
         ShopifyGraphql graphql = new ShopifyGraphql(context.createProducerTemplate(), throttles,
-                config.get("shopify.api.version").orElse("2026-10"), tokens);
-        ApiVersions apiVersions = new ApiVersions(config.get("shopify.api.version").orElse("2026-10"), jdbc, clock);
+                config.require("shopify.api.version"), tokens);
+        ApiVersions apiVersions = new ApiVersions(config.require("shopify.api.version"), jdbc, clock);
         graphql.setApiVersions(apiVersions);
         SyncStateStore state = new SyncStateStore(jdbc, clock);
         // every letter goes through the dead-letter route (routes/dead-letter.yaml), the one writer of dead_letters
         DeadLetters deadLetters = new DeadLetters(jdbc, clock, context.createProducerTemplate());
         SyncMetrics metrics = Observability.install(context, config, db, throttles, clock);
         apiVersions.setListener(metrics::apiVersionServed);
-        Duration recheckEvery = Duration.ofMillis(config.getInt("shop.unavailable.recheck.interval.ms", 300_000));
+        Duration recheckEvery = Duration.ofMillis(config.getInt("shop.unavailable.recheck.interval.ms"));
         Upserts upserts = new Upserts(catalog, db.dialect(), metrics,
-                Boolean.parseBoolean(config.get("import.bulk.copy").orElse("false")));
+                config.getBoolean("import.bulk.copy"));
         ResourceWriter writer = new ResourceWriter(jdbc, upserts, state);
         BulkImporter importer = new BulkImporter(catalog, accounts, state, graphql,
-                new BulkIngest(writer, deadLetters, config.getInt("import.batch.size", 1000)), writer, new Pager(graphql),
+                new BulkIngest(writer, deadLetters, config.getInt("import.batch.size")), writer, new Pager(graphql),
                 throttles, new ShopHealth(jdbc, deadLetters, clock, recheckEvery),
-                Duration.ofSeconds(config.getInt("sync.overlap.seconds", 120)),
-                Boolean.parseBoolean(config.get("import.paged-only").orElse("false")),
+                Duration.ofSeconds(config.getInt("sync.overlap.seconds")),
+                config.getBoolean("import.paged-only"),
                 config.get("import.only-shop").orElse(null));
         importer.setEvents(metrics);
 
@@ -166,10 +166,10 @@ public final class AppBeans implements CamelConfiguration {
         PageReads pages = new PageReads(catalog, accounts, state, pager, throttles);
         Poller poller = new Poller(catalog, accounts, state, graphql, pages, writer,
                 new ShopHealth(jdbc, deadLetters, clock, recheckEvery),
-                new Poller.Settings(Duration.ofSeconds(config.getInt("sync.overlap.seconds", 120)),
-                        config.getInt("poll.catch-up.threshold", 10_000),
-                        Duration.ofMillis(config.getInt("reconcile.interval.ms", 21_600_000)),
-                        Duration.ofSeconds(config.getInt("poll.budget.seconds", 50))));
+                new Poller.Settings(Duration.ofSeconds(config.getInt("sync.overlap.seconds")),
+                        config.getInt("poll.catch-up.threshold"),
+                        Duration.ofMillis(config.getInt("reconcile.interval.ms")),
+                        Duration.ofSeconds(config.getInt("poll.budget.seconds"))));
 
         AccessScopes accessScopes = new AccessScopes(accounts, catalog, (shop, query) -> graphql.execute(shop, query, Map.of()), clock);
         poller.setAccessScopes(accessScopes);
@@ -210,25 +210,25 @@ public final class AppBeans implements CamelConfiguration {
         registry.bind("pollAgain", org.apache.camel.support.processor.idempotent.MemoryIdempotentRepository.memoryIdempotentRepository(100_000));
         registry.bind("shopRecheck", new ShopRecheck(accounts, graphql, clock, recheckEvery));
         registry.bind("syncPool", syncPool);
-        registry.bind("partitions", new Partitions(config.getInt("sync.partitions", 1)));
+        registry.bind("partitions", new Partitions(config.getInt("sync.partitions")));
         registry.bind("workLocks", new WorkLocks(lockPool, db.sql()));
         registry.bind("webhookIdempotency", idempotency);
         // platform-http-vertx runs each request on a Vert.x worker thread, which waits there for its group commit:
         // the pool bounds how many deliveries can wait for one commit at a time (Vert.x's default is 20)
-        registry.bind("vertxOptions", new VertxOptions().setWorkerPoolSize(config.getInt("http.worker.threads", 64)));
+        registry.bind("vertxOptions", new VertxOptions().setWorkerPoolSize(config.getInt("http.worker.threads")));
         registry.bind("shopifyHeadersOnly", new ShopifyHeadersOnly());
         io.shopifysync.admin.AnswerHeaders.install(context);
         registry.bind("verifyShopifyWebhook", new WebhookVerifier(new WebhookSignature(
                 config.get("shopify.client.secret").orElse(null), config.get("shopify.client.secret.previous").orElse(null)),
-                config.getInt("webhook.max.body.bytes", 5 * 1024 * 1024)));
+                config.getInt("webhook.max.body.bytes")));
         registry.bind("webhookIntake", new WebhookIntake());
         // the retry jitter's java.util.Random is thread-safe: the webhook pool's threads share it
         ShopData shopData = new ShopData(jdbc, catalog, clock);
         registry.bind("shopData", shopData);
         WebhookProcessor webhookProcessor = new WebhookProcessor(jdbc, catalog, accounts, pager, writer, clock,
-                config.getInt("webhook.process.max.attempts", 5),
-                new WebhookProcessor.Backoff(Duration.ofMillis(config.getInt("webhook.process.retry.base.ms", 10_000)),
-                        Duration.ofMillis(config.getInt("webhook.process.retry.max.ms", 600_000))), new java.util.Random());
+                config.getInt("webhook.process.max.attempts"),
+                new WebhookProcessor.Backoff(Duration.ofMillis(config.getInt("webhook.process.retry.base.ms")),
+                        Duration.ofMillis(config.getInt("webhook.process.retry.max.ms"))), new java.util.Random());
         webhookProcessor.setAccessScopes(accessScopes);
         webhookProcessor.setDeadLetters(deadLetters);
         registry.bind("webhookProcessor", webhookProcessor);
@@ -249,10 +249,10 @@ public final class AppBeans implements CamelConfiguration {
         StatusReport statusReport = new StatusReport(db, catalog, clock);
         registry.bind("statusPage", new StatusPage(statusReport, new StatusHistory(jdbc, clock, Duration.ofHours(1))));
         registry.bind("statusSampler", new StatusSampler(statusReport, clock,
-                Duration.ofMillis(config.getInt("status.sample.interval.ms", 60_000)),
-                Duration.ofMinutes(config.getInt("status.sample.retention.minutes", 120))));
+                Duration.ofMillis(config.getInt("status.sample.interval.ms")),
+                Duration.ofMinutes(config.getInt("status.sample.retention.minutes"))));
         registry.bind("tombstones", new Tombstones(db.sql(), catalog, clock,
-                Duration.ofDays(config.getInt("purge.after.days", 30))));
+                Duration.ofDays(config.getInt("purge.after.days"))));
 
         // Camel Main adds a registry route builder's templated routes after every route and template of routes/
         registry.bind("catalogRoutes", new RouteBuilder() {

@@ -24,7 +24,7 @@ public final class ShopifySyncApp implements AutoCloseable {
         main.setOverrideProperties(config.asProperties());
         String routesDir = config.path("routes.dir", "routes").toString();
         main.configure().withRoutesIncludePattern("file:" + routesDir + "/*.yaml");
-        if (Boolean.parseBoolean(config.get("routes.reload").orElse("false"))) {
+        if (config.getBoolean("routes.reload")) {
             // run --dev: Camel Main watches routes/ and reloads a saved file's routes in place (only the routes of that
             // file, by id: the catalog's templated routes and the others keep running)
             main.configure().withRoutesReloadEnabled(true).withRoutesReloadDirectory(routesDir)

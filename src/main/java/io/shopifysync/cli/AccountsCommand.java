@@ -118,7 +118,7 @@ final class AccountsCommand implements Runnable {
         /** Reads the scopes the shop granted before it is stored: refuses a missing catalog scope unless accepted; warns otherwise. */
         private RegistrationScopes checkScopes(Environment env, ShopCredentials creds) {
             AccessScopes scopes = new AccessScopes(env.accounts(), Catalog.load(),
-                    new DirectScopeReader(env.config().get("shopify.api.version").orElse("2026-10")), Clock.systemUTC());
+                    new DirectScopeReader(env.config().require("shopify.api.version")), Clock.systemUTC());
             RegistrationScopes result = scopes.checkRegistration(creds, acceptMissingScopes);
             for (String warning : result.warnings()) {
                 spec.commandLine().getErr().println("warning: " + warning);

@@ -21,6 +21,8 @@ public final class AppConfig {
 
     public static final String FILE_NAME = "application.properties";
     public static final String HOME_VARIABLE = "SHOPIFY_SYNC_HOME";
+    /** The build copies application.properties here, so its values are the only defaults. */
+    static final String DEFAULTS_RESOURCE = "/io/shopifysync/config/defaults/" + FILE_NAME;
 
     /** What {@link #load()} reads instead of the process's environment: set while a test runs a command in its own JVM. */
     private static final ThreadLocal<Map<String, String>> COMMAND_ENVIRONMENT = new ThreadLocal<>();
@@ -65,6 +67,16 @@ public final class AppConfig {
 
     private static AppConfig load(Path home, Map<String, String> env, Properties systemProperties, Map<String, String> fallbackEnv) {
         Map<String, String> values = new TreeMap<>();
+        // the defaults are the repository's application.properties, bundled in the jar: a home file overrides them
+        try (InputStream in = AppConfig.class.getResourceAsStream(DEFAULTS_RESOURCE)) {
+            if (in != null) {
+                Properties defaults = new Properties();
+                defaults.load(in);
+                defaults.stringPropertyNames().forEach(k -> values.put(k, defaults.getProperty(k).trim()));
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot read the bundled " + DEFAULTS_RESOURCE, e);
+        }
         Path file = home.resolve(FILE_NAME);
         if (Files.isRegularFile(file)) {
             Properties fileProps = new Properties();
@@ -153,15 +165,22 @@ public final class AppConfig {
                 "missing configuration " + key + " (set it in " + FILE_NAME + " or as " + environmentName(key) + ")"));
     }
 
-    public int getInt(String key, int defaultValue) {
-        Optional<String> v = get(key);
-        if (v.isEmpty()) {
-            return defaultValue;
+    /** true or false, as application.properties (bundled or in the home) or the environment sets it. */
+    public boolean getBoolean(String key) {
+        String v = require(key);
+        if (!v.equalsIgnoreCase("true") && !v.equalsIgnoreCase("false")) {
+            throw new ConfigException(key + " must be true or false, got '" + v + "'");
         }
+        return Boolean.parseBoolean(v);
+    }
+
+    /** A whole number that application.properties (bundled or in the home) or the environment sets. */
+    public int getInt(String key) {
+        String v = require(key);
         try {
-            return Integer.parseInt(v.get());
+            return Integer.parseInt(v);
         } catch (NumberFormatException e) {
-            throw new ConfigException(key + " must be a whole number, got '" + v.get() + "'");
+            throw new ConfigException(key + " must be a whole number, got '" + v + "'");
         }
     }
 

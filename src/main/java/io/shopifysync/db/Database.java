@@ -41,8 +41,8 @@ public final class Database implements AutoCloseable {
     public static Database open(AppConfig config) {
         String url = config.get("db.url").orElseGet(() -> embeddedUrl(config.dataDir()));
         return open(url, config.get("db.user").orElse(url.startsWith("jdbc:h2:") ? "sa" : null),
-                config.get("db.password").orElse(null), config.getInt("db.pool.size", 10),
-                config.getInt("db.connection.timeout.ms", 10_000));
+                config.get("db.password").orElse(null), config.getInt("db.pool.size"),
+                config.getInt("db.connection.timeout.ms"));
     }
 
     public static Database open(String url, String user, String password, int poolSize, int connectionTimeoutMs) {

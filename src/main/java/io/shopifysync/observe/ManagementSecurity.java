@@ -23,7 +23,7 @@ public final class ManagementSecurity {
 
     /** Called once Camel Main has configured the context and before it starts. */
     public static void install(CamelContext context, AppConfig config) {
-        if (!Boolean.parseBoolean(config.get("management.enabled").orElse("true"))) {
+        if (!config.getBoolean("management.enabled")) {
             return;
         }
         ManagementHttpServer server = context.hasService(ManagementHttpServer.class);
@@ -31,15 +31,15 @@ public final class ManagementSecurity {
             throw new ConfigException("management.enabled is true but Camel started no management server "
                     + "(camel.management.enabled must follow management.enabled)");
         }
-        int managementPort = config.getInt("management.port", 9876);
-        if (managementPort != 0 && managementPort == config.getInt("http.port", 8080)) {
+        int managementPort = config.getInt("management.port");
+        if (managementPort != 0 && managementPort == config.getInt("http.port")) {
             // on a shared port Camel reuses the webhook server, whose routes our guard would not cover
             throw new ConfigException("management.port must differ from http.port (both are " + managementPort + ")");
         }
         AdminAuth token = new AdminAuth(config.get("admin.token").orElse(null));
         Set<String> origins = Arrays.stream(config.get("management.cors.origins").orElse("").split(","))
                 .map(String::trim).filter(s -> !s.isEmpty()).collect(Collectors.toSet());
-        boolean publicProbes = Boolean.parseBoolean(config.get("management.probes.public").orElse("true"));
+        boolean publicProbes = config.getBoolean("management.probes.public");
         Predicate<Boolean> probe = publicProbes ? readiness -> probeUp(context, readiness) : null;
         ManagementAuth guard = new ManagementAuth(token, config.get("management.basic.user").orElse(ManagementAuth.DEFAULT_BASIC_USER),
                 origins, server.getHealthPath(), probe);

@@ -40,14 +40,14 @@ public final class Observability {
         registry.bind("databaseHealthCheck", new DatabaseHealthCheck(new Jdbc(db)));
         registry.bind("shopsHealthCheck", new ShopsHealthCheck(state));
         registry.bind("inboxHealthCheck", new InboxHealthCheck(state,
-                Duration.ofSeconds(config.getInt("health.inbox.max.age.seconds", 300))));
-        if (Boolean.parseBoolean(config.get("camel.server.enabled").orElse("true")) && config.getInt("http.port", 8080) > 0) {
+                Duration.ofSeconds(config.getInt("health.inbox.max.age.seconds"))));
+        if (config.getBoolean("camel.server.enabled") && config.getInt("http.port") > 0) {
             registry.bind("publicPortHealthCheck", new PublicPortHealthCheck(config.get("camel.server.host").orElse("0.0.0.0"),
-                    config.getInt("http.port", 8080), Duration.ofMillis(config.getInt("health.public-port.timeout.ms", 2_000))));
+                    config.getInt("http.port"), Duration.ofMillis(config.getInt("health.public-port.timeout.ms"))));
         }
         context.getManagementStrategy().addEventNotifier(new WebhookAckNotifier(metrics));
 
-        long refreshMs = config.getInt("management.metrics.refresh.ms", 10_000);
+        long refreshMs = config.getInt("management.metrics.refresh.ms");
         ScheduledExecutorService refresher = context.getExecutorServiceManager()
                 .newSingleThreadScheduledExecutor(metrics, "metrics-refresh");
         refresher.scheduleWithFixedDelay(() -> {

@@ -1,5 +1,7 @@
 package io.shopifysync.config;
 
+import io.shopifysync.testing.ProjectHome;
+
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -60,9 +62,28 @@ class AppConfigTest {
     }
 
     @Test
+    void theDefaultsAreTheRepositorysApplicationPropertiesEvenWithoutAHomeFile() throws Exception {
+        Properties file = new Properties();
+        try (var in = java.nio.file.Files.newInputStream(ProjectHome.path().resolve("application.properties"))) {
+            file.load(in);
+        }
+        AppConfig c = AppConfig.load(home, Map.of("IMPORT_THREADS", "7"), new Properties()); // home has no file
+        assertThat(c.getInt("poll.threads")).isEqualTo(Integer.parseInt(file.getProperty("poll.threads").trim()));
+        assertThat(c.getBoolean("quartz.clustered")).isEqualTo(Boolean.parseBoolean(file.getProperty("quartz.clustered").trim()));
+        assertThat(c.getInt("import.threads")).isEqualTo(7);
+    }
+
+    @Test
+    void aSettingThatIsNeitherTrueNorFalseIsNamed() {
+        AppConfig c = AppConfig.load(home, Map.of(), new Properties()).with(Map.of("routes.reload", "yes please"));
+        assertThatThrownBy(() -> c.getBoolean("routes.reload")).isInstanceOf(ConfigException.class)
+                .hasMessageContaining("routes.reload").hasMessageContaining("yes please");
+    }
+
+    @Test
     void malformedNumbersAreNamed() {
         AppConfig c = AppConfig.load(home, Map.of(), new Properties()).with(Map.of("http.port", "eighty"));
-        assertThatThrownBy(() -> c.getInt("http.port", 8080)).isInstanceOf(ConfigException.class)
+        assertThatThrownBy(() -> c.getInt("http.port")).isInstanceOf(ConfigException.class)
                 .hasMessageContaining("http.port").hasMessageContaining("eighty");
     }
 

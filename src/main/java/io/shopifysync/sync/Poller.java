@@ -247,7 +247,6 @@ public class Poller {
     public void reconcile(Exchange exchange) {
         String shop = exchange.getProperty("shop", String.class);
         String resource = exchange.getProperty("resource", String.class);
-        exchange.removeProperty(ShopifyHttp.URL);
         exchange.removeProperty(RECONCILE_STATUS);
         exchange.removeProperty(RECONCILE_OPERATION);
         Resource r = catalog.resource(resource);

@@ -5,3 +5,6 @@ UPDATE shopify.shops SET status = ?, status_reason = ?, updated_at = ?, status_s
 WHERE shop_domain = ? AND status = 'INSTALLED'
   -- an answer to a call made with the previous installation's token (a poll in flight while the shop was re-added)
   AND installed_at <= ?
+  -- an answer to a call made with a token replaced since (a migration, a refresh, the shop added again): it says
+  -- nothing about the token stored now
+  AND token_version <= ?

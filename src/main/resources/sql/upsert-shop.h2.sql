@@ -19,7 +19,8 @@ WHEN MATCHED THEN UPDATE SET
     updated_at = s.updated_at,
     token_kind = s.token_kind,
     refresh_token_enc = s.refresh_token_enc,
-    token_expires_at = s.token_expires_at
+    token_expires_at = s.token_expires_at,
+    token_version = t.token_version + 1
 WHEN NOT MATCHED THEN INSERT (shop_domain, api_url, access_token_enc, token_key_id, status, installed_at, created_at, updated_at,
                               token_kind, refresh_token_enc, token_expires_at)
     VALUES (s.shop_domain, s.api_url, s.access_token_enc, s.token_key_id, 'INSTALLED', s.installed_at, s.created_at, s.updated_at,

@@ -15,4 +15,5 @@ ON CONFLICT (shop_domain) DO UPDATE SET
     updated_at = EXCLUDED.updated_at,
     token_kind = EXCLUDED.token_kind,
     refresh_token_enc = EXCLUDED.refresh_token_enc,
-    token_expires_at = EXCLUDED.token_expires_at
+    token_expires_at = EXCLUDED.token_expires_at,
+    token_version = shops.token_version + 1

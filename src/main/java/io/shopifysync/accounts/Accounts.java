@@ -299,7 +299,8 @@ public final class Accounts {
                 String token = cipher.decrypt(rs.getString(2), shop, rs.getString(3));
                 String refresh = rs.getString(6) == null ? null : cipher.decrypt(rs.getString(6), shop, rs.getString(3));
                 return Optional.of(new ShopCredentials(shop, rs.getString(1), token, rs.getString(4),
-                        ShopCredentials.TokenKind.valueOf(rs.getString(5)), refresh, rs.getObject(7, OffsetDateTime.class)));
+                        ShopCredentials.TokenKind.valueOf(rs.getString(5)), refresh, rs.getObject(7, OffsetDateTime.class),
+                        rs.getLong(8)));
             }
         } catch (SQLException e) {
             throw new IllegalStateException("could not read shop " + shop + ": " + e.getMessage(), e);

@@ -29,6 +29,8 @@ public class ShopifyApiException extends RuntimeException {
     private final int httpStatus;
     /** When the shop answered: an answer older than the shop's current installation says nothing about it. */
     private final java.time.Instant answeredAt = java.time.Instant.now();
+    /** The token version of the credentials the failed call used (-1: unknown); a newer stored token is not refused by it. */
+    private volatile long tokenVersion = -1;
 
     public ShopifyApiException(Kind kind, int httpStatus, String message) {
         super(message);
@@ -52,6 +54,17 @@ public class ShopifyApiException extends RuntimeException {
 
     public java.time.Instant answeredAt() {
         return answeredAt;
+    }
+
+    /** The stored token version the failed call used: -1 when unknown (the call's credentials were not read from the database). */
+    public long tokenVersion() {
+        return tokenVersion;
+    }
+
+    /** Records which stored token the failed call used (see {@link #tokenVersion()}); returns this. */
+    public ShopifyApiException calledWith(long version) {
+        this.tokenVersion = version;
+        return this;
     }
 
     public boolean isTransient() {

@@ -72,6 +72,8 @@ public class ShopifyGraphql {
 
     /** Exchange properties the routes keep between steps and attempts (all set by this bean). */
     static final String REQUEST = "graphqlRequest";
+    /** The credentials of the call in progress (the caller's shopCredentials, or the stored ones), refreshed as it goes. */
+    static final String CALL_CREDENTIALS = "shopifyCallCredentials";
     /** What Shopify counted for the query answered: the caller sizes its next page from it (PageReads). */
     public static final String REQUESTED_COST = "shopifyRequestedCost";
     static final String ESTIMATE = "graphqlEstimate";
@@ -90,13 +92,17 @@ public class ShopifyGraphql {
             throw new IllegalArgumentException("direct:shopify-graphql takes a GraphqlRequest body, not "
                     + exchange.getMessage().getBody());
         }
+        // a route calls many times in one exchange (pages): each call starts afresh, from the token stored now
+        exchange.removeProperty(ATTEMPTED);
+        exchange.removeProperty(REFRESHED);
+        exchange.removeProperty(REFRESH_REFUSED);
         ShopCredentials given = exchange.getProperty(CREDENTIALS, ShopCredentials.class);
         if (given == null) {
             given = tokens.stored(exchange.getProperty(SHOP, String.class));
         }
         exchange.setProperty(SHOP, given.shop().value());
         exchange.setProperty(REQUEST, request);
-        exchange.setProperty(CREDENTIALS, tokens.current(given));
+        exchange.setProperty(CALL_CREDENTIALS, tokens.current(given));
         exchange.setProperty(ESTIMATE, QueryCost.estimate(request.query(), request.variables()));
     }
 
@@ -121,7 +127,7 @@ public class ShopifyGraphql {
 
     /** The request of this attempt: URL and token of the current credentials, the GraphQL JSON body. */
     public void request(Exchange exchange) {
-        ShopCredentials shop = exchange.getProperty(CREDENTIALS, ShopCredentials.class);
+        ShopCredentials shop = exchange.getProperty(CALL_CREDENTIALS, ShopCredentials.class);
         GraphqlRequest request = exchange.getProperty(REQUEST, GraphqlRequest.class);
         exchange.setProperty(ShopifyHttp.URL, endpoint(shop));
         exchange.setProperty(ShopifyHttp.TOKEN, shop.accessToken());
@@ -208,7 +214,7 @@ public class ShopifyGraphql {
             LOG.debug("{}: HTTP 429; waiting {} ms (Retry-After)", shop, limited.waitMillis());
         }
         if (caught instanceof ShopifyApiException e) {
-            throw e;
+            throw e.calledWith(exchange.getProperty(CALL_CREDENTIALS, ShopCredentials.class).tokenVersion());
         }
         throw new ShopifyApiException(ShopifyApiException.Kind.TRANSIENT,
                 "calling the API of " + shop + " failed: " + ShopifyApiException.transportFailure(caught), caught);
@@ -224,13 +230,13 @@ public class ShopifyGraphql {
             return false; // the credentials were refused before any call, or after a refresh already
         }
         exchange.setProperty(REFRESHED, true);
-        ShopCredentials refused = exchange.getProperty(CREDENTIALS, ShopCredentials.class);
+        ShopCredentials refused = exchange.getProperty(CALL_CREDENTIALS, ShopCredentials.class);
         try {
             ShopCredentials renewed = tokens.afterRefusal(refused);
             if (renewed == null) {
                 return false;
             }
-            exchange.setProperty(CREDENTIALS, renewed);
+            exchange.setProperty(CALL_CREDENTIALS, renewed);
             return true;
         } catch (ShopifyApiException e) {
             // the refresh itself was refused: the next attempt's checkCredentials step answers with that refusal
@@ -244,7 +250,7 @@ public class ShopifyGraphql {
         ShopifyApiException refused = exchange.getProperty(REFRESH_REFUSED, ShopifyApiException.class);
         if (refused != null) {
             exchange.removeProperty(REFRESH_REFUSED);
-            throw refused;
+            throw refused.calledWith(exchange.getProperty(CALL_CREDENTIALS, ShopCredentials.class).tokenVersion());
         }
     }
 

@@ -104,8 +104,9 @@ public class TokenRefresher {
 
     /** Asks the shop's token endpoint for a new token and stores it before anything uses it. */
     public ShopCredentials grant(ShopCredentials c) {
-        ShopCredentials renewed = requestToken(c);
-        accounts.updateTokens(c.shop(), renewed.accessToken(), renewed.refreshToken(), renewed.expiresAt());
+        ShopCredentials obtained = requestToken(c);
+        accounts.updateTokens(c.shop(), obtained.accessToken(), obtained.refreshToken(), obtained.expiresAt());
+        ShopCredentials renewed = asStored(obtained);
         refreshes.incrementAndGet();
         LOG.info("{}: {} token refreshed; valid until {}", c.shop(), c.kind(), renewed.expiresAt());
         return renewed;
@@ -136,6 +137,11 @@ public class TokenRefresher {
     /** How long a refused non-expiring token waits for a migration in flight to store its new pair. */
     private static final Duration STORE_GRACE = Duration.ofSeconds(1);
 
+    /** The stored credentials when they hold this token just stored (so with their token version), else the token as obtained. */
+    private ShopCredentials asStored(ShopCredentials obtained) {
+        return accounts.credentials(obtained.shop().value()).filter(s -> s.accessToken().equals(obtained.accessToken())).orElse(obtained);
+    }
+
     private ShopCredentials storedOtherThan(ShopCredentials refused) {
         return accounts.credentials(refused.shop().value()).filter(s -> !s.accessToken().equals(refused.accessToken())).orElse(null);
     }
@@ -164,6 +170,7 @@ public class TokenRefresher {
         OffsetDateTime expiresAt = now().plusSeconds(answer.path("expires_in").asLong(3600));
         ShopCredentials migrated = new ShopCredentials(c.shop(), c.apiUrl(), access, c.status(), ShopCredentials.TokenKind.EXPIRING, refresh, expiresAt);
         if (accounts.migrateToExpiring(c.shop(), access, refresh, expiresAt)) {
+            migrated = asStored(migrated);
             latest.put(c.shop().value(), migrated);
             LOG.info("{}: non-expiring token exchanged for an expiring one; valid until {}", c.shop(), expiresAt);
         }

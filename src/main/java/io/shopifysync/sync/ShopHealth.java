@@ -62,10 +62,11 @@ public final class ShopHealth {
             OffsetDateTime now = OffsetDateTime.now(clock).withOffsetSameInstant(ZoneOffset.UTC);
             boolean rechecked = e.kind() == ShopifyApiException.Kind.SHOP_UNAVAILABLE;
             int changed = jdbc.update("update-shop-status", status, SyncStateStore.truncate(ShopifyApiException.describe(e), 1024),
-                    now, now, rechecked ? now.plus(recheckEvery) : null, shop, e.answeredAt().atOffset(ZoneOffset.UTC));
+                    now, now, rechecked ? now.plus(recheckEvery) : null, shop, e.answeredAt().atOffset(ZoneOffset.UTC),
+                    e.tokenVersion() < 0 ? Long.MAX_VALUE : e.tokenVersion());
             if (changed == 0) {
                 LOG.info("{}: {} ({}); the shop is not INSTALLED any more (another resource's failure, or uninstalled),"
-                        + " or was installed again after this answer",
+                        + " or was installed again, or its token replaced, after this call",
                         shop, ShopifyApiException.describe(e), source);
                 return null;
             }

@@ -38,7 +38,7 @@ class ShopifyGraphqlRouteTest extends CamelTestSupport {
 
     private static final String DOMAIN = "retry.myshopify.com";
     private static final ShopCredentials SHOP = new ShopCredentials(ShopDomain.parse(DOMAIN), "https://retry.example",
-            "shpat_old", "INSTALLED", ShopCredentials.TokenKind.STATIC, null, null);
+            "shpat_old", "INSTALLED", ShopCredentials.TokenKind.STATIC, null, null, 7);
     private static final String OK = "{\"data\":{\"shop\":{\"name\":\"Retry\"}},\"extensions\":{\"cost\":{\"requestedQueryCost\":1,"
             + "\"actualQueryCost\":1,\"throttleStatus\":{\"maximumAvailable\":1000,\"currentlyAvailable\":999,\"restoreRate\":50}}}}";
 
@@ -54,6 +54,8 @@ class ShopifyGraphqlRouteTest extends CamelTestSupport {
     private final List<String> tokensSent = new ArrayList<>();
     private final AtomicInteger refreshes = new AtomicInteger();
     private volatile ShopCredentials renewed;
+    /** What the database holds now, for a route caller that names the shop only. */
+    private volatile ShopCredentials storedNow = SHOP;
     private volatile ShopifyApiException refreshRefusal;
     private final Throttles throttles = new Throttles();
     private ShopifyGraphql graphql;
@@ -67,6 +69,11 @@ class ShopifyGraphqlRouteTest extends CamelTestSupport {
     @Override
     protected void bindToRegistry(Registry registry) {
         TokenRefresher tokens = new TokenRefresher(null, null, null, Duration.ofMinutes(5), Clock.systemUTC()) {
+            @Override
+            public ShopCredentials stored(String shop) {
+                return storedNow;
+            }
+
             @Override
             public ShopCredentials afterRefusal(ShopCredentials refused) {
                 refreshes.incrementAndGet();
@@ -206,11 +213,33 @@ class ShopifyGraphqlRouteTest extends CamelTestSupport {
     }
 
     @Test
+    void eachCallOfARouteThatPagesInOneExchangeStartsFromTheTokenStoredNow() throws Exception {
+        renewed = new ShopCredentials(SHOP.shop(), SHOP.apiUrl(), "shpat_renewed", "INSTALLED", ShopCredentials.TokenKind.STATIC, null, null, 8);
+        start(Answer.of(401, ""), Answer.of(200, OK), Answer.of(200, OK), Answer.of(401, ""), Answer.of(200, OK));
+        Exchange pages = new org.apache.camel.support.DefaultExchange(context);
+        pages.setProperty("shop", DOMAIN);
+        // page 1: refused, refreshed once, answered
+        pages.getMessage().setBody(GraphqlRequest.of("{ shop { name } }"));
+        assertThat(template.send("direct:shopify-graphql", pages).getException()).isNull();
+        // another process stores a new token (a migration, the shop added again) before page 2
+        storedNow = new ShopCredentials(SHOP.shop(), SHOP.apiUrl(), "shpat_migrated", "INSTALLED", ShopCredentials.TokenKind.STATIC, null, null, 9);
+        pages.getMessage().setBody(GraphqlRequest.of("{ shop { name } }"));
+        assertThat(template.send("direct:shopify-graphql", pages).getException()).isNull();
+        // page 3: refused again; this call has its own one refresh
+        pages.getMessage().setBody(GraphqlRequest.of("{ shop { name } }"));
+        assertThat(template.send("direct:shopify-graphql", pages).getException()).isNull();
+        assertThat(tokensSent).containsExactly("shpat_old", "shpat_renewed", "shpat_migrated", "shpat_migrated", "shpat_renewed");
+        assertThat(refreshes).hasValue(2);
+    }
+
+    @Test
     void aSecondRefusalIsTheShopsAnswer() throws Exception {
-        renewed = new ShopCredentials(SHOP.shop(), SHOP.apiUrl(), "shpat_new", "INSTALLED", ShopCredentials.TokenKind.STATIC, null, null);
+        renewed = new ShopCredentials(SHOP.shop(), SHOP.apiUrl(), "shpat_new", "INSTALLED", ShopCredentials.TokenKind.STATIC, null, null, 8);
         start(Answer.of(401, ""));
-        assertThatThrownBy(this::call).isInstanceOfSatisfying(ShopifyApiException.class,
-                e -> assertThat(e.kind()).isEqualTo(ShopifyApiException.Kind.AUTH_FAILED));
+        assertThatThrownBy(this::call).isInstanceOfSatisfying(ShopifyApiException.class, e -> {
+            assertThat(e.kind()).isEqualTo(ShopifyApiException.Kind.AUTH_FAILED);
+            assertThat(e.tokenVersion()).as("the refused token is the renewed one, stored as version 8").isEqualTo(8);
+        });
         assertThat(tokensSent).containsExactly("shpat_old", "shpat_new");
         assertThat(refreshes).hasValue(1);
         assertNoReservationLeft();
@@ -220,8 +249,10 @@ class ShopifyGraphqlRouteTest extends CamelTestSupport {
     void aRefusalWithoutANewerTokenIsNotRetried() throws Exception {
         renewed = null;
         start(Answer.of(401, ""));
-        assertThatThrownBy(this::call).isInstanceOfSatisfying(ShopifyApiException.class,
-                e -> assertThat(e.kind()).isEqualTo(ShopifyApiException.Kind.AUTH_FAILED));
+        assertThatThrownBy(this::call).isInstanceOfSatisfying(ShopifyApiException.class, e -> {
+            assertThat(e.kind()).isEqualTo(ShopifyApiException.Kind.AUTH_FAILED);
+            assertThat(e.tokenVersion()).as("the refusal names the stored token it refused").isEqualTo(7);
+        });
         assertThat(callNanos).hasSize(1);
         assertThat(refreshes).hasValue(1);
     }
@@ -232,6 +263,7 @@ class ShopifyGraphqlRouteTest extends CamelTestSupport {
                 "token request for " + DOMAIN + " refused (HTTP 400): invalid_grant");
         start(Answer.of(401, ""));
         assertThatThrownBy(this::call).isSameAs(refreshRefusal);
+        assertThat(refreshRefusal.tokenVersion()).as("the refresh refused was that of stored version 7").isEqualTo(7);
         assertThat(callNanos).hasSize(1);
         assertThat(refreshes).hasValue(1);
         assertNoReservationLeft();

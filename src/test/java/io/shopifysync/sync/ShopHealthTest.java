@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.shopifysync.accounts.Accounts;
 import io.shopifysync.accounts.MasterKey;
+import io.shopifysync.accounts.ShopCredentials;
 import io.shopifysync.accounts.TokenCipher;
 import io.shopifysync.db.Database;
 import io.shopifysync.db.Dialect;
@@ -17,6 +18,8 @@ import java.sql.Connection;
 import java.sql.ResultSet;
 import java.sql.Statement;
 import java.time.Clock;
+import java.time.OffsetDateTime;
+import java.time.ZoneOffset;
 import java.util.Base64;
 import org.apache.camel.CamelContext;
 import org.apache.camel.impl.DefaultCamelContext;
@@ -53,6 +56,49 @@ class ShopHealthTest {
         }
     }
 
+    @BothDatabases
+    void aRefusalOfATokenReplacedAfterTheCallLeavesTheShopAlone(Dialect dialect) throws Exception {
+        try (TestDatabase tdb = TestDatabase.create(dialect); Database db = tdb.open();
+             CamelContext camel = new DefaultCamelContext()) {
+            camel.getRegistry().bind("dataSource", db.dataSource());
+            RouteFiles.load(camel, "dead-letter.yaml");
+            camel.start();
+            Accounts accounts = new Accounts(db, cipher());
+            Jdbc jdbc = new Jdbc(db);
+            ShopHealth health = new ShopHealth(jdbc, new DeadLetters(jdbc, Clock.systemUTC(), camel.createProducerTemplate()),
+                    Clock.systemUTC());
+            accounts.add(SHOP, "shpat_static", null);
+            ShopCredentials beforeMigration = accounts.credentials(SHOP).orElseThrow();
+
+            // another process exchanges the static token for an expiring pair while a poll's call with the static token is out
+            accounts.migrateToExpiring(beforeMigration.shop(), "shpat_expiring", "shprt_1", OffsetDateTime.now(ZoneOffset.UTC).plusHours(1));
+            ShopCredentials migrated = accounts.credentials(SHOP).orElseThrow();
+            assertThat(migrated.tokenVersion()).isGreaterThan(beforeMigration.tokenVersion());
+            health.permanentFailure(SHOP, "orders", refused().calledWith(beforeMigration.tokenVersion()), "poll-orders");
+            assertThat(status(db)).as("a refusal of the static token answered after the migration").isEqualTo("INSTALLED");
+
+            // a refresh stores a new pair while a call with the previous access token is out
+            accounts.updateTokens(migrated.shop(), "shpat_refreshed", "shprt_2", OffsetDateTime.now(ZoneOffset.UTC).plusHours(1));
+            health.permanentFailure(SHOP, "orders", refused().calledWith(migrated.tokenVersion()), "poll-orders");
+            assertThat(status(db)).as("a refusal of the token a refresh replaced").isEqualTo("INSTALLED");
+
+            // the refused token is the one stored now: that is the shop's answer
+            ShopCredentials current = accounts.credentials(SHOP).orElseThrow();
+            health.permanentFailure(SHOP, "orders", refused().calledWith(current.tokenVersion()), "poll-orders");
+            assertThat(status(db)).isEqualTo("AUTH_FAILED");
+
+            // sent with that token, answered after the operator added a new one: the answer is newer than the installation,
+            // the token is not
+            accounts.add(SHOP, "shpat_new_installation", null);
+            org.awaitility.Awaitility.await().until(() -> java.time.Instant.now().isAfter(installedAt(db).toInstant().plusMillis(1)));
+            ShopifyApiException answeredAfterReAdd = refused().calledWith(current.tokenVersion());
+            assertThat(answeredAfterReAdd.answeredAt()).isAfter(installedAt(db).toInstant());
+            health.permanentFailure(SHOP, "products", answeredAfterReAdd, "poll-products");
+            assertThat(status(db)).as("a late refusal of the previous installation's token").isEqualTo("INSTALLED");
+            assertThat(new DeadLetters(jdbc, Clock.systemUTC()).list(SHOP, true)).as("only the real refusal is a letter").hasSize(1);
+        }
+    }
+
     private static ShopifyApiException refused() {
         return new ShopifyApiException(ShopifyApiException.Kind.AUTH_FAILED, 401, "access denied: HTTP 401");
     }
@@ -60,6 +106,14 @@ class ShopHealthTest {
     /** The re-add must be stamped strictly after the answer, as it is when a person runs accounts add. */
     private static void awaitClockTick(ShopifyApiException answer) {
         org.awaitility.Awaitility.await().until(() -> java.time.Instant.now().isAfter(answer.answeredAt().plusMillis(1)));
+    }
+
+    private static OffsetDateTime installedAt(Database db) throws Exception {
+        try (Connection c = db.dataSource().getConnection(); Statement s = c.createStatement();
+             ResultSet rs = s.executeQuery("SELECT installed_at FROM shopify.shops WHERE shop_domain = '" + SHOP + "'")) {
+            rs.next();
+            return rs.getObject(1, OffsetDateTime.class);
+        }
     }
 
     private static String status(Database db) throws Exception {

@@ -154,7 +154,7 @@ class HostileApiAnswerIntegrationTest {
         List<Socket> held = java.util.Collections.synchronizedList(new ArrayList<>());
         try (ServerSocket silent = silentServer(held);
              SyncHarness sync = new SyncHarness(dialect, dataDir, Map.of("poll.interval.ms", "3600000",
-                     "camel.component.https.response-timeout", "1500", "camel.component.https.so-timeout", "1500")).start()) {
+                     "camel.component.https.response-timeout", "400", "camel.component.https.so-timeout", "400")).start()) {
             // routes/shopify-api.yaml calls through the https component (whatever the URL's scheme): application.properties
             // must give it the same timeouts as the http one, or a silent server holds a poll thread for ever
             org.apache.camel.CamelContext camel = sync.app().context();
@@ -163,7 +163,7 @@ class HostileApiAnswerIntegrationTest {
             assertThat(https.getConnectTimeout()).as("connect timeout").isEqualTo(http.getConnectTimeout());
             assertThat(https.getConnectionRequestTimeout()).as("connection request timeout").isEqualTo(http.getConnectionRequestTimeout());
             assertThat(http.getResponseTimeout()).isEqualTo(http.getSoTimeout()).isEqualTo(60_000L);
-            assertThat(https.getResponseTimeout()).isEqualTo(https.getSoTimeout()).isEqualTo(1500L);
+            assertThat(https.getResponseTimeout()).isEqualTo(https.getSoTimeout()).isEqualTo(400L);
             sync.register("silent.myshopify.com", "shpat_x", "http://127.0.0.1:" + silent.getLocalPort());
             await().atMost(Duration.ofSeconds(30)).until(() ->
                     sync.count("SELECT COUNT(*) FROM shopify.sync_state WHERE last_error LIKE '%timeout%'") > 0);

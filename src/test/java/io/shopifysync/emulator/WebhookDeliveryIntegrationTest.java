@@ -192,11 +192,10 @@ class WebhookDeliveryIntegrationTest {
             ds.forEach(d -> assertStandardHeaders(d, "products/create", client.shop, SECRET));
             List<Long> gaps = new ArrayList<>();
             for (int i = 1; i < ds.size(); i++) gaps.add((ds.get(i).receivedNanos() - ds.get(i - 1).receivedNanos()) / 1_000_000);
-            // exponential: each gap at least (nearly) its scheduled delay, and the last one about 8× the first
+            // exponential: each gap at least (nearly) its scheduled delay, which a constant or linear backoff cannot reach by
+            // the fourth; no ratio between gaps, since a busy machine stretches any one of them
             long[] scheduled = {40, 80, 160, 320};
             for (int i = 0; i < 4; i++) assertThat(gaps.get(i)).as("gaps %s ms", gaps).isGreaterThanOrEqualTo(scheduled[i] - 5);
-            assertThat(gaps.get(3)).as("gaps %s ms", gaps).isGreaterThan(gaps.get(0) * 4);
-            assertThat(gaps.get(2)).as("gaps %s ms", gaps).isGreaterThan(gaps.get(0) * 2);
         }
     }
 

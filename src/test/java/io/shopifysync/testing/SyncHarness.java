@@ -48,6 +48,9 @@ public final class SyncHarness implements AutoCloseable {
         all.put("management.port", Integer.toString(FreePort.find()));
         all.put("import.interval.ms", "200");
         all.put("admin.token", "test-admin-token");
+        // a test ends by closing the app: in-flight calls to a paced or silent store need not be waited for 20 s
+        // (every state survives a kill -9, so a forced stop proves no less)
+        all.put("camel.main.shutdown-timeout", "3");
         all.putAll(settings);
         this.config = tdb.config(dataDir, all);
         this.db = tdb.open();

@@ -30,72 +30,84 @@ class ShopHealthTest {
 
     @BothDatabases
     void aRefusalAnsweredBeforeTheShopWasAddedAgainLeavesTheNewInstallationAlone(Dialect dialect) throws Exception {
-        try (TestDatabase tdb = TestDatabase.create(dialect); Database db = tdb.open();
-             CamelContext camel = new DefaultCamelContext()) {
-            camel.getRegistry().bind("dataSource", db.dataSource());
-            RouteFiles.load(camel, "dead-letter.yaml");
-            camel.start();
-            Accounts accounts = new Accounts(db, cipher());
-            Jdbc jdbc = new Jdbc(db);
-            ShopHealth health = new ShopHealth(jdbc, new DeadLetters(jdbc, Clock.systemUTC(), camel.createProducerTemplate()),
-                    Clock.systemUTC());
-            accounts.add(SHOP, "shpat_old_installation", null);
-            health.permanentFailure(SHOP, "orders", refused(), "poll-orders");
-            assertThat(status(db)).isEqualTo("AUTH_FAILED");
+        try (Fixture f = new Fixture(dialect)) {
+            f.accounts.add(SHOP, "shpat_old_installation", null);
+            f.health.permanentFailure(SHOP, "orders", refused(), "poll-orders");
+            assertThat(status(f.db)).isEqualTo("AUTH_FAILED");
 
             // a poll in flight got its 401 with the old token, then the operator added the new token
             ShopifyApiException answeredBeforeReAdd = refused();
             awaitClockTick(answeredBeforeReAdd);
-            accounts.add(SHOP, "shpat_new_installation", null);
-            health.permanentFailure(SHOP, "products", answeredBeforeReAdd, "poll-products");
-            assertThat(status(db)).as("an answer about the previous installation").isEqualTo("INSTALLED");
+            f.accounts.add(SHOP, "shpat_new_installation", null);
+            f.health.permanentFailure(SHOP, "products", answeredBeforeReAdd, "poll-products");
+            assertThat(status(f.db)).as("an answer about the previous installation").isEqualTo("INSTALLED");
 
-            health.permanentFailure(SHOP, "products", refused(), "poll-products");
-            assertThat(status(db)).as("a refusal of the current installation").isEqualTo("AUTH_FAILED");
-            assertThat(new DeadLetters(jdbc, Clock.systemUTC()).list(SHOP, true)).as("one letter per change of status").hasSize(2);
+            f.health.permanentFailure(SHOP, "products", refused(), "poll-products");
+            assertThat(status(f.db)).as("a refusal of the current installation").isEqualTo("AUTH_FAILED");
+            assertThat(new DeadLetters(f.jdbc, Clock.systemUTC()).list(SHOP, true)).as("one letter per change of status").hasSize(2);
         }
     }
 
     @BothDatabases
     void aRefusalOfATokenReplacedAfterTheCallLeavesTheShopAlone(Dialect dialect) throws Exception {
-        try (TestDatabase tdb = TestDatabase.create(dialect); Database db = tdb.open();
-             CamelContext camel = new DefaultCamelContext()) {
-            camel.getRegistry().bind("dataSource", db.dataSource());
-            RouteFiles.load(camel, "dead-letter.yaml");
-            camel.start();
-            Accounts accounts = new Accounts(db, cipher());
-            Jdbc jdbc = new Jdbc(db);
-            ShopHealth health = new ShopHealth(jdbc, new DeadLetters(jdbc, Clock.systemUTC(), camel.createProducerTemplate()),
-                    Clock.systemUTC());
-            accounts.add(SHOP, "shpat_static", null);
-            ShopCredentials beforeMigration = accounts.credentials(SHOP).orElseThrow();
+        try (Fixture f = new Fixture(dialect)) {
+            f.accounts.add(SHOP, "shpat_static", null);
+            ShopCredentials beforeMigration = f.accounts.credentials(SHOP).orElseThrow();
 
             // another process exchanges the static token for an expiring pair while a poll's call with the static token is out
-            accounts.migrateToExpiring(beforeMigration.shop(), "shpat_expiring", "shprt_1", OffsetDateTime.now(ZoneOffset.UTC).plusHours(1));
-            ShopCredentials migrated = accounts.credentials(SHOP).orElseThrow();
+            f.accounts.migrateToExpiring(beforeMigration.shop(), "shpat_expiring", "shprt_1", OffsetDateTime.now(ZoneOffset.UTC).plusHours(1));
+            ShopCredentials migrated = f.accounts.credentials(SHOP).orElseThrow();
             assertThat(migrated.tokenVersion()).isGreaterThan(beforeMigration.tokenVersion());
-            health.permanentFailure(SHOP, "orders", refused().calledWith(beforeMigration.tokenVersion()), "poll-orders");
-            assertThat(status(db)).as("a refusal of the static token answered after the migration").isEqualTo("INSTALLED");
+            f.health.permanentFailure(SHOP, "orders", refused().calledWith(beforeMigration.tokenVersion()), "poll-orders");
+            assertThat(status(f.db)).as("a refusal of the static token answered after the migration").isEqualTo("INSTALLED");
 
             // a refresh stores a new pair while a call with the previous access token is out
-            accounts.updateTokens(migrated.shop(), "shpat_refreshed", "shprt_2", OffsetDateTime.now(ZoneOffset.UTC).plusHours(1));
-            health.permanentFailure(SHOP, "orders", refused().calledWith(migrated.tokenVersion()), "poll-orders");
-            assertThat(status(db)).as("a refusal of the token a refresh replaced").isEqualTo("INSTALLED");
+            f.accounts.updateTokens(migrated.shop(), "shpat_refreshed", "shprt_2", OffsetDateTime.now(ZoneOffset.UTC).plusHours(1));
+            f.health.permanentFailure(SHOP, "orders", refused().calledWith(migrated.tokenVersion()), "poll-orders");
+            assertThat(status(f.db)).as("a refusal of the token a refresh replaced").isEqualTo("INSTALLED");
 
             // the refused token is the one stored now: that is the shop's answer
-            ShopCredentials current = accounts.credentials(SHOP).orElseThrow();
-            health.permanentFailure(SHOP, "orders", refused().calledWith(current.tokenVersion()), "poll-orders");
-            assertThat(status(db)).isEqualTo("AUTH_FAILED");
+            ShopCredentials current = f.accounts.credentials(SHOP).orElseThrow();
+            f.health.permanentFailure(SHOP, "orders", refused().calledWith(current.tokenVersion()), "poll-orders");
+            assertThat(status(f.db)).isEqualTo("AUTH_FAILED");
 
             // sent with that token, answered after the operator added a new one: the answer is newer than the installation,
             // the token is not
-            accounts.add(SHOP, "shpat_new_installation", null);
-            org.awaitility.Awaitility.await().until(() -> java.time.Instant.now().isAfter(installedAt(db).toInstant().plusMillis(1)));
+            f.accounts.add(SHOP, "shpat_new_installation", null);
+            org.awaitility.Awaitility.await().until(() -> java.time.Instant.now().isAfter(installedAt(f.db).toInstant().plusMillis(1)));
             ShopifyApiException answeredAfterReAdd = refused().calledWith(current.tokenVersion());
-            assertThat(answeredAfterReAdd.answeredAt()).isAfter(installedAt(db).toInstant());
-            health.permanentFailure(SHOP, "products", answeredAfterReAdd, "poll-products");
-            assertThat(status(db)).as("a late refusal of the previous installation's token").isEqualTo("INSTALLED");
-            assertThat(new DeadLetters(jdbc, Clock.systemUTC()).list(SHOP, true)).as("only the real refusal is a letter").hasSize(1);
+            assertThat(answeredAfterReAdd.answeredAt()).isAfter(installedAt(f.db).toInstant());
+            f.health.permanentFailure(SHOP, "products", answeredAfterReAdd, "poll-products");
+            assertThat(status(f.db)).as("a late refusal of the previous installation's token").isEqualTo("INSTALLED");
+            assertThat(new DeadLetters(f.jdbc, Clock.systemUTC()).list(SHOP, true)).as("only the real refusal is a letter").hasSize(1);
+        }
+    }
+
+    /** A database, the dead-letter route that records letters, and ShopHealth over them. */
+    private static final class Fixture implements AutoCloseable {
+        final TestDatabase tdb;
+        final Database db;
+        final CamelContext camel = new DefaultCamelContext();
+        final Accounts accounts;
+        final Jdbc jdbc;
+        final ShopHealth health;
+
+        Fixture(Dialect dialect) throws Exception {
+            tdb = TestDatabase.create(dialect);
+            db = tdb.open();
+            camel.getRegistry().bind("dataSource", db.dataSource());
+            RouteFiles.load(camel, "dead-letter.yaml");
+            camel.start();
+            accounts = new Accounts(db, cipher());
+            jdbc = new Jdbc(db);
+            health = new ShopHealth(jdbc, new DeadLetters(jdbc, Clock.systemUTC(), camel.createProducerTemplate()), Clock.systemUTC());
+        }
+
+        @Override
+        public void close() throws Exception {
+            camel.close();
+            db.close();
+            tdb.close();
         }
     }
 

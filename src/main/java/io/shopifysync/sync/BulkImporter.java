@@ -25,7 +25,7 @@ import org.slf4j.LoggerFactory;
 /**
  * The first import of one shop and resource, one step per call, with all progress in {@code sync_state}:
  * start a bulk operation (or resume the recorded one), follow it, stream its result into the tables,
- * then move the resource to INCREMENTAL with a high-water mark of the bulk start minus the overlap.
+ * then move the resource to INCREMENTAL with a high-water mark of the bulk start (polls re-read from it minus the overlap).
  * When bulk operations keep failing it falls back to paging with the same per-shop throttle.
  */
 public class BulkImporter {
@@ -229,9 +229,11 @@ public class BulkImporter {
     private void finish(String shop, String resource) {
         SyncState s = state.load(shop, resource).orElseThrow();
         OffsetDateTime start = s.bulkStartedAt() == null ? state.now() : s.bulkStartedAt();
-        writer.finishBackfill(shop, catalog.resource(resource), start.minus(overlap));
-        LOG.info("{} {}: first import done ({} objects); now INCREMENTAL from {}", shop, resource, s.rowsDone(),
-                start.minus(overlap));
+        // the mark is the bulk's start; the poller's window re-reads from mark − overlap (subtracting it here too made the
+        // next poll count a catch-up's own objects again and start a second bulk operation for them)
+        writer.finishBackfill(shop, catalog.resource(resource), start);
+        LOG.info("{} {}: first import done ({} objects); now INCREMENTAL from {} (polls re-read from {})", shop, resource,
+                s.rowsDone(), start, start.minus(overlap));
     }
 
     private void restart(String shop, String resource, SyncState s, String why) {

@@ -121,7 +121,10 @@ public class Poller {
         exchange.getMessage().setHeader(ACTION_HEADER, Action.PAGES.name());
         pages.start(exchange, Pager.SortKey.UPDATED_AT, filter, open == null ? null : open.cursor());
         if (open == null && settings.catchUpThreshold() > 0) {
-            JsonNode count = graphql.execute(credentials(shop), r.countQuery(filter), Map.of()).path(r.count());
+            // counted from the mark itself, to the next whole second (the search syntax has seconds): the overlap re-reads
+            // what a bulk catch-up or the last page already stored, and must not hand that to another bulk operation
+            String counted = ps.highWaterMark() == null ? filter : "updated_at:>='" + searchTime(ceilToSecond(ps.highWaterMark())) + "'";
+            JsonNode count = graphql.execute(credentials(shop), r.countQuery(counted), Map.of()).path(r.count());
             long changed = count.path("count").asLong();
             // AT_LEAST: a server still capped the count: at least this many changed, maybe more
             boolean atLeast = "AT_LEAST".equals(count.path("precision").asText());
@@ -422,6 +425,11 @@ public class Poller {
         LOG.warn("{} {}: poll failed (attempt {}): {}", shop, resource, attempts + 1, message,
                 e instanceof ShopifyApiException ? null : e);
         state.failed(shop, resource, message, BulkImporter.backoff(attempts));
+    }
+
+    static OffsetDateTime ceilToSecond(OffsetDateTime t) {
+        OffsetDateTime down = t.truncatedTo(ChronoUnit.SECONDS);
+        return down.equals(t) ? t : down.plusSeconds(1);
     }
 
     static String searchTime(OffsetDateTime t) {

@@ -39,9 +39,17 @@ class PagingRoutesTest {
         final AtomicBoolean tokenRevoked = new AtomicBoolean();
         final CountDownLatch slowShopAnswers = new CountDownLatch(1);
 
+        final List<String> queries = new CopyOnWriteArrayList<>();
+
         @Override
         public JsonNode apply(String shop, JsonNode request) {
             String query = request.path("query").asText();
+            queries.add(request.toString()); // the query and its variables
+            if (query.contains("customersCount")) { // the poll's count of a new window: nothing to catch up by bulk
+                ObjectNode data = PagingRoutes.JSON.createObjectNode();
+                data.putObject("customersCount").put("count", 0).put("precision", "EXACT");
+                return data;
+            }
             if (query.contains("bulkOperationRunQuery")) { // the poll's id reconciliation: not in these tests
                 return PagingRoutes.JSON.createObjectNode().set("bulkOperationRunQuery", PagingRoutes.JSON.createObjectNode()
                         .set("userErrors", PagingRoutes.JSON.createArrayNode().add(PagingRoutes.JSON.createObjectNode()
@@ -98,6 +106,32 @@ class PagingRoutesTest {
             assertThat(shopify.calls).extracting(Call::after).containsExactly(null, "10", "20");
             assertThat(shopify.calls).extracting(Call::first).as("sized by the estimate, then by Shopify's count of 8 per root")
                     .containsExactly(250, 124, 124);
+        }
+    }
+
+    @BothDatabases
+    void theMarkIsWhereTheImportStartedAndAPollCountsFromItButReadsFromItMinusTheOverlap(Dialect dialect) throws Exception {
+        FakeShopify shopify = new FakeShopify();
+        try (PagingRoutes routes = new PagingRoutes(dialect, Map.of("poll.catch-up.threshold", "5", "sync.overlap.seconds", "120"),
+                shopify, "customers")) {
+            routes.register(SHOP);
+            java.time.OffsetDateTime beforeImport = java.time.OffsetDateTime.now(java.time.ZoneOffset.UTC).minusSeconds(1);
+            routes.tickImport("customers");
+            await().atMost(Duration.ofSeconds(20)).until(() -> "INCREMENTAL".equals(phase(routes, SHOP)));
+            java.time.OffsetDateTime mark = java.time.OffsetDateTime.parse(routes.text(
+                    "SELECT CAST(high_water_mark AS VARCHAR(64)) FROM shopify.sync_state WHERE resource = 'customers'").replace(' ', 'T')
+                    .replaceAll("([+-]\\d\\d)$", "$1:00"));
+            assertThat(mark).as("the mark is the import's start, not the start minus the overlap").isAfterOrEqualTo(beforeImport);
+
+            // a bulk catch-up that started at 10:15:59.779: its objects must not be counted again as a new catch-up
+            routes.execute("UPDATE shopify.sync_state SET high_water_mark = TIMESTAMP WITH TIME ZONE '2026-12-06 10:15:59.779+00:00'");
+            shopify.queries.clear();
+            routes.tickPoll("customers");
+            await().atMost(Duration.ofSeconds(20)).until(() -> shopify.queries.stream().anyMatch(q -> q.contains("customers(")));
+            assertThat(shopify.queries.stream().filter(q -> q.contains("customersCount")))
+                    .singleElement().asString().contains("updated_at:>='2026-12-06T10:16:00Z'");
+            assertThat(shopify.queries.stream().filter(q -> q.contains("customers(")).findFirst().orElseThrow())
+                    .as("the page window re-reads the overlap").contains("updated_at:>='2026-12-06T10:13:59Z'");
         }
     }
 

@@ -1,6 +1,7 @@
 package io.shopifysync.shopify;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import io.shopifysync.accounts.ShopCredentials;
 import io.shopifysync.db.DatabaseUnavailableException;
 import java.util.LinkedHashSet;
 import java.util.Set;
@@ -29,8 +30,8 @@ public class ShopifyApiException extends RuntimeException {
     private final int httpStatus;
     /** When the shop answered: an answer older than the shop's current installation says nothing about it. */
     private final java.time.Instant answeredAt = java.time.Instant.now();
-    /** The token version of the credentials the failed call used (-1: unknown); a newer stored token is not refused by it. */
-    private volatile long tokenVersion = -1;
+    /** The token version of the credentials the failed call used; a newer stored token is not refused by it. */
+    private volatile long tokenVersion = ShopCredentials.UNSTORED;
 
     public ShopifyApiException(Kind kind, int httpStatus, String message) {
         super(message);
@@ -56,7 +57,7 @@ public class ShopifyApiException extends RuntimeException {
         return answeredAt;
     }
 
-    /** The stored token version the failed call used: -1 when unknown (the call's credentials were not read from the database). */
+    /** The stored token version the failed call used: {@link ShopCredentials#UNSTORED} when its credentials were not read from the database. */
     public long tokenVersion() {
         return tokenVersion;
     }

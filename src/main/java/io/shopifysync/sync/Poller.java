@@ -115,7 +115,7 @@ public class Poller {
         SyncStateStore.PollWindow open = ps.openWindow();
         OffsetDateTime from = open != null ? open.from() : ps.highWaterMark() == null
                 ? OffsetDateTime.parse("1970-01-01T00:00:00Z") : ps.highWaterMark().minus(settings.overlap());
-        String filter = "updated_at:>='" + searchTime(from) + "'";
+        String filter = updatedSince(from);
         exchange.setProperty(WINDOW_FROM, from);
         exchange.setProperty(WINDOW_WAS_OPEN, open != null);
         exchange.getMessage().setHeader(ACTION_HEADER, Action.PAGES.name());
@@ -123,7 +123,7 @@ public class Poller {
         if (open == null && settings.catchUpThreshold() > 0) {
             // counted from the mark itself, to the next whole second (the search syntax has seconds): the overlap re-reads
             // what a bulk catch-up or the last page already stored, and must not hand that to another bulk operation
-            String counted = ps.highWaterMark() == null ? filter : "updated_at:>='" + searchTime(ceilToSecond(ps.highWaterMark())) + "'";
+            String counted = ps.highWaterMark() == null ? filter : updatedSince(ceilToSecond(ps.highWaterMark()));
             JsonNode count = graphql.execute(credentials(shop), r.countQuery(counted), Map.of()).path(r.count());
             long changed = count.path("count").asLong();
             // AT_LEAST: a server still capped the count: at least this many changed, maybe more
@@ -425,6 +425,11 @@ public class Poller {
         LOG.warn("{} {}: poll failed (attempt {}): {}", shop, resource, attempts + 1, message,
                 e instanceof ShopifyApiException ? null : e);
         state.failed(shop, resource, message, BulkImporter.backoff(attempts));
+    }
+
+    /** The search filter of objects updated at or after {@code t} (to the second, as the search syntax has it). */
+    private static String updatedSince(OffsetDateTime t) {
+        return "updated_at:>='" + searchTime(t) + "'";
     }
 
     static OffsetDateTime ceilToSecond(OffsetDateTime t) {

@@ -1,5 +1,6 @@
 package io.shopifysync.sync;
 
+import io.shopifysync.accounts.ShopCredentials;
 import io.shopifysync.db.Jdbc;
 import io.shopifysync.shopify.AccessDeniedException;
 import io.shopifysync.shopify.ShopifyApiException;
@@ -63,7 +64,7 @@ public final class ShopHealth {
             boolean rechecked = e.kind() == ShopifyApiException.Kind.SHOP_UNAVAILABLE;
             int changed = jdbc.update("update-shop-status", status, SyncStateStore.truncate(ShopifyApiException.describe(e), 1024),
                     now, now, rechecked ? now.plus(recheckEvery) : null, shop, e.answeredAt().atOffset(ZoneOffset.UTC),
-                    e.tokenVersion() < 0 ? Long.MAX_VALUE : e.tokenVersion());
+                    e.tokenVersion() == ShopCredentials.UNSTORED ? Long.MAX_VALUE : e.tokenVersion());
             if (changed == 0) {
                 LOG.info("{}: {} ({}); the shop is not INSTALLED any more (another resource's failure, or uninstalled),"
                         + " or was installed again, or its token replaced, after this call",

@@ -121,9 +121,10 @@ public class Poller {
         exchange.getMessage().setHeader(ACTION_HEADER, Action.PAGES.name());
         pages.start(exchange, Pager.SortKey.UPDATED_AT, filter, open == null ? null : open.cursor());
         if (open == null && settings.catchUpThreshold() > 0) {
-            // counted from the mark itself, to the next whole second (the search syntax has seconds): the overlap re-reads
-            // what a bulk catch-up or the last page already stored, and must not hand that to another bulk operation
-            String counted = ps.highWaterMark() == null ? filter : updatedSince(ceilToSecond(ps.highWaterMark()));
+            // counted from the whole second after the mark (the search syntax, Shopify's timestamps and a bulk's createdAt
+            // have seconds): the overlap, and the mark's own second, hold what a bulk catch-up or the last page already
+            // stored, which must not go to another bulk operation; the page window below still reads all of it
+            String counted = ps.highWaterMark() == null ? filter : updatedSince(secondAfter(ps.highWaterMark()));
             JsonNode count = graphql.execute(credentials(shop), r.countQuery(counted), Map.of()).path(r.count());
             long changed = count.path("count").asLong();
             // AT_LEAST: a server still capped the count: at least this many changed, maybe more
@@ -432,9 +433,8 @@ public class Poller {
         return "updated_at:>='" + searchTime(t) + "'";
     }
 
-    static OffsetDateTime ceilToSecond(OffsetDateTime t) {
-        OffsetDateTime down = t.truncatedTo(ChronoUnit.SECONDS);
-        return down.equals(t) ? t : down.plusSeconds(1);
+    static OffsetDateTime secondAfter(OffsetDateTime t) {
+        return t.truncatedTo(ChronoUnit.SECONDS).plusSeconds(1);
     }
 
     static String searchTime(OffsetDateTime t) {

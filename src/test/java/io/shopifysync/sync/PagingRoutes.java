@@ -174,6 +174,11 @@ final class PagingRoutes implements AutoCloseable {
         camel.createProducerTemplate().sendBody("direct:import-tick-" + resource, null);
     }
 
+    /** No exchange is in flight: every tick's step has ended. */
+    boolean idle() {
+        return camel.getInflightRepository().size() == 0;
+    }
+
     void tickPoll(String resource) {
         camel.createProducerTemplate().sendBody("direct:poll-tick-" + resource, null);
     }

@@ -61,7 +61,7 @@ class HawtioBrowserIntegrationTest {
                      "management.port", Integer.toString(managementPort), "management.cors.origins", hawtioOrigins,
                      "admin.token", ADMIN_TOKEN,
                      "shopify.client.secret", SECRET, "webhook.public.url", "http://127.0.0.1:" + httpPort,
-                     "poll.interval.ms", "2000", "webhook.process.interval.ms", "200")).start();
+                     "poll.interval.ms", "2000", "webhook.process.interval.ms", "200", "camel.main.jmx-enabled", "true")).start();
              HawtioConsole hawtio = HawtioConsole.start(Path.of(System.getProperty("hawtio.war", "target/hawtio/hawtio.war")),
                      "127.0.0.1", hawtioPort, "localhost,127.0.0.1")) {
             EmulatedShop shop = emu.shops().get(0);

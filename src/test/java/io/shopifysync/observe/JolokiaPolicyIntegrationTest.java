@@ -62,7 +62,8 @@ class JolokiaPolicyIntegrationTest {
     Path dataDir;
 
     private SyncHarness harness(Dialect dialect) {
-        return new SyncHarness(dialect, dataDir, Map.of("admin.token", TOKEN, "shopify.client.secret", "whsec_policy"));
+        return new SyncHarness(dialect, dataDir, Map.of("admin.token", TOKEN, "shopify.client.secret", "whsec_policy",
+                "camel.main.jmx-enabled", "true"));
     }
 
     private JsonNode jolokia(SyncHarness sync, Object request) throws Exception {

@@ -42,7 +42,7 @@ class ManagementAuthIntegrationTest {
     Path dataDir;
 
     private SyncHarness harness(Map<String, String> settings) {
-        Map<String, String> all = new HashMap<>(Map.of("admin.token", TOKEN));
+        Map<String, String> all = new HashMap<>(Map.of("admin.token", TOKEN, "camel.main.jmx-enabled", "true"));
         all.putAll(settings);
         return new SyncHarness(Dialect.H2, dataDir, all);
     }

@@ -15,34 +15,104 @@ import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.ResultSet;
 import java.sql.Statement;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.util.EnumMap;
 import java.util.HashMap;
 import java.util.Map;
+import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-/** The admin API as a user meets it: the real routes from routes/, over HTTP, on each database. */
+/**
+ * The admin API as a user meets it: the real routes from routes/, over HTTP, on each database.
+ *
+ * <p>The tests that need only a running app with the admin token share one app per database ({@link #shared}); each
+ * of them starts from a store list it has just emptied through the API and checked empty in the database, so no test
+ * sees another's shops whatever the order. The tests that configure the app differently (no token) or break it (drop
+ * the database) start their own.
+ */
 class AdminApiTest {
 
     private static final String ADMIN_TOKEN = "admin-secret-for-tests";
+    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final Map<Dialect, Shared> SHARED = new EnumMap<>(Dialect.class);
     private final HttpClient http = HttpClient.newHttpClient();
 
     @TempDir
     Path dataDir;
 
+    @TempDir
+    static Path sharedDataDir;
+
     private int port;
 
+    /** One app with the admin token on one database, for the tests of this class. */
+    private record Shared(TestDatabase tdb, ShopifySyncApp app, int port) {
+    }
+
     private ShopifySyncApp start(TestDatabase tdb, String adminToken) throws Exception {
+        return start(tdb, adminToken, dataDir);
+    }
+
+    private ShopifySyncApp start(TestDatabase tdb, String adminToken, Path dir) throws Exception {
         port = FreePort.find();
         Map<String, String> extra = new HashMap<>();
         extra.put("http.port", Integer.toString(port));
         extra.put("management.port", Integer.toString(FreePort.find()));
         extra.put("admin.token", adminToken);
-        return ShopifySyncApp.start(tdb.config(dataDir, extra));
+        return ShopifySyncApp.start(tdb.config(dir, extra));
+    }
+
+    /** The shared app on this database, with no shop registered: removes what an earlier test left, then checks. */
+    private TestDatabase shared(Dialect dialect) throws Exception {
+        Shared s = SHARED.get(dialect);
+        if (s == null) {
+            TestDatabase tdb = TestDatabase.create(dialect);
+            try {
+                ShopifySyncApp app = start(tdb, ADMIN_TOKEN, java.nio.file.Files.createDirectories(sharedDataDir.resolve(dialect.name())));
+                s = new Shared(tdb, app, port);
+                SHARED.put(dialect, s);
+            } catch (Exception | Error e) {
+                tdb.close();
+                throw e;
+            }
+        }
+        port = s.port();
+        HttpResponse<String> list = send("GET", "/admin/shops", ADMIN_TOKEN, null);
+        assertThat(list.statusCode()).as(list.body()).isEqualTo(200);
+        for (JsonNode shop : JSON.readTree(list.body())) {
+            assertThat(send("DELETE", "/admin/shops/" + shop.get("shop").asText(), ADMIN_TOKEN, null).statusCode()).isEqualTo(200);
+        }
+        assertThat(send("GET", "/admin/shops", ADMIN_TOKEN, null).body()).isEqualTo("[]");
+        assertThat(countShops(s.tdb())).isZero();
+        return s.tdb();
+    }
+
+    @AfterAll
+    static void closeShared() throws Exception {
+        Exception failure = null;
+        for (Shared s : SHARED.values()) {
+            try (TestDatabase tdb = s.tdb(); ShopifySyncApp app = s.app()) {
+                // closed in reverse order: the app, then its database
+            } catch (Exception e) {
+                if (failure == null) {
+                    failure = e;
+                } else {
+                    failure.addSuppressed(e);
+                }
+            }
+        }
+        SHARED.clear();
+        if (failure != null) {
+            throw failure;
+        }
     }
 
     @BothDatabases
     void registersListsAndRemovesShops(Dialect dialect) throws Exception {
-        try (TestDatabase tdb = TestDatabase.create(dialect); ShopifySyncApp app = start(tdb, ADMIN_TOKEN)) {
+        {
+            TestDatabase tdb = shared(dialect);
             HttpResponse<String> added = send("POST", "/admin/shops", ADMIN_TOKEN,
                     "{\"shop\":\"Acme.myshopify.com\",\"token\":\"shpat_very_secret\",\"apiUrl\":\"http://127.0.0.1:9393/shops/acme.myshopify.com\",\"allowInsecureApiUrl\":true}");
             assertThat(added.statusCode()).isEqualTo(201);
@@ -67,7 +137,8 @@ class AdminApiTest {
 
     @BothDatabases
     void refusesWithoutTheRightBearerToken(Dialect dialect) throws Exception {
-        try (TestDatabase tdb = TestDatabase.create(dialect); ShopifySyncApp app = start(tdb, ADMIN_TOKEN)) {
+        {
+            TestDatabase tdb = shared(dialect);
             String body = "{\"shop\":\"acme.myshopify.com\",\"token\":\"t\"}";
             for (String token : new String[] {null, "wrong", ADMIN_TOKEN + "x", ""}) {
                 HttpResponse<String> r = send("POST", "/admin/shops", token, body);
@@ -94,7 +165,8 @@ class AdminApiTest {
 
     @BothDatabases
     void badInputGetsAClearErrorAndWritesNothing(Dialect dialect) throws Exception {
-        try (TestDatabase tdb = TestDatabase.create(dialect); ShopifySyncApp app = start(tdb, ADMIN_TOKEN)) {
+        {
+            TestDatabase tdb = shared(dialect);
             assertError(send("POST", "/admin/shops", ADMIN_TOKEN, "{\"shop\":\"acme.com\",\"token\":\"t\"}"), 400, "invalid shop domain");
             assertError(send("POST", "/admin/shops", ADMIN_TOKEN, "{\"shop\":\"acme.myshopify.com\",\"token\":\"\"}"), 400, "missing access token");
             assertError(send("POST", "/admin/shops", ADMIN_TOKEN, "{\"shop\":\"acme.myshopify.com\"}"), 400, "missing access token");
@@ -115,7 +187,8 @@ class AdminApiTest {
 
     @BothDatabases
     void anApiUrlOtherThanTheShopsOwnNeedsAllowInsecureApiUrlAndAnOverlongDomainIs400(Dialect dialect) throws Exception {
-        try (TestDatabase tdb = TestDatabase.create(dialect); ShopifySyncApp app = start(tdb, ADMIN_TOKEN)) {
+        {
+            TestDatabase tdb = shared(dialect);
             assertError(send("POST", "/admin/shops", ADMIN_TOKEN, "{\"shop\":\"" + "a".repeat(300)
                     + ".myshopify.com\",\"token\":\"t\"}"), 400, "a domain name has at most 253 characters");
             for (String url : new String[] {"http://169.254.169.254", "http://127.0.0.1:5432", "https://evil.example.com",

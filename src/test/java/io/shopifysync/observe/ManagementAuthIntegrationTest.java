@@ -25,6 +25,7 @@ import java.util.Collections;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.Optional;
+import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -40,6 +41,37 @@ class ManagementAuthIntegrationTest {
 
     @TempDir
     Path dataDir;
+
+    @TempDir
+    static Path sharedDataDir;
+
+    /** The app with the default settings, shared by the tests that only read from it (requests, no writes). */
+    private static SyncHarness defaults;
+
+    private static SyncHarness defaults() throws Exception {
+        if (defaults == null) {
+            SyncHarness h = new SyncHarness(Dialect.H2, sharedDataDir, Map.of("admin.token", TOKEN));
+            try {
+                h.start();
+            } catch (Exception | Error e) {
+                h.close();
+                throw e;
+            }
+            defaults = h;
+        }
+        return defaults;
+    }
+
+    @AfterAll
+    static void closeDefaults() throws Exception {
+        if (defaults != null) {
+            try {
+                defaults.close();
+            } finally {
+                defaults = null;
+            }
+        }
+    }
 
     private SyncHarness harness(Map<String, String> settings) {
         Map<String, String> all = new HashMap<>(Map.of("admin.token", TOKEN, "camel.main.jmx-enabled", "true"));
@@ -66,7 +98,8 @@ class ManagementAuthIntegrationTest {
 
     @Test
     void everyManagementPathNeedsTheAdminTokenAsBearerOrBasicPassword() throws Exception {
-        try (SyncHarness sync = harness(Map.of()).start()) {
+        {
+            SyncHarness sync = defaults();
             String base = sync.managementBase();
             for (String path : new String[] {"/observe/health", "/observe/metrics", "/observe/jolokia/version", "/anything"}) {
                 HttpResponse<String> none = get(base + path, null);
@@ -87,7 +120,8 @@ class ManagementAuthIntegrationTest {
 
     @Test
     void probesAnswerABareStatusWithoutCredentialsAndDetailsNeedThem() throws Exception {
-        try (SyncHarness sync = harness(Map.of()).start()) {
+        {
+            SyncHarness sync = defaults();
             String base = sync.managementBase();
             HttpResponse<String> ready = get(base + "/observe/health/ready", null);
             assertThat(ready.statusCode()).isEqualTo(200);
@@ -127,7 +161,8 @@ class ManagementAuthIntegrationTest {
 
     @Test
     void bindsLoopbackByDefault() throws Exception {
-        try (SyncHarness sync = harness(Map.of()).start()) {
+        {
+            SyncHarness sync = defaults();
             assertThat(sync.config().get("management.host")).contains("127.0.0.1");
             int port = Integer.parseInt(sync.config().get("management.port").orElseThrow());
             Optional<InetAddress> external = nonLoopbackAddress();
@@ -180,7 +215,8 @@ class ManagementAuthIntegrationTest {
 
     @Test
     void jolokiaReadsTheCamelContextAndARoutesExchangeCount() throws Exception {
-        try (SyncHarness sync = harness(Map.of()).start()) {
+        {
+            SyncHarness sync = defaults();
             String jolokia = sync.managementBase() + "/observe/jolokia";
             JsonNode context = JSON.readTree(get(jolokia + "/read/org.apache.camel:context=shopify-sync,type=context,name=%22shopify-sync%22/State",
                     basic("admin", TOKEN)).body());
@@ -201,7 +237,8 @@ class ManagementAuthIntegrationTest {
 
     @Test
     void jolokiaRefusesHeapDumpsAndDiagnosticCommandsEvenWithTheToken() throws Exception {
-        try (SyncHarness sync = harness(Map.of()).start()) {
+        {
+            SyncHarness sync = defaults();
             String jolokia = sync.managementBase() + "/observe/jolokia";
             for (String body : new String[] {
                     "{\"type\":\"exec\",\"mbean\":\"com.sun.management:type=HotSpotDiagnostic\",\"operation\":\"dumpHeap\","

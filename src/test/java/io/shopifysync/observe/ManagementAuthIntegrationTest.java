@@ -50,7 +50,7 @@ class ManagementAuthIntegrationTest {
 
     private static SyncHarness defaults() throws Exception {
         if (defaults == null) {
-            SyncHarness h = new SyncHarness(Dialect.H2, sharedDataDir, Map.of("admin.token", TOKEN));
+            SyncHarness h = new SyncHarness(Dialect.H2, sharedDataDir, Map.of("admin.token", TOKEN, "camel.main.jmx-enabled", "true"));
             try {
                 h.start();
             } catch (Exception | Error e) {

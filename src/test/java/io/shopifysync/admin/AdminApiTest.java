@@ -11,6 +11,7 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.ResultSet;
@@ -70,7 +71,7 @@ class AdminApiTest {
         if (s == null) {
             TestDatabase tdb = TestDatabase.create(dialect);
             try {
-                ShopifySyncApp app = start(tdb, ADMIN_TOKEN, java.nio.file.Files.createDirectories(sharedDataDir.resolve(dialect.name())));
+                ShopifySyncApp app = start(tdb, ADMIN_TOKEN, Files.createDirectories(sharedDataDir.resolve(dialect.name())));
                 s = new Shared(tdb, app, port);
                 SHARED.put(dialect, s);
             } catch (Exception | Error e) {
@@ -111,44 +112,40 @@ class AdminApiTest {
 
     @BothDatabases
     void registersListsAndRemovesShops(Dialect dialect) throws Exception {
-        {
-            TestDatabase tdb = shared(dialect);
-            HttpResponse<String> added = send("POST", "/admin/shops", ADMIN_TOKEN,
-                    "{\"shop\":\"Acme.myshopify.com\",\"token\":\"shpat_very_secret\",\"apiUrl\":\"http://127.0.0.1:9393/shops/acme.myshopify.com\",\"allowInsecureApiUrl\":true}");
-            assertThat(added.statusCode()).isEqualTo(201);
-            assertThat(added.body()).contains("\"shop\":\"acme.myshopify.com\"", "\"outcome\":\"added\"");
+        TestDatabase tdb = shared(dialect);
+        HttpResponse<String> added = send("POST", "/admin/shops", ADMIN_TOKEN,
+                "{\"shop\":\"Acme.myshopify.com\",\"token\":\"shpat_very_secret\",\"apiUrl\":\"http://127.0.0.1:9393/shops/acme.myshopify.com\",\"allowInsecureApiUrl\":true}");
+        assertThat(added.statusCode()).isEqualTo(201);
+        assertThat(added.body()).contains("\"shop\":\"acme.myshopify.com\"", "\"outcome\":\"added\"");
 
-            HttpResponse<String> again = send("POST", "/admin/shops", ADMIN_TOKEN, "{\"shop\":\"acme.myshopify.com\",\"token\":\"shpat_new\"}");
-            assertThat(again.statusCode()).isEqualTo(200);
-            assertThat(again.body()).contains("\"outcome\":\"updated\"");
+        HttpResponse<String> again = send("POST", "/admin/shops", ADMIN_TOKEN, "{\"shop\":\"acme.myshopify.com\",\"token\":\"shpat_new\"}");
+        assertThat(again.statusCode()).isEqualTo(200);
+        assertThat(again.body()).contains("\"outcome\":\"updated\"");
 
-            HttpResponse<String> list = send("GET", "/admin/shops", ADMIN_TOKEN, null);
-            assertThat(list.statusCode()).isEqualTo(200);
-            assertThat(list.headers().firstValue("Content-Type")).hasValueSatisfying(v -> assertThat(v).startsWith("application/json"));
-            assertThat(list.body()).contains("\"shop\":\"acme.myshopify.com\"", "\"status\":\"INSTALLED\"")
-                    .doesNotContain("shpat_", "token");
-            assertThat(countShops(tdb)).isEqualTo(1);
+        HttpResponse<String> list = send("GET", "/admin/shops", ADMIN_TOKEN, null);
+        assertThat(list.statusCode()).isEqualTo(200);
+        assertThat(list.headers().firstValue("Content-Type")).hasValueSatisfying(v -> assertThat(v).startsWith("application/json"));
+        assertThat(list.body()).contains("\"shop\":\"acme.myshopify.com\"", "\"status\":\"INSTALLED\"")
+                .doesNotContain("shpat_", "token");
+        assertThat(countShops(tdb)).isEqualTo(1);
 
-            assertThat(send("DELETE", "/admin/shops/acme.myshopify.com", ADMIN_TOKEN, null).statusCode()).isEqualTo(200);
-            assertThat(send("DELETE", "/admin/shops?shop=acme.myshopify.com", ADMIN_TOKEN, null).statusCode()).isEqualTo(404);
-            assertThat(send("GET", "/admin/shops", ADMIN_TOKEN, null).body()).isEqualTo("[]");
-        }
+        assertThat(send("DELETE", "/admin/shops/acme.myshopify.com", ADMIN_TOKEN, null).statusCode()).isEqualTo(200);
+        assertThat(send("DELETE", "/admin/shops?shop=acme.myshopify.com", ADMIN_TOKEN, null).statusCode()).isEqualTo(404);
+        assertThat(send("GET", "/admin/shops", ADMIN_TOKEN, null).body()).isEqualTo("[]");
     }
 
     @BothDatabases
     void refusesWithoutTheRightBearerToken(Dialect dialect) throws Exception {
-        {
-            TestDatabase tdb = shared(dialect);
-            String body = "{\"shop\":\"acme.myshopify.com\",\"token\":\"t\"}";
-            for (String token : new String[] {null, "wrong", ADMIN_TOKEN + "x", ""}) {
-                HttpResponse<String> r = send("POST", "/admin/shops", token, body);
-                assertThat(r.statusCode()).as("token %s", token).isEqualTo(401);
-                assertThat(r.headers().firstValue("WWW-Authenticate")).contains("Bearer");
-                assertThat(send("GET", "/admin/shops", token, null).statusCode()).isEqualTo(401);
-                assertThat(send("DELETE", "/admin/shops/acme.myshopify.com", token, null).statusCode()).isEqualTo(401);
-            }
-            assertThat(countShops(tdb)).isZero();
+        TestDatabase tdb = shared(dialect);
+        String body = "{\"shop\":\"acme.myshopify.com\",\"token\":\"t\"}";
+        for (String token : new String[] {null, "wrong", ADMIN_TOKEN + "x", ""}) {
+            HttpResponse<String> r = send("POST", "/admin/shops", token, body);
+            assertThat(r.statusCode()).as("token %s", token).isEqualTo(401);
+            assertThat(r.headers().firstValue("WWW-Authenticate")).contains("Bearer");
+            assertThat(send("GET", "/admin/shops", token, null).statusCode()).isEqualTo(401);
+            assertThat(send("DELETE", "/admin/shops/acme.myshopify.com", token, null).statusCode()).isEqualTo(401);
         }
+        assertThat(countShops(tdb)).isZero();
     }
 
     @Test
@@ -165,51 +162,47 @@ class AdminApiTest {
 
     @BothDatabases
     void badInputGetsAClearErrorAndWritesNothing(Dialect dialect) throws Exception {
-        {
-            TestDatabase tdb = shared(dialect);
-            assertError(send("POST", "/admin/shops", ADMIN_TOKEN, "{\"shop\":\"acme.com\",\"token\":\"t\"}"), 400, "invalid shop domain");
-            assertError(send("POST", "/admin/shops", ADMIN_TOKEN, "{\"shop\":\"acme.myshopify.com\",\"token\":\"\"}"), 400, "missing access token");
-            assertError(send("POST", "/admin/shops", ADMIN_TOKEN, "{\"shop\":\"acme.myshopify.com\"}"), 400, "missing access token");
-            assertError(send("POST", "/admin/shops", ADMIN_TOKEN, "{\"shop\":"), 400, "malformed JSON");
-            assertError(send("POST", "/admin/shops", ADMIN_TOKEN, "[1]"), 400, "expected a JSON object");
-            assertError(send("POST", "/admin/shops", ADMIN_TOKEN, "{\"shop\":\"acme.myshopify.com\",\"token\":\"t\",\"tokn\":1}"),
-                    400, "unknown field 'tokn'");
-            assertError(send("POST", "/admin/shops", ADMIN_TOKEN, "{\"shop\":\"acme.myshopify.com\",\"token\":5}"), 400, "must be a string");
-            HttpRequest form = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/admin/shops"))
-                    .header("Authorization", "Bearer " + ADMIN_TOKEN)
-                    .header("Content-Type", "application/x-www-form-urlencoded")
-                    .POST(HttpRequest.BodyPublishers.ofString("shop=acme.myshopify.com&token=t")).build();
-            assertError(http.send(form, HttpResponse.BodyHandlers.ofString()), 415, "Content-Type: application/json");
-            assertError(send("DELETE", "/admin/shops/not-a-domain", ADMIN_TOKEN, null), 400, "invalid shop domain");
-            assertThat(countShops(tdb)).isZero();
+        TestDatabase tdb = shared(dialect);
+        assertError(send("POST", "/admin/shops", ADMIN_TOKEN, "{\"shop\":\"acme.com\",\"token\":\"t\"}"), 400, "invalid shop domain");
+        assertError(send("POST", "/admin/shops", ADMIN_TOKEN, "{\"shop\":\"acme.myshopify.com\",\"token\":\"\"}"), 400, "missing access token");
+        assertError(send("POST", "/admin/shops", ADMIN_TOKEN, "{\"shop\":\"acme.myshopify.com\"}"), 400, "missing access token");
+        assertError(send("POST", "/admin/shops", ADMIN_TOKEN, "{\"shop\":"), 400, "malformed JSON");
+        assertError(send("POST", "/admin/shops", ADMIN_TOKEN, "[1]"), 400, "expected a JSON object");
+        assertError(send("POST", "/admin/shops", ADMIN_TOKEN, "{\"shop\":\"acme.myshopify.com\",\"token\":\"t\",\"tokn\":1}"),
+                400, "unknown field 'tokn'");
+        assertError(send("POST", "/admin/shops", ADMIN_TOKEN, "{\"shop\":\"acme.myshopify.com\",\"token\":5}"), 400, "must be a string");
+        HttpRequest form = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/admin/shops"))
+                .header("Authorization", "Bearer " + ADMIN_TOKEN)
+                .header("Content-Type", "application/x-www-form-urlencoded")
+                .POST(HttpRequest.BodyPublishers.ofString("shop=acme.myshopify.com&token=t")).build();
+        assertError(http.send(form, HttpResponse.BodyHandlers.ofString()), 415, "Content-Type: application/json");
+        assertError(send("DELETE", "/admin/shops/not-a-domain", ADMIN_TOKEN, null), 400, "invalid shop domain");
+        assertThat(countShops(tdb)).isZero();
         }
-    }
 
     @BothDatabases
     void anApiUrlOtherThanTheShopsOwnNeedsAllowInsecureApiUrlAndAnOverlongDomainIs400(Dialect dialect) throws Exception {
-        {
-            TestDatabase tdb = shared(dialect);
-            assertError(send("POST", "/admin/shops", ADMIN_TOKEN, "{\"shop\":\"" + "a".repeat(300)
-                    + ".myshopify.com\",\"token\":\"t\"}"), 400, "a domain name has at most 253 characters");
-            for (String url : new String[] {"http://169.254.169.254", "http://127.0.0.1:5432", "https://evil.example.com",
-                    "https://user@a.myshopify.com"}) {
-                HttpResponse<String> r = send("POST", "/admin/shops", ADMIN_TOKEN,
-                        "{\"shop\":\"a.myshopify.com\",\"token\":\"shpat_t\",\"apiUrl\":\"" + url + "\"}");
-                assertError(r, 400, "API URL");
-                assertThat(r.body()).doesNotContain("shpat_t");
-            }
-            assertError(send("POST", "/admin/shops", ADMIN_TOKEN, "{\"shop\":\"a.myshopify.com\",\"token\":\"t\","
-                    + "\"apiUrl\":\"http://127.0.0.1:5432\",\"allowInsecureApiUrl\":\"yes\"}"), 400, "must be true or false");
-            assertThat(countShops(tdb)).isZero();
-
-            for (String url : new String[] {"http://169.254.169.254", "http://127.0.0.1:5432", "https://evil.example.com"}) {
-                HttpResponse<String> r = send("POST", "/admin/shops", ADMIN_TOKEN,
-                        "{\"shop\":\"a.myshopify.com\",\"token\":\"shpat_t\",\"apiUrl\":\"" + url + "\",\"allowInsecureApiUrl\":true}");
-                assertThat(r.statusCode()).as(url + ": " + r.body()).isIn(200, 201);
-                assertThat(send("GET", "/admin/shops", ADMIN_TOKEN, null).body()).contains("\"apiUrl\":\"" + url + "\"");
-            }
-            assertThat(countShops(tdb)).isEqualTo(1);
+        TestDatabase tdb = shared(dialect);
+        assertError(send("POST", "/admin/shops", ADMIN_TOKEN, "{\"shop\":\"" + "a".repeat(300)
+                + ".myshopify.com\",\"token\":\"t\"}"), 400, "a domain name has at most 253 characters");
+        for (String url : new String[] {"http://169.254.169.254", "http://127.0.0.1:5432", "https://evil.example.com",
+                "https://user@a.myshopify.com"}) {
+            HttpResponse<String> r = send("POST", "/admin/shops", ADMIN_TOKEN,
+                    "{\"shop\":\"a.myshopify.com\",\"token\":\"shpat_t\",\"apiUrl\":\"" + url + "\"}");
+            assertError(r, 400, "API URL");
+            assertThat(r.body()).doesNotContain("shpat_t");
         }
+        assertError(send("POST", "/admin/shops", ADMIN_TOKEN, "{\"shop\":\"a.myshopify.com\",\"token\":\"t\","
+                + "\"apiUrl\":\"http://127.0.0.1:5432\",\"allowInsecureApiUrl\":\"yes\"}"), 400, "must be true or false");
+        assertThat(countShops(tdb)).isZero();
+
+        for (String url : new String[] {"http://169.254.169.254", "http://127.0.0.1:5432", "https://evil.example.com"}) {
+            HttpResponse<String> r = send("POST", "/admin/shops", ADMIN_TOKEN,
+                    "{\"shop\":\"a.myshopify.com\",\"token\":\"shpat_t\",\"apiUrl\":\"" + url + "\",\"allowInsecureApiUrl\":true}");
+            assertThat(r.statusCode()).as(url + ": " + r.body()).isIn(200, 201);
+            assertThat(send("GET", "/admin/shops", ADMIN_TOKEN, null).body()).contains("\"apiUrl\":\"" + url + "\"");
+        }
+        assertThat(countShops(tdb)).isEqualTo(1);
     }
 
     @Test

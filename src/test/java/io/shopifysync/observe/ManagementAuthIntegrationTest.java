@@ -98,43 +98,39 @@ class ManagementAuthIntegrationTest {
 
     @Test
     void everyManagementPathNeedsTheAdminTokenAsBearerOrBasicPassword() throws Exception {
-        {
-            SyncHarness sync = defaults();
-            String base = sync.managementBase();
-            for (String path : new String[] {"/observe/health", "/observe/metrics", "/observe/jolokia/version", "/anything"}) {
-                HttpResponse<String> none = get(base + path, null);
-                assertThat(none.statusCode()).as(path).isEqualTo(401);
-                assertThat(none.headers().firstValue("WWW-Authenticate")).contains("Basic realm=\"shopify-sync\"");
-                assertThat(get(base + path, "Bearer wrong-token").statusCode()).as(path).isEqualTo(401);
-                assertThat(get(base + path, basic("admin", "wrong-token")).statusCode()).as(path).isEqualTo(401);
-                assertThat(get(base + path, basic("someone", TOKEN)).statusCode()).as("wrong user " + path).isEqualTo(401);
-                assertThat(get(base + path, "Basic !!notbase64").statusCode()).as(path).isEqualTo(401);
-                assertThat(none.body()).doesNotContain(TOKEN);
-            }
-            assertThat(get(base + "/observe/metrics", "Bearer " + TOKEN).statusCode()).isEqualTo(200);
-            assertThat(get(base + "/observe/metrics", basic("admin", TOKEN)).statusCode()).isEqualTo(200);
-            assertThat(get(base + "/observe/health", "Bearer " + TOKEN).statusCode()).isEqualTo(200);
-            assertThat(get(base + "/observe/jolokia/version", basic("admin", TOKEN)).statusCode()).isEqualTo(200);
+        SyncHarness sync = defaults();
+        String base = sync.managementBase();
+        for (String path : new String[] {"/observe/health", "/observe/metrics", "/observe/jolokia/version", "/anything"}) {
+            HttpResponse<String> none = get(base + path, null);
+            assertThat(none.statusCode()).as(path).isEqualTo(401);
+            assertThat(none.headers().firstValue("WWW-Authenticate")).contains("Basic realm=\"shopify-sync\"");
+            assertThat(get(base + path, "Bearer wrong-token").statusCode()).as(path).isEqualTo(401);
+            assertThat(get(base + path, basic("admin", "wrong-token")).statusCode()).as(path).isEqualTo(401);
+            assertThat(get(base + path, basic("someone", TOKEN)).statusCode()).as("wrong user " + path).isEqualTo(401);
+            assertThat(get(base + path, "Basic !!notbase64").statusCode()).as(path).isEqualTo(401);
+            assertThat(none.body()).doesNotContain(TOKEN);
         }
+        assertThat(get(base + "/observe/metrics", "Bearer " + TOKEN).statusCode()).isEqualTo(200);
+        assertThat(get(base + "/observe/metrics", basic("admin", TOKEN)).statusCode()).isEqualTo(200);
+        assertThat(get(base + "/observe/health", "Bearer " + TOKEN).statusCode()).isEqualTo(200);
+        assertThat(get(base + "/observe/jolokia/version", basic("admin", TOKEN)).statusCode()).isEqualTo(200);
     }
 
     @Test
     void probesAnswerABareStatusWithoutCredentialsAndDetailsNeedThem() throws Exception {
-        {
-            SyncHarness sync = defaults();
-            String base = sync.managementBase();
-            HttpResponse<String> ready = get(base + "/observe/health/ready", null);
-            assertThat(ready.statusCode()).isEqualTo(200);
-            assertThat(JSON.readTree(ready.body())).isEqualTo(JSON.readTree("{\"status\":\"UP\"}"));
-            HttpResponse<String> live = get(base + "/observe/health/live", null);
-            assertThat(live.statusCode()).isEqualTo(200);
-            assertThat(JSON.readTree(live.body()).path("status").asText()).isEqualTo("UP");
-            // details are only served with credentials
-            assertThat(get(base + "/observe/health/ready?exposureLevel=full", null).body()).doesNotContain("checks");
-            assertThat(get(base + "/observe/health?exposureLevel=full", null).statusCode()).isEqualTo(401);
-            HttpResponse<String> full = get(base + "/observe/health/ready?exposureLevel=full", "Bearer " + TOKEN);
-            assertThat(JSON.readTree(full.body()).path("checks").size()).isPositive();
-        }
+        SyncHarness sync = defaults();
+        String base = sync.managementBase();
+        HttpResponse<String> ready = get(base + "/observe/health/ready", null);
+        assertThat(ready.statusCode()).isEqualTo(200);
+        assertThat(JSON.readTree(ready.body())).isEqualTo(JSON.readTree("{\"status\":\"UP\"}"));
+        HttpResponse<String> live = get(base + "/observe/health/live", null);
+        assertThat(live.statusCode()).isEqualTo(200);
+        assertThat(JSON.readTree(live.body()).path("status").asText()).isEqualTo("UP");
+        // details are only served with credentials
+        assertThat(get(base + "/observe/health/ready?exposureLevel=full", null).body()).doesNotContain("checks");
+        assertThat(get(base + "/observe/health?exposureLevel=full", null).statusCode()).isEqualTo(401);
+        HttpResponse<String> full = get(base + "/observe/health/ready?exposureLevel=full", "Bearer " + TOKEN);
+        assertThat(JSON.readTree(full.body()).path("checks").size()).isPositive();
     }
 
     @Test
@@ -161,22 +157,20 @@ class ManagementAuthIntegrationTest {
 
     @Test
     void bindsLoopbackByDefault() throws Exception {
-        {
-            SyncHarness sync = defaults();
-            assertThat(sync.config().get("management.host")).contains("127.0.0.1");
-            int port = Integer.parseInt(sync.config().get("management.port").orElseThrow());
-            Optional<InetAddress> external = nonLoopbackAddress();
-            if (external.isPresent()) {
-                assertThatThrownBy(() -> {
-                    try (Socket s = new Socket()) {
-                        s.connect(new InetSocketAddress(external.get(), port), 2000);
-                    }
-                }).as("connecting via " + external.get()).isInstanceOf(java.io.IOException.class);
-            }
-            try (Socket s = new Socket()) {
-                s.connect(new InetSocketAddress("127.0.0.1", port), 2000);
-                assertThat(s.isConnected()).isTrue();
-            }
+        SyncHarness sync = defaults();
+        assertThat(sync.config().get("management.host")).contains("127.0.0.1");
+        int port = Integer.parseInt(sync.config().get("management.port").orElseThrow());
+        Optional<InetAddress> external = nonLoopbackAddress();
+        if (external.isPresent()) {
+            assertThatThrownBy(() -> {
+                try (Socket s = new Socket()) {
+                    s.connect(new InetSocketAddress(external.get(), port), 2000);
+                }
+            }).as("connecting via " + external.get()).isInstanceOf(java.io.IOException.class);
+        }
+        try (Socket s = new Socket()) {
+            s.connect(new InetSocketAddress("127.0.0.1", port), 2000);
+            assertThat(s.isConnected()).isTrue();
         }
     }
 
@@ -215,49 +209,45 @@ class ManagementAuthIntegrationTest {
 
     @Test
     void jolokiaReadsTheCamelContextAndARoutesExchangeCount() throws Exception {
-        {
-            SyncHarness sync = defaults();
-            String jolokia = sync.managementBase() + "/observe/jolokia";
-            JsonNode context = JSON.readTree(get(jolokia + "/read/org.apache.camel:context=shopify-sync,type=context,name=%22shopify-sync%22/State",
-                    basic("admin", TOKEN)).body());
-            assertThat(context.path("status").asInt()).as(context.toString()).isEqualTo(200);
-            assertThat(context.path("value").asText()).isEqualTo("Started");
+        SyncHarness sync = defaults();
+        String jolokia = sync.managementBase() + "/observe/jolokia";
+        JsonNode context = JSON.readTree(get(jolokia + "/read/org.apache.camel:context=shopify-sync,type=context,name=%22shopify-sync%22/State",
+                basic("admin", TOKEN)).body());
+        assertThat(context.path("status").asInt()).as(context.toString()).isEqualTo(200);
+        assertThat(context.path("value").asText()).isEqualTo("Started");
 
-            String routeId = sync.app().context().getRoutes().get(0).getRouteId();
-            String body = "{\"type\":\"read\",\"mbean\":\"org.apache.camel:context=shopify-sync,type=routes,name=\\\"" + routeId
-                    + "\\\"\",\"attribute\":\"ExchangesTotal\"}";
-            HttpResponse<String> post = http.send(HttpRequest.newBuilder(URI.create(jolokia + "/"))
-                    .header("Authorization", "Bearer " + TOKEN).header("Content-Type", "application/json")
-                    .POST(HttpRequest.BodyPublishers.ofString(body)).build(), HttpResponse.BodyHandlers.ofString());
-            JsonNode read = JSON.readTree(post.body());
-            assertThat(read.path("status").asInt()).as(read.toString()).isEqualTo(200);
-            assertThat(read.path("value").isNumber()).isTrue();
-        }
+        String routeId = sync.app().context().getRoutes().get(0).getRouteId();
+        String body = "{\"type\":\"read\",\"mbean\":\"org.apache.camel:context=shopify-sync,type=routes,name=\\\"" + routeId
+                + "\\\"\",\"attribute\":\"ExchangesTotal\"}";
+        HttpResponse<String> post = http.send(HttpRequest.newBuilder(URI.create(jolokia + "/"))
+                .header("Authorization", "Bearer " + TOKEN).header("Content-Type", "application/json")
+                .POST(HttpRequest.BodyPublishers.ofString(body)).build(), HttpResponse.BodyHandlers.ofString());
+        JsonNode read = JSON.readTree(post.body());
+        assertThat(read.path("status").asInt()).as(read.toString()).isEqualTo(200);
+        assertThat(read.path("value").isNumber()).isTrue();
     }
 
     @Test
     void jolokiaRefusesHeapDumpsAndDiagnosticCommandsEvenWithTheToken() throws Exception {
-        {
-            SyncHarness sync = defaults();
-            String jolokia = sync.managementBase() + "/observe/jolokia";
-            for (String body : new String[] {
-                    "{\"type\":\"exec\",\"mbean\":\"com.sun.management:type=HotSpotDiagnostic\",\"operation\":\"dumpHeap\","
-                            + "\"arguments\":[\"" + dataDir.resolve("heap.hprof") + "\",true]}",
-                    "{\"type\":\"exec\",\"mbean\":\"com.sun.management:type=DiagnosticCommand\",\"operation\":\"vmSystemProperties\"}",
-                    "{\"type\":\"read\",\"mbean\":\"com.sun.management:type=HotSpotDiagnostic\",\"attribute\":\"DiagnosticOptions\"}"}) {
-                HttpResponse<String> r = http.send(HttpRequest.newBuilder(URI.create(jolokia + "/"))
-                        .header("Authorization", "Bearer " + TOKEN).header("Content-Type", "application/json")
-                        .POST(HttpRequest.BodyPublishers.ofString(body)).build(), HttpResponse.BodyHandlers.ofString());
-                JsonNode answer = JSON.readTree(r.body());
-                assertThat(answer.path("status").asInt()).as(r.body()).isEqualTo(403);
-            }
-            assertThat(dataDir.resolve("heap.hprof")).doesNotExist();
-            // what Hawtio's Camel views use stays allowed
-            JsonNode routes = JSON.readTree(get(jolokia + "/exec/org.apache.camel:context=shopify-sync,type=context,name=%22shopify-sync%22/dumpRoutesAsXml()",
-                    "Bearer " + TOKEN).body());
-            assertThat(routes.path("status").asInt()).as(routes.toString()).isEqualTo(200);
-            assertThat(routes.path("value").asText()).contains("webhook-intake");
+        SyncHarness sync = defaults();
+        String jolokia = sync.managementBase() + "/observe/jolokia";
+        for (String body : new String[] {
+                "{\"type\":\"exec\",\"mbean\":\"com.sun.management:type=HotSpotDiagnostic\",\"operation\":\"dumpHeap\","
+                        + "\"arguments\":[\"" + dataDir.resolve("heap.hprof") + "\",true]}",
+                "{\"type\":\"exec\",\"mbean\":\"com.sun.management:type=DiagnosticCommand\",\"operation\":\"vmSystemProperties\"}",
+                "{\"type\":\"read\",\"mbean\":\"com.sun.management:type=HotSpotDiagnostic\",\"attribute\":\"DiagnosticOptions\"}"}) {
+            HttpResponse<String> r = http.send(HttpRequest.newBuilder(URI.create(jolokia + "/"))
+                    .header("Authorization", "Bearer " + TOKEN).header("Content-Type", "application/json")
+                    .POST(HttpRequest.BodyPublishers.ofString(body)).build(), HttpResponse.BodyHandlers.ofString());
+            JsonNode answer = JSON.readTree(r.body());
+            assertThat(answer.path("status").asInt()).as(r.body()).isEqualTo(403);
         }
+        assertThat(dataDir.resolve("heap.hprof")).doesNotExist();
+        // what Hawtio's Camel views use stays allowed
+        JsonNode routes = JSON.readTree(get(jolokia + "/exec/org.apache.camel:context=shopify-sync,type=context,name=%22shopify-sync%22/dumpRoutesAsXml()",
+                "Bearer " + TOKEN).body());
+        assertThat(routes.path("status").asInt()).as(routes.toString()).isEqualTo(200);
+        assertThat(routes.path("value").asText()).contains("webhook-intake");
     }
 
     private static Optional<InetAddress> nonLoopbackAddress() throws Exception {

@@ -98,6 +98,8 @@ final class BulkOperations implements AutoCloseable {
     private final AtomicLong nextId = new AtomicLong(BULK_ID_BASE);
     private final ExecutorService runner;
     volatile double objectsPerSecond;
+    /** While true, running operations stop after their current object and stay RUNNING (a test's hold, then release). */
+    volatile boolean held;
 
     BulkOperations(ShopifyEmulator emu, Path dir, double objectsPerSecond) {
         this.emu = emu;
@@ -629,6 +631,9 @@ final class BulkOperations implements AutoCloseable {
     }
 
     private void pace(Op op, long startNanos) {
+        while (held) {
+            pause(op, 20);
+        }
         double rate = objectsPerSecond;
         double scale = emu.timeScale();
         if (rate <= 0 || scale <= 0) {
@@ -636,19 +641,23 @@ final class BulkOperations implements AutoCloseable {
         }
         long targetNanos = (long) (op.objectCount.get() / rate * scale * 1e9);
         while (true) {
-            if (op.cancelRequested) {
-                throw new Stop();
-            }
             long wait = targetNanos - (System.nanoTime() - startNanos);
             if (wait <= 0) {
                 return;
             }
-            try {
-                Thread.sleep(Math.min(50, Math.max(1, wait / 1_000_000)));
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                throw new Stop();
-            }
+            pause(op, Math.min(50, Math.max(1, wait / 1_000_000)));
+        }
+    }
+
+    private static void pause(Op op, long millis) {
+        if (op.cancelRequested) {
+            throw new Stop();
+        }
+        try {
+            Thread.sleep(millis);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new Stop();
         }
     }
 

@@ -36,41 +36,44 @@ final class ControlApi {
         on(r, HttpMethod.GET, "/_emulator/health", (c, b) -> Json.obj("status", "UP"));
         on(r, HttpMethod.GET, "/_emulator/settings", (c, b) -> settings());
         on(r, HttpMethod.PUT, "/_emulator/settings", (c, b) -> {
+            // every value is read and checked before any is applied: one bad value changes nothing
+            List<Runnable> changes = new ArrayList<>();
             if (b.containsKey("apiVersions")) {
                 if (!(b.get("apiVersions") instanceof List<?> versions)) {
-                    throw new Bad(400, "'apiVersions' must be a list of versions such as [\"2026-07\", \"2026-10\"]");
+                    throw new Bad(400, "'apiVersions' must be a non-empty list of versions such as [\"2026-07\", \"2026-10\"]");
                 }
                 try {
-                    new SupportedVersions().set(versions); // validated before any setting changes
+                    new SupportedVersions().set(versions);
                 } catch (IllegalArgumentException e) {
                     throw new Bad(400, e.getMessage());
                 }
+                changes.add(() -> emu.apiVersions.set(versions));
             }
             if (b.containsKey("timeScale")) {
-                emu.timeScale(number(b, "timeScale", 0, 1e6));
+                double v = number(b, "timeScale", 0, 1e6);
+                changes.add(() -> emu.timeScale(v));
             }
             if (b.containsKey("bulkObjectsPerSecond")) {
-                emu.bulk().objectsPerSecond = number(b, "bulkObjectsPerSecond", 0, 1e9);
+                double v = number(b, "bulkObjectsPerSecond", 0, 1e9);
+                changes.add(() -> emu.bulk().objectsPerSecond = v);
+            }
+            if (b.containsKey("bulkHeld")) {
+                boolean v = bool(b, "bulkHeld");
+                changes.add(() -> emu.bulk().held = v);
             }
             if (b.containsKey("shopRedactDelayMs")) {
-                emu.shopRedactDelayMs = (long) number(b, "shopRedactDelayMs", 0, 1e12);
+                long v = (long) number(b, "shopRedactDelayMs", 0, 1e12);
+                changes.add(() -> emu.shopRedactDelayMs = v);
             }
             if (b.containsKey("rejectNonExpiringTokens")) {
-                emu.rejectNonExpiringTokens = bool(b, "rejectNonExpiringTokens");
+                boolean v = bool(b, "rejectNonExpiringTokens");
+                changes.add(() -> emu.rejectNonExpiringTokens = v);
             }
             if (b.containsKey("countLimit")) {
-                emu.countLimit = (int) number(b, "countLimit", 1, Integer.MAX_VALUE);
+                int v = (int) number(b, "countLimit", 1, Integer.MAX_VALUE);
+                changes.add(() -> emu.countLimit = v);
             }
-            if (b.containsKey("apiVersions")) {
-                if (!(b.get("apiVersions") instanceof List<?> versions)) {
-                    throw new Bad(400, "'apiVersions' must be a non-empty list of versions such as \"2026-07\"");
-                }
-                try {
-                    emu.apiVersions.set(versions);
-                } catch (IllegalArgumentException e) {
-                    throw new Bad(400, e.getMessage());
-                }
-            }
+            changes.forEach(Runnable::run);
             return settings();
         });
         on(r, HttpMethod.GET, "/_emulator/shops", (c, b) -> {
@@ -346,7 +349,7 @@ final class ControlApi {
 
     private Map<String, Object> settings() {
         return Json.obj("timeScale", emu.timeScale(), "bulkObjectsPerSecond", emu.bulk().objectsPerSecond,
-                "shopRedactDelayMs", emu.shopRedactDelayMs, "rejectNonExpiringTokens", emu.rejectNonExpiringTokens,
+                "bulkHeld", emu.bulk().held, "shopRedactDelayMs", emu.shopRedactDelayMs, "rejectNonExpiringTokens", emu.rejectNonExpiringTokens,
                 "countLimit", emu.countLimit, "apiVersion", GraphQlEngine.API_VERSION, "apiVersions", emu.apiVersions.list(),
                 "baseUrl", emu.baseUrl());
     }

@@ -417,6 +417,35 @@ class BulkOperationIntegrationTest {
         }
     }
 
+    @Test
+    void aHeldOperationStaysRunningUntilReleasedThenCompletes() {
+        client.controlOk("PUT", "/_emulator/settings", Map.of("bulkHeld", true));
+        try {
+            String id = run(client, "{ customers { edges { node { id } } } }");
+            await().during(Duration.ofMillis(300)).atMost(Duration.ofSeconds(5)).pollInterval(Duration.ofMillis(25))
+                    .until(() -> op(client, id).path("status").asText().equals("RUNNING"));
+            assertThat(op(client, id).path("objectCount").asLong()).as("stopped after its first object").isLessThan(20);
+            assertThat(client.controlOk("GET", "/_emulator/settings", null).path("bulkHeld").asBoolean()).isTrue();
+            client.controlOk("PUT", "/_emulator/settings", Map.of("bulkHeld", false));
+            JsonNode done = awaitFinished(client, id);
+            assertThat(done.path("status").asText()).isEqualTo("COMPLETED");
+            assertThat(done.path("objectCount").asLong()).isEqualTo(20);
+        } finally {
+            client.controlOk("PUT", "/_emulator/settings", Map.of("bulkHeld", false));
+        }
+    }
+
+    @Test
+    void oneBadSettingChangesNoSetting() {
+        JsonNode before = client.controlOk("GET", "/_emulator/settings", null);
+        // timeScale alone would be valid; the bad value beside it must leave it unapplied
+        GraphqlClient.Resp refused = client.control("PUT", "/_emulator/settings", Map.of("timeScale", 0.5, "bulkHeld", "yes",
+                "countLimit", 7));
+        assertThat(refused.status()).isEqualTo(400);
+        assertThat(refused.body()).contains("'bulkHeld' must be true or false");
+        assertThat(client.controlOk("GET", "/_emulator/settings", null)).isEqualTo(before);
+    }
+
     private static GraphqlClient.Resp ranged(String url, String range) {
         return GraphqlClient.send(java.net.http.HttpRequest.newBuilder(java.net.URI.create(url)).header("Range", range).GET().build());
     }

@@ -9,6 +9,7 @@ import io.shopifysync.emulator.ShopifyEmulator;
 import io.shopifysync.testing.AppProcess;
 import io.shopifysync.testing.BothDatabases;
 import io.shopifysync.testing.CliProcess;
+import io.shopifysync.testing.EmulatorControl;
 import io.shopifysync.testing.FreePort;
 import io.shopifysync.testing.SyncHarness;
 import io.shopifysync.testing.TestDatabase;
@@ -33,13 +34,14 @@ class ImportBesideRunIntegrationTest {
     @BothDatabases
     void theCliAndRunShareTheImportWithoutWorkingOnOneResourceAtOnce(Dialect dialect) throws Exception {
         String masterKey = SyncHarness.newMasterKey();
-        // bulk paced slowly enough that the CLI, whose application starts after run holds a lock, still finds work
-        // (at 300 and then 150 objects/s, run finished the store first on a loaded machine when the CLI was a JVM of its own)
+        // every bulk export is held RUNNING until the CLI has claimed work, so both find the import unfinished
         try (ShopifyEmulator emu = ShopifyEmulator.builder().port(0).shops(1).seed(4).orders(300).products(30).customers(150)
-                .plan("plus").timeScale(1).bulkObjectsPerSecond(50).start();
+                .plan("plus").start();
              TestDatabase tdb = TestDatabase.create(dialect, dataDir);
              SyncHarness sync = new SyncHarness(tdb, dataDir, Map.of("shopify.sync.master.key", masterKey))) {
             EmulatedShop shop = emu.shops().get(0);
+            EmulatorControl control = new EmulatorControl(emu);
+            control.call("PUT", "/_emulator/settings", "{\"bulkHeld\":true}");
             sync.register(shop);
             Map<String, String> env = new HashMap<>(CliProcess.envFor(tdb));
             env.put("SHOPIFY_SYNC_MASTER_KEY", masterKey);
@@ -52,7 +54,11 @@ class ImportBesideRunIntegrationTest {
             try (AppProcess run = AppProcess.start(runEnv, runLog)) {
                 await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(100))
                         .until(() -> !TwoInstancesKillIntegrationTest.holds("run", runLog, Long.MAX_VALUE).isEmpty());
-                CliProcess.Result cli = CliProcess.run(cliDir, env, "import", "--shop", shop.domain(), "--timeout", "50");
+                CliProcess.Result cli = CliProcess.runInJvm(cliDir, env, logged -> {
+                    await().atMost(Duration.ofSeconds(40)).pollInterval(Duration.ofMillis(50))
+                            .until(() -> logged.get().contains("work claimed " + shop.domain()));
+                    control.call("PUT", "/_emulator/settings", "{\"bulkHeld\":false}");
+                }, "import", "--shop", shop.domain(), "--timeout", "50");
                 assertThat(cli.exitCode()).as(cli.err()).isZero();
                 Files.writeString(cliDir.resolve("cli.log"), cli.err());
 

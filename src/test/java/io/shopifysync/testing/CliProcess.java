@@ -27,6 +27,8 @@ import java.util.Map;
 import java.util.concurrent.FutureTask;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import java.util.function.Consumer;
+import java.util.function.Supplier;
 import org.slf4j.LoggerFactory;
 import picocli.CommandLine;
 
@@ -78,6 +80,15 @@ public final class CliProcess {
     }
 
     static Result runInJvm(Path dataDir, Map<String, String> env, String... args) throws Exception {
+        return runInJvm(dataDir, env, logged -> { }, args);
+    }
+
+    /**
+     * The command in this JVM; {@code whileRunning} is called on this thread once it has started, with what it has
+     * logged so far, so a test can act at a point of the command's own progress (then the command is awaited).
+     */
+    public static Result runInJvm(Path dataDir, Map<String, String> env, Consumer<Supplier<String>> whileRunning,
+            String... args) throws Exception {
         Map<String, String> processEnv = processEnvironment(dataDir, env);
         ByteArrayOutputStream errBytes = new ByteArrayOutputStream();
         PrintStream err = new PrintStream(errBytes, true, StandardCharsets.UTF_8);
@@ -111,6 +122,7 @@ public final class CliProcess {
             Thread thread = new Thread(command, "shopify-sync " + String.join(" ", args));
             try {
                 thread.start();
+                whileRunning.accept(() -> errBytes.toString(StandardCharsets.UTF_8));
                 Integer exitCode = command.get(60, TimeUnit.SECONDS);
                 cl.getOut().flush();
                 cl.getErr().flush();
@@ -119,6 +131,10 @@ public final class CliProcess {
                 thread.interrupt();
                 throw new AssertionError("command not finished in 60 s: " + String.join(" ", args) + "\n"
                         + errBytes.toString(StandardCharsets.UTF_8));
+            } catch (RuntimeException | AssertionError e) {
+                // whileRunning gave up: stop the command rather than leave it running into the next test
+                thread.interrupt();
+                throw e;
             } finally {
                 root.detachAppender(logs);
                 logs.stop();

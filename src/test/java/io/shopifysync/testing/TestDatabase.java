@@ -53,6 +53,9 @@ public final class TestDatabase implements AutoCloseable {
         }
         try (Connection c = adminConnection(); Statement s = c.createStatement()) {
             s.execute("CREATE DATABASE " + name);
+            // commits do not wait for the WAL flush: only a crash of PostgreSQL itself could lose one, and the tests
+            // kill the application, never the server (committed rows stay visible to every other connection)
+            s.execute("ALTER DATABASE " + name + " SET synchronous_commit = off");
         } catch (SQLException e) {
             throw new AssertionError("PostgreSQL is expected at " + PG_ADMIN_URL + " but is unreachable (" + e.getMessage()
                     + "); start it with: pg_ctlcluster --skip-systemctl-redirect $(ls /etc/postgresql) main start", e);

@@ -31,7 +31,7 @@ class QuartzClusterIntegrationTest {
     @Test
     void postgresqlKeepsTriggersInTheDatabaseAndAppliesChangedIntervalsOnRestart() throws Exception {
         TestDatabase tdb = TestDatabase.create(Dialect.POSTGRESQL);
-        try (SyncHarness first = new SyncHarness(tdb, dataDir, Map.of("poll.interval.ms", "60000", "sync.partitions", "2"))) {
+        try (SyncHarness first = new SyncHarness(tdb, dataDir, Map.of("quartz.clustered", "true", "poll.interval.ms", "60000", "sync.partitions", "2"))) {
             first.start();
             assertThat(pollTriggers(first)).contains("orders-p0 60000", "orders-p1 60000", "customers-p1 60000")
                     .noneMatch(t -> t.startsWith("orders "));
@@ -43,7 +43,7 @@ class QuartzClusterIntegrationTest {
             assertThat(pollTriggers(first)).as("a stopped cluster member leaves the shared triggers").contains("orders-p0 60000");
 
             // the same database, restarted with another interval and one partition: no failure on the existing triggers
-            try (SyncHarness second = new SyncHarness(tdb, dataDir, Map.of("poll.interval.ms", "45000", "sync.partitions", "1"))) {
+            try (SyncHarness second = new SyncHarness(tdb, dataDir, Map.of("quartz.clustered", "true", "poll.interval.ms", "45000", "sync.partitions", "1"))) {
                 second.start();
                 assertThat(pollTriggers(second)).contains("orders 45000", "customers 45000")
                         .as("stale partition triggers removed").noneMatch(t -> t.contains("-p"));
@@ -57,7 +57,7 @@ class QuartzClusterIntegrationTest {
         // a store that accepts the connection and never answers holds the import job; once the routes have stopped,
         // camel-quartz would wait for that job, and Quartz retries its completion until the database returns
         try (ServerSocket silentStore = new ServerSocket(0)) {
-            SyncHarness sync = new SyncHarness(Dialect.POSTGRESQL, dataDir, Map.of("import.interval.ms", "100",
+            SyncHarness sync = new SyncHarness(Dialect.POSTGRESQL, dataDir, Map.of("quartz.clustered", "true", "import.interval.ms", "100",
                     "camel.main.shutdown-timeout", "2")).start();
             sync.register("silent.myshopify.com", "shpat_" + "2".repeat(32),
                     "http://127.0.0.1:" + silentStore.getLocalPort() + "/admin/api/2026-10/graphql.json");

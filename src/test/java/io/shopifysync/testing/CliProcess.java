@@ -57,6 +57,8 @@ public final class CliProcess {
     /** The environment that points the command at a test database (H2: the embedded default in the data dir). */
     public static Map<String, String> envFor(TestDatabase tdb) {
         Map<String, String> env = new HashMap<>();
+        // as the in-JVM apps have it: the forks' apps and processes share one PostgreSQL of 100 connections
+        env.put("DB_POOL_SIZE", "5");
         if (tdb.dialect() == Dialect.POSTGRESQL || tdb.url().startsWith("jdbc:h2:file:")) {
             env.put("DB_URL", tdb.url());
             env.put("DB_USER", tdb.dialect() == Dialect.H2 ? "sa" : TestDatabase.PG_USER);

@@ -30,7 +30,7 @@ class InboxClaimTakeBackIntegrationTest {
 
     @BothDatabases
     void claimsOfAGoneInstanceAreProcessedWellWithinTheOldTwoMinuteWait(Dialect dialect) throws Exception {
-        try (SyncHarness sync = new SyncHarness(dialect, dataDir, Map.of("webhook.process.interval.ms", "200",
+        try (SyncHarness sync = new SyncHarness(dialect, dataDir, Map.of("quartz.clustered", "true", "webhook.process.interval.ms", "200",
                 "poll.interval.ms", "3600000", "import.interval.ms", "3600000"))) {
             // the shop's API is unreachable: a delete topic needs no call to it
             sync.register(SHOP, "shpat_take_back", "http://127.0.0.1:" + FreePort.find() + "/shops/" + SHOP);

@@ -25,7 +25,8 @@ class DatabaseTest {
 
     @BothDatabases
     void migrationsCreateTheContractTablesInSchemaShopify(Dialect dialect) throws Exception {
-        try (TestDatabase tdb = TestDatabase.create(dialect); Database db = tdb.open();
+        // never a recycled database: this is the migration of an empty one
+        try (TestDatabase tdb = TestDatabase.createFresh(dialect, null); Database db = tdb.open();
              Connection c = db.dataSource().getConnection()) {
             for (var e : REQUIRED.entrySet()) {
                 Map<String, String> columns = columns(c, e.getKey());

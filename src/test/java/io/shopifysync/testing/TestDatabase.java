@@ -6,12 +6,12 @@ import io.shopifysync.config.AppConfig;
 import io.shopifysync.db.Database;
 import io.shopifysync.db.Dialect;
 import java.nio.file.Path;
-import java.time.Duration;
 import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -197,11 +197,12 @@ public final class TestDatabase implements AutoCloseable {
                     }
                 }
             }
-            // only a fully migrated schema is kept: a failed or partial migration is not the state a test expects
+            // only a fully migrated schema and nothing beside it is kept: anything else is not the state a test expects
             boolean clean = migrated && !tables.isEmpty() && count(s, "SELECT COUNT(*) FROM " + Database.SCHEMA
                     + ".flyway_schema_history WHERE NOT success") == 0
                     && count(s, "SELECT COUNT(*) FROM information_schema.schemata WHERE schema_name NOT IN ('"
-                    + Database.SCHEMA + "', 'public', 'information_schema') AND schema_name NOT LIKE 'pg\\_%'") == 0;
+                    + Database.SCHEMA + "', 'public', 'information_schema') AND schema_name NOT LIKE 'pg\\_%'") == 0
+                    && count(s, "SELECT COUNT(*) FROM information_schema.tables WHERE table_schema = 'public'") == 0;
             if (!clean) {
                 throw new SQLException("not a migrated schema");
             }

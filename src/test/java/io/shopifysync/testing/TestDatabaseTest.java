@@ -47,6 +47,17 @@ class TestDatabaseTest {
         }
     }
 
+    @Test
+    void aDatabaseWithAnythingBesideTheMigratedSchemaIsDroppedNotRecycled() throws Exception {
+        TestDatabase used = TestDatabase.createFresh(Dialect.POSTGRESQL, null);
+        String name = used.url().substring(used.url().lastIndexOf('/') + 1);
+        try (Database db = used.open(); Connection c = db.dataSource().getConnection(); Statement s = c.createStatement()) {
+            s.execute("CREATE TABLE public.left_over (id INT)");
+        }
+
+        assertThat(TestDatabase.recycle(name)).as("no spare made of it (it was dropped)").isNull();
+    }
+
     private static long count(Statement s, String sql) throws SQLException {
         try (ResultSet rs = s.executeQuery(sql)) {
             rs.next();

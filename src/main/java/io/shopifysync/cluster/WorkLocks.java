@@ -34,11 +34,13 @@ public final class WorkLocks {
         private final Connection connection;
         private final String shop;
         private final String resource;
+        private final String deleteIfShopGone;
 
-        private Claim(Connection connection, String shop, String resource) {
+        private Claim(Connection connection, String shop, String resource, String deleteIfShopGone) {
             this.connection = connection;
             this.shop = shop;
             this.resource = resource;
+            this.deleteIfShopGone = deleteIfShopGone;
         }
 
         public String shop() {
@@ -54,6 +56,14 @@ public final class WorkLocks {
             LOG.debug("work released {} {} at {}", shop, resource, System.currentTimeMillis());
             try (connection) {
                 connection.rollback();
+                // a purge skips the row of a step still running (delete-shop-work-locks.sql): the step removes it itself
+                connection.setAutoCommit(true);
+                try (PreparedStatement ps = connection.prepareStatement(deleteIfShopGone)) {
+                    ps.setString(1, shop);
+                    ps.setString(2, resource);
+                    ps.setString(3, shop);
+                    ps.executeUpdate();
+                }
             } catch (SQLException e) {
                 // the connection broke: the server ended the transaction, and with it the lock
                 LOG.debug("{} {}: releasing the work lock: {}", shop, resource, e.getMessage());
@@ -102,7 +112,7 @@ public final class WorkLocks {
         try {
             c.setAutoCommit(false);
             if (lock(c, shop, resource)) {
-                return Optional.of(new Claim(c, shop, resource));
+                return Optional.of(new Claim(c, shop, resource, sql.get("delete-work-lock-of-removed-shop")));
             }
             // absent (first use) or held by someone else: make sure it exists, committed, then try once more
             c.rollback();
@@ -110,7 +120,7 @@ public final class WorkLocks {
             createRow(c, shop, resource);
             c.setAutoCommit(false);
             if (lock(c, shop, resource)) {
-                return Optional.of(new Claim(c, shop, resource));
+                return Optional.of(new Claim(c, shop, resource, sql.get("delete-work-lock-of-removed-shop")));
             }
             c.rollback();
             c.close();

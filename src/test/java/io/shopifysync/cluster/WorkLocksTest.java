@@ -48,6 +48,38 @@ class WorkLocksTest {
     }
 
     @BothDatabases
+    void aRowHeldThroughAPurgeGoesWhenItsStepReleasesItAndARegisteredShopKeepsItsRow(Dialect dialect) throws Exception {
+        try (TestDatabase tdb = TestDatabase.create(dialect); Database db = tdb.open();
+             HikariDataSource pool = db.openSidePool("locks", 3, 1_000);
+             java.sql.Connection c = db.dataSource().getConnection(); java.sql.Statement s = c.createStatement()) {
+            WorkLocks locks = new WorkLocks(pool, db.sql());
+            s.execute("INSERT INTO shopify.shops (shop_domain, api_url, access_token_enc, token_key_id, status, installed_at,"
+                    + " created_at, updated_at) VALUES ('kept.myshopify.com', 'https://kept.myshopify.com', 'x', 'k1', 'INSTALLED',"
+                    + " CURRENT_TIMESTAMP, CURRENT_TIMESTAMP, CURRENT_TIMESTAMP)");
+            locks.tryClaim("kept.myshopify.com", "orders").orElseThrow().close();
+            assertThat(rows(s, "kept.myshopify.com")).as("a registered shop's row stays for its next claim").isEqualTo(1);
+
+            // the purged shop (no shops row any more) whose step held its lock while the purge skipped the row
+            WorkLocks.Claim running = locks.tryClaim(SHOP, "orders").orElseThrow();
+            try (java.sql.PreparedStatement purge = c.prepareStatement(db.sql().get("delete-shop-work-locks"))) {
+                purge.setString(1, SHOP);
+                purge.setString(2, SHOP);
+                assertThat(purge.executeUpdate()).as("the purge skips the held row").isZero();
+            }
+            assertThat(rows(s, SHOP)).isEqualTo(1);
+            running.close();
+            assertThat(rows(s, SHOP)).as("gone once its step is done").isZero();
+        }
+    }
+
+    private static long rows(java.sql.Statement s, String shop) throws java.sql.SQLException {
+        try (java.sql.ResultSet rs = s.executeQuery("SELECT COUNT(*) FROM shopify.work_locks WHERE shop_domain = '" + shop + "'")) {
+            rs.next();
+            return rs.getLong(1);
+        }
+    }
+
+    @BothDatabases
     void claimersRacingForANewRowGetItExactlyOnce(Dialect dialect) throws Exception {
         ExecutorService threads = Executors.newFixedThreadPool(6);
         try (TestDatabase tdb = TestDatabase.create(dialect); Database db = tdb.open();

@@ -12,6 +12,7 @@ import io.shopifysync.testing.SyncHarness;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Map;
+import org.apache.camel.spi.IdempotentRepository;
 import org.junit.jupiter.api.io.TempDir;
 
 /** Polling makes the database converge on the store while it changes under 10% faults, with no webhooks at all. */
@@ -91,11 +92,10 @@ class PollIntegrationTest {
             await().atMost(Duration.ofSeconds(60)).until(() -> sync.allIncremental(shop.domain()));
             // the emulator creates the burst one customer at a time: a poll between two of them would page a part, and
             // the next poll counts only what it has not read
+            holdPolls(sync, shop.domain(), "customers");
             afterTheMarksSecond(sync, shop.domain(), "customers");
-            var routes = sync.app().context().getRouteController();
-            routes.suspendRoute("poll-customers");
             control.call("POST", "/_emulator/shops/" + shop.domain() + "/customers/create", "{\"count\":50}");
-            routes.resumeRoute("poll-customers");
+            releasePolls(sync, "customers");
 
             await().atMost(Duration.ofSeconds(30)).until(() ->
                     sync.databaseDigest(shop.domain()).equals(SyncHarness.emulatorDigest(emu, shop.domain())));
@@ -123,11 +123,10 @@ class PollIntegrationTest {
             sync.register(shop);
             await().atMost(Duration.ofSeconds(60)).until(() -> sync.allIncremental(shop.domain()));
             // no poll between two of the updates (it would page a part, and the next poll counts only the rest)
+            holdPolls(sync, shop.domain(), "products");
             afterTheMarksSecond(sync, shop.domain(), "products");
-            var routes = sync.app().context().getRouteController();
-            routes.suspendRoute("poll-products");
             control.call("POST", "/_emulator/shops/" + shop.domain() + "/products/update", "{\"count\":40}");
-            routes.resumeRoute("poll-products");
+            releasePolls(sync, "products");
 
             await().atMost(Duration.ofSeconds(30)).until(() -> bulkCatchUps(control, shop, "products") >= 1 && sync.allIncremental(shop.domain()));
             await().atMost(Duration.ofSeconds(30)).until(() ->
@@ -141,6 +140,22 @@ class PollIntegrationTest {
      * Waits out the second of the resource's high-water mark: a bulk operation's createdAt has whole seconds, so a poll
      * counts what changed within that second as already read (it still pages it), and a burst there is no catch-up.
      */
+    /**
+     * Stops the resource's poll ticks and waits until no poll of the shop runs or waits: nothing reads the store while
+     * the test changes it. (Suspending the poll route itself forced a running poll to stop after the 3 s shutdown
+     * timeout, and the test then waited for polls that did not come.)
+     */
+    private static void holdPolls(SyncHarness sync, String shop, String resource) throws Exception {
+        sync.app().context().getRouteController().suspendRoute("poll-" + resource + "-tick");
+        IdempotentRepository queue = sync.app().context().getRegistry().lookupByNameAndType("pollQueue", IdempotentRepository.class);
+        await().atMost(Duration.ofSeconds(30)).during(Duration.ofMillis(300)).pollInterval(Duration.ofMillis(50))
+                .until(() -> !queue.contains(resource + "/" + shop));
+    }
+
+    private static void releasePolls(SyncHarness sync, String resource) throws Exception {
+        sync.app().context().getRouteController().resumeRoute("poll-" + resource + "-tick");
+    }
+
     private static void afterTheMarksSecond(SyncHarness sync, String shop, String resource) {
         java.time.OffsetDateTime mark = new SyncStateStore(new io.shopifysync.db.Jdbc(sync.db()), java.time.Clock.systemUTC())
                 .pollState(shop, resource).orElseThrow().highWaterMark();
@@ -174,11 +189,10 @@ class PollIntegrationTest {
             assertThat(sync.count(customersTotal)).as("the import's progress total is the store's count").isEqualTo(80);
 
             // the emulator creates the burst one customer at a time: a poll between two of them would page a part
+            holdPolls(sync, shop.domain(), "customers");
             afterTheMarksSecond(sync, shop.domain(), "customers");
-            var routes = sync.app().context().getRouteController();
-            routes.suspendRoute("poll-customers");
             control.call("POST", "/_emulator/shops/" + shop.domain() + "/customers/create", "{\"count\":100}");
-            routes.resumeRoute("poll-customers");
+            releasePolls(sync, "customers");
             await().atMost(Duration.ofSeconds(30)).until(() ->
                     sync.databaseDigest(shop.domain()).equals(SyncHarness.emulatorDigest(emu, shop.domain())));
             long filteredBulk = 0;

@@ -137,10 +137,6 @@ class PollIntegrationTest {
     }
 
     /**
-     * Waits out the second of the resource's high-water mark: a bulk operation's createdAt has whole seconds, so a poll
-     * counts what changed within that second as already read (it still pages it), and a burst there is no catch-up.
-     */
-    /**
      * Stops the resource's poll ticks and waits until no poll of the shop runs or waits: nothing reads the store while
      * the test changes it. (Suspending the poll route itself forced a running poll to stop after the 3 s shutdown
      * timeout, and the test then waited for polls that did not come.)
@@ -156,6 +152,10 @@ class PollIntegrationTest {
         sync.app().context().getRouteController().resumeRoute("poll-" + resource + "-tick");
     }
 
+    /**
+     * Waits out the second of the resource's high-water mark: a bulk operation's createdAt has whole seconds, so a poll
+     * counts what changed within that second as already read (it still pages it), and a burst there is no catch-up.
+     */
     private static void afterTheMarksSecond(SyncHarness sync, String shop, String resource) {
         java.time.OffsetDateTime mark = new SyncStateStore(new io.shopifysync.db.Jdbc(sync.db()), java.time.Clock.systemUTC())
                 .pollState(shop, resource).orElseThrow().highWaterMark();

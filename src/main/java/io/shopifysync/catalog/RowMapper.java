@@ -40,10 +40,14 @@ public final class RowMapper {
     }
 
     public static Row child(Child c, long parentId, JsonNode node) {
+        return childOwning(c, parentId, node.deepCopy());
+    }
+
+    /** Like {@link #child} for a node the caller gives away (a bulk line): {@code __parentId} is removed from it in place. */
+    public static Row childOwning(Child c, long parentId, ObjectNode node) {
         long id = Gid.numericId(text(node, "id", c.name()));
-        ObjectNode data = node.deepCopy();
-        data.remove("__parentId");
-        return new Row(c.table(), id, parentId, null, values(c.columns(), node, c.name()), data.toString());
+        node.remove("__parentId");
+        return new Row(c.table(), id, parentId, null, values(c.columns(), node, c.name()), node.toString());
     }
 
     /** The rows of an inline list child inside a root node. */

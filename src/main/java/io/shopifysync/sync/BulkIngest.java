@@ -19,6 +19,10 @@ import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -26,7 +30,8 @@ import org.slf4j.LoggerFactory;
  * Streams a bulk operation's JSONL result into the resource tables: line by line, never holding the
  * file, in batches that commit their rows together with the byte offset reached, so a killed import
  * resumes at the first uncommitted line. Children are tied by {@code __parentId} whether they come
- * before or after their parent.
+ * before or after their parent. One batch is written by a writer thread while the next is parsed, so the
+ * JVM's parse and the database's write overlap; batches still commit one at a time, in file order.
  */
 public final class BulkIngest {
 
@@ -35,15 +40,21 @@ public final class BulkIngest {
 
     /**
      * What one ingest run read. {@code rootIdsAscending} tells whether a partial result can be continued by id. The
-     * times split the run's wall time: waiting for the download's bytes, writing batches (the database's round trips
-     * and work), and the rest, parsing; {@code cpuNanos} is this thread's CPU time.
+     * times: waiting for the download's bytes, parsing (the reading thread's time that was neither), and writing batches
+     * (the writer's time: the database's round trips and work, which overlaps the parse); {@code writeWaitNanos} is the
+     * part of the run the reader spent waiting for the writer; {@code cpuNanos} is both threads' CPU time.
      */
     public record Result(long lines, long rootObjects, long bytesDone, long maxRootId, boolean rootIdsAscending,
                          long deadLetters, long rows, long batches, long downloadNanos, long parseNanos, long writeNanos,
-                         long cpuNanos) {
+                         long writeWaitNanos, long cpuNanos) {
     }
 
     private static final ThreadMXBean THREADS = ManagementFactory.getThreadMXBean();
+    private static final ExecutorService WRITERS = Executors.newCachedThreadPool(r -> {
+        Thread t = new Thread(r, "bulk-ingest-writer");
+        t.setDaemon(true);
+        return t;
+    });
 
     private final ResourceWriter writer;
     private final DeadLetters deadLetters;
@@ -81,37 +92,49 @@ public final class BulkIngest {
         long cpu0 = THREADS.getCurrentThreadCpuTime();
         long t0 = System.nanoTime();
         long readFrom = t0;
-        while ((n = in.read(buf)) > 0) {
-            run.downloadNanos += System.nanoTime() - readFrom;
-            int start = 0;
-            for (int i = 0; i < n; i++) {
-                if (buf[i] == '\n') {
-                    if (line.size == 0) {
-                        run.line(buf, start, i - start, 1); // the whole line is in the buffer: parsed where it is
-                    } else {
-                        line.append(buf, start, i - start);
-                        run.line(line.bytes, 0, line.size, 1);
-                        line.size = 0;
+        try {
+            while ((n = in.read(buf)) > 0) {
+                run.downloadNanos += System.nanoTime() - readFrom;
+                int start = 0;
+                for (int i = 0; i < n; i++) {
+                    if (buf[i] == '\n') {
+                        if (line.size == 0) {
+                            run.line(buf, start, i - start, 1); // the whole line is in the buffer: parsed where it is
+                        } else {
+                            line.append(buf, start, i - start);
+                            run.line(line.bytes, 0, line.size, 1);
+                            line.size = 0;
+                        }
+                        start = i + 1;
                     }
-                    start = i + 1;
                 }
+                line.append(buf, start, n - start);
+                readFrom = System.nanoTime();
             }
-            line.append(buf, start, n - start);
-            readFrom = System.nanoTime();
+            run.downloadNanos += System.nanoTime() - readFrom;
+            if (line.size > 0) {
+                run.line(line.bytes, 0, line.size, 0); // the last line has no newline: it is complete only at the true end of the stream
+            }
+            run.commit();
+        } catch (IOException | RuntimeException | Error e) {
+            // a resume reads the committed offset: the batch being written commits (or fails) before this run gives up
+            try {
+                run.awaitWrite();
+            } catch (RuntimeException | Error writeFailed) {
+                e.addSuppressed(writeFailed);
+            }
+            throw e;
         }
-        run.downloadNanos += System.nanoTime() - readFrom;
-        if (line.size > 0) {
-            run.line(line.bytes, 0, line.size, 0); // the last line has no newline: it is complete only at the true end of the stream
-        }
-        run.commit();
+        run.awaitWrite();
         long wall = System.nanoTime() - t0;
         Result result = new Result(run.lines, run.roots, run.offset, run.maxRootId, run.ascending, run.dead, run.rows,
-                run.batches, run.downloadNanos, wall - run.downloadNanos - run.writeNanos, run.writeNanos,
-                THREADS.getCurrentThreadCpuTime() - cpu0);
+                run.batches, run.downloadNanos, wall - run.downloadNanos - run.writeWaitNanos, run.writeNanos, run.writeWaitNanos,
+                THREADS.getCurrentThreadCpuTime() - cpu0 + run.writerCpuNanos);
         LOG.info("{} {}: ingested {} lines ({} {}, {} rows in {} batches) from bulk operation {} in {} ms (download wait {} ms, "
-                        + "parse {} ms, write {} ms; thread CPU {} ms)", shop, resource.name(), run.lines, run.roots,
-                resource.connection(), run.rows, run.batches, operationId, wall / 1_000_000, result.downloadNanos() / 1_000_000,
-                result.parseNanos() / 1_000_000, result.writeNanos() / 1_000_000, result.cpuNanos() / 1_000_000);
+                        + "parse {} ms, write {} ms, waiting for the writer {} ms; thread CPU {} ms)", shop, resource.name(),
+                run.lines, run.roots, resource.connection(), run.rows, run.batches, operationId, wall / 1_000_000,
+                result.downloadNanos() / 1_000_000, result.parseNanos() / 1_000_000, result.writeNanos() / 1_000_000,
+                result.writeWaitNanos() / 1_000_000, result.cpuNanos() / 1_000_000);
         events.bulkIngested(shop, resource.name(), result);
         return result;
     }
@@ -121,7 +144,7 @@ public final class BulkIngest {
         final String shop;
         final Resource resource;
         final String operationId;
-        final List<Row> batch = new ArrayList<>();
+        List<Row> batch = new ArrayList<>();
         long offset;
         long committedOffset;
         long lines;
@@ -133,7 +156,11 @@ public final class BulkIngest {
         long rows;
         long batches;
         long downloadNanos;
-        long writeNanos;
+        long writeNanos; // both written by the writer, read after awaitWrite (Future.get orders them)
+        long writerCpuNanos;
+        long writeWaitNanos;
+        /** The batch the writer thread is committing, if any: at most one, so batches commit in file order. */
+        Future<?> writing;
 
         Run(String shop, Resource resource, String operationId, long startOffset) {
             this.shop = shop;
@@ -166,19 +193,64 @@ public final class BulkIngest {
             }
         }
 
+        /** Hands the pending batch to the writer once the one before it has committed. */
         void commit() {
             if (offset == committedOffset && batch.isEmpty()) {
                 return;
             }
-            long t = System.nanoTime();
-            writer.writeBulkBatch(shop, resource.name(), operationId, batch, offset, batchRoots);
-            writeNanos += System.nanoTime() - t;
-            rows += batch.size();
+            awaitWrite();
+            List<Row> pending = batch;
+            long reached = offset;
+            long batchRootCount = batchRoots;
+            writing = WRITERS.submit(() -> {
+                long cpu = THREADS.getCurrentThreadCpuTime();
+                long t = System.nanoTime();
+                writer.writeBulkBatch(shop, resource.name(), operationId, pending, reached, batchRootCount);
+                writeNanos += System.nanoTime() - t;
+                writerCpuNanos += THREADS.getCurrentThreadCpuTime() - cpu;
+                events.bulkBatchCommitted(shop, resource.name(), pending.size());
+            });
+            rows += pending.size();
             batches++;
-            events.bulkBatchCommitted(shop, resource.name(), batch.size());
             committedOffset = offset;
-            batch.clear();
+            batch = new ArrayList<>(pending.size());
             batchRoots = 0;
+        }
+
+        /**
+         * Waits until the writer has committed the batch it holds, even when interrupted (so no write of this run is in
+         * flight once the run ends); its failure is this run's failure.
+         */
+        void awaitWrite() {
+            if (writing == null) {
+                return;
+            }
+            long t = System.nanoTime();
+            boolean interrupted = false;
+            try {
+                while (true) {
+                    try {
+                        writing.get();
+                        return;
+                    } catch (InterruptedException e) {
+                        interrupted = true;
+                    } catch (ExecutionException e) {
+                        if (e.getCause() instanceof RuntimeException r) {
+                            throw r;
+                        }
+                        if (e.getCause() instanceof Error err) {
+                            throw err;
+                        }
+                        throw new IllegalStateException(e.getCause());
+                    }
+                }
+            } finally {
+                writing = null;
+                writeWaitNanos += System.nanoTime() - t;
+                if (interrupted) {
+                    Thread.currentThread().interrupt();
+                }
+            }
         }
     }
 
@@ -231,7 +303,7 @@ public final class BulkIngest {
             String type = Gid.type(node.get("id").asText());
             Child child = resource.childOfType(type).orElseThrow(() -> new RowMapper.MappingException(
                     "unexpected " + type + " line in the " + resource.name() + " result"));
-            batch.add(RowMapper.child(child, Gid.numericId(parent.asText()), node));
+            batch.add(RowMapper.childOwning(child, Gid.numericId(parent.asText()), (ObjectNode) node)); // ours alone: no copy
             return Long.MIN_VALUE;
         }
         long id = Gid.numericId(node.get("id").asText());

@@ -21,13 +21,27 @@ public final class ResourceWriter {
         this.state = state;
     }
 
-    /** A batch of a bulk result, with the byte offset it reaches (COPY and a set-based upsert on PostgreSQL). */
+    /**
+     * A batch of a bulk result, with the byte offset it reaches. On PostgreSQL its rows are COPYed straight into their
+     * tables; if one of them is stored already (a re-import, or a webhook or a poll came first) that transaction rolls
+     * back and the batch goes through staging and a set-based newer-wins upsert instead.
+     */
     public void writeBulkBatch(String shop, String resource, String operationId, List<Row> rows, long offset, long roots) {
-        upserts.committed(shop, jdbc.inTransaction(c -> {
-            Upserts.Written written = upserts.writeBulk(c, shop, rows, state.now());
-            state.ingestProgress(c, shop, resource, operationId, offset, roots);
-            return written;
-        }));
+        Upserts.Written written;
+        try {
+            written = jdbc.inTransaction(c -> {
+                Upserts.Written w = upserts.writeBulkFirstTry(c, shop, rows, state.now());
+                state.ingestProgress(c, shop, resource, operationId, offset, roots);
+                return w;
+            });
+        } catch (StagedCopy.RowsAlreadyStored stored) {
+            written = jdbc.inTransaction(c -> {
+                Upserts.Written w = upserts.writeBulk(c, shop, rows, state.now());
+                state.ingestProgress(c, shop, resource, operationId, offset, roots);
+                return w;
+            });
+        }
+        upserts.committed(shop, written);
     }
 
     /**

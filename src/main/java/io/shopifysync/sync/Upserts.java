@@ -70,6 +70,7 @@ public final class Upserts {
     private static StagedCopy.Table staged(SqlStatements sql, String upsert, Dialect dialect, String table, String parentColumn,
                                            List<Column> typed, boolean root) {
         return new StagedCopy.Table(table, root,
+                render(sql.get("copy-into-table"), dialect, table, parentColumn, typed, root),
                 render(sql.get("create-staging-table"), dialect, table, parentColumn, typed, root),
                 render(sql.get("copy-into-staging"), dialect, table, parentColumn, typed, root),
                 render(sql.get(upsert), dialect, table, parentColumn, typed, root));
@@ -207,6 +208,20 @@ public final class Upserts {
      */
     public Written writeBulk(Connection c, String shop, List<Row> rows, OffsetDateTime syncedAt) throws SQLException {
         return staged == null ? write(c, shop, rows, syncedAt) : staged.write(c, shop, rows, syncedAt);
+    }
+
+    /**
+     * A bulk batch's first try, in the caller's transaction: on PostgreSQL COPY straight into the tables, which throws
+     * {@link StagedCopy.RowsAlreadyStored} (the transaction must be rolled back, then {@link #writeBulk}) when a row of
+     * the batch is stored already; elsewhere {@link #writeBulk}.
+     */
+    Written writeBulkFirstTry(Connection c, String shop, List<Row> rows, OffsetDateTime syncedAt) throws SQLException {
+        return staged == null ? write(c, shop, rows, syncedAt) : staged.copyDirect(c, shop, rows, syncedAt);
+    }
+
+    /** Bulk batches written on PostgreSQL so far: COPYed straight in, and through staging (tests). */
+    long[] bulkBatchesDirectAndStaged() {
+        return staged == null ? new long[2] : new long[] {staged.direct.sum(), staged.viaStaging.sum()};
     }
 
     private static void bind(PreparedStatement ps, String shop, Row row, boolean child, OffsetDateTime syncedAt)

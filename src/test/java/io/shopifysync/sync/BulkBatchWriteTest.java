@@ -158,6 +158,30 @@ class BulkBatchWriteTest {
         }
     }
 
+    /**
+     * A first import's batch is COPYed straight into the tables; a batch that meets a stored row rolls back and goes
+     * through staging, where newer-wins keeps the newer stored row and still writes the batch's new rows and progress.
+     */
+    @Test
+    void aBatchOfNewRowsIsCopiedStraightInAndOneMeetingAStoredRowGoesThroughStagingOnPostgresql() throws Exception {
+        try (TestDatabase tdb = TestDatabase.create(Dialect.POSTGRESQL); Database db = tdb.open()) {
+            Fixture f = fixture(db);
+            f.writer().writeBulkBatch(SHOP, "products", OP, List.of(product(1, "2026-01-02T00:00:00Z", "one"), variant(1, 10, "v10"),
+                    product(2, "2026-01-02T00:00:00Z", "two")), 100, 2);
+            assertThat(f.upserts().bulkBatchesDirectAndStaged()).containsExactly(1, 0);
+
+            f.writer().writeBulkBatch(SHOP, "products", OP, List.of(product(3, "2026-01-02T00:00:00Z", "three, new"),
+                    variant(3, 30, "v30, new"), product(1, "2026-01-01T00:00:00Z", "one, older")), 200, 2);
+            assertThat(f.upserts().bulkBatchesDirectAndStaged()).as("the direct COPY met product 1").containsExactly(1, 1);
+            assertThat(query(db, "SELECT id, title FROM shopify.products ORDER BY id"))
+                    .containsExactly("1 | one", "2 | two", "3 | three, new");
+            assertThat(query(db, "SELECT id, product_id, title FROM shopify.product_variants ORDER BY id"))
+                    .containsExactly("10 | 1 | v10", "30 | 3 | v30, new");
+            assertThat(f.state().load(SHOP, "products").orElseThrow().bulkBytesDone()).isEqualTo(200);
+            assertThat(f.state().load(SHOP, "products").orElseThrow().rowsDone()).isEqualTo(4);
+        }
+    }
+
     /** Text COPY escapes backslash, tab, newline and CR and carries UTF-8: what it stores equals what the upsert stores. */
     @Test
     void copyStoresExactlyWhatTheRowByRowUpsertStoresOnPostgresql() throws Exception {

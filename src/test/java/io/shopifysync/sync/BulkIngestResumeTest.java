@@ -154,6 +154,33 @@ class BulkIngestResumeTest {
         }
     }
 
+    /**
+     * A batch the database refuses (a value longer than its column) fails the run: the reader, a batch ahead, stops at
+     * its next hand-over, nothing after the failed batch is written, and the progress is that of the last batch that
+     * committed, so the next attempt starts there.
+     */
+    @BothDatabases
+    void aBatchTheDatabaseRefusesStopsTheRunAtTheLastCommittedBatch(Dialect dialect) throws Exception {
+        try (TestDatabase tdb = TestDatabase.create(dialect); Database db = tdb.open(); Fixture f = fixture(db)) {
+            StringBuilder file = new StringBuilder(new String(result, StandardCharsets.UTF_8));
+            int badLineStart = file.length();
+            file.append("{\"id\":\"gid://shopify/Product/999\",\"status\":\"").append("A".repeat(40))
+                    .append("\",\"updatedAt\":\"2026-01-01T00:00:00Z\"}\n");
+            for (int i = 0; i < 120; i++) {
+                file.append("{\"id\":\"gid://shopify/Product/").append(1000 + i).append("\",\"updatedAt\":\"2026-01-01T00:00:00Z\"}\n");
+            }
+            assertThatThrownBy(() -> f.ingest().ingest(shop.domain(), products, OP,
+                    new ByteArrayInputStream(file.toString().getBytes(StandardCharsets.UTF_8)), 0, 0))
+                    .isInstanceOf(IllegalStateException.class).hasMessageContaining("transaction failed");
+            long committed = f.state().load(shop.domain(), "products").orElseThrow().bulkBytesDone();
+            assertThat(committed).as("the batches before the refused one committed").isPositive().isLessThanOrEqualTo(badLineStart);
+            assertThat(count(db, "SELECT COUNT(*) FROM shopify.products WHERE id BETWEEN 999 AND 1119")).as("nothing from the refused batch on")
+                    .isZero();
+            assertThat(count(db, "SELECT COUNT(*) FROM shopify.products")).isEqualTo(
+                    f.state().load(shop.domain(), "products").orElseThrow().rowsDone());
+        }
+    }
+
     private void assertEqualsStore(Fixture f) throws Exception {
         JsonNode ours = JSON.readTree(f.digest().computeJson(ShopDomain.parse(shop.domain())));
         JsonNode theirs = JSON.readTree(emulator.digest(shop.domain()));

@@ -307,10 +307,15 @@ public final class ImportBench {
                 + "typed columns, progress per batch of %d): %d lines (%d rows) in %.2f s = %.0f lines/s%n", batchSize, lines,
                 ours.result.rows(), ours.seconds, lines / ours.seconds);
         ours.print();
+        Phase sameTables = plainJdbcIntoTheAppsTables(file);
+        System.out.printf("plain JDBC batch INSERT of the same rows into the app's own tables (same columns, keys, indexes and "
+                + "typed values; parse + map + insert, no upsert, no progress, batches of 1000): %.2f s = %.0f lines/s; "
+                + "CPU per line: JVM %.1f us, PostgreSQL %.1f us%n", sameTables.seconds, lines / sameTables.seconds,
+                sameTables.jvmNanos / 1e3 / lines, sameTables.pgNanos / 1e3 / lines);
         Phase plain = plainJdbc(file);
-        System.out.printf("plain JDBC batch INSERT of the same rows (parse + insert, no upsert, no progress): %.2f s = %.0f lines/s; "
-                + "CPU per line: JVM %.1f us, PostgreSQL %.1f us%n", plain.seconds, lines / plain.seconds, plain.jvmNanos / 1e3 / lines,
-                plain.pgNanos / 1e3 / lines);
+        System.out.printf("plain JDBC batch INSERT of the lines into two 4-column tables (parse + insert, no upsert, no progress): "
+                + "%.2f s = %.0f lines/s; CPU per line: JVM %.1f us, PostgreSQL %.1f us%n", plain.seconds, lines / plain.seconds,
+                plain.jvmNanos / 1e3 / lines, plain.pgNanos / 1e3 / lines);
         Phase bare = bareCopy(file);
         System.out.printf("bare COPY of the same lines into one unindexed table (no JSON parse in the JVM): %.2f s = %.0f lines/s; "
                 + "CPU per line: JVM %.1f us, PostgreSQL %.1f us%n", bare.seconds, lines / bare.seconds, bare.jvmNanos / 1e3 / lines,
@@ -322,7 +327,8 @@ public final class ImportBench {
                     + "%.2f s = %.0f lines/s%n", jdbcPath.seconds, lines / jdbcPath.seconds);
             jdbcPath.print();
         }
-        System.out.printf("ratio BulkIngest / plain JDBC throughput: %.2f; BulkIngest / bare COPY: %.2f%s%n", plain.seconds / ours.seconds,
+        System.out.printf("ratio BulkIngest / plain JDBC INSERT into the app's tables: %.2f; BulkIngest / plain JDBC INSERT into "
+                + "4-column tables: %.2f; BulkIngest / bare COPY: %.2f%s%n", sameTables.seconds / ours.seconds, plain.seconds / ours.seconds,
                 bare.seconds / ours.seconds, jdbcPath == null ? "" : String.format("; COPY path / JDBC batch path: %.2f",
                         jdbcPath.seconds / ours.seconds));
         System.out.printf("heap: max %d MiB; BulkIngest (COPY path) peak used after a batch %d MiB, peak live after a GC %d MiB%n",
@@ -384,6 +390,68 @@ public final class ImportBench {
     }
 
     private record Phase(double seconds, long jvmNanos, long pgNanos) {
+    }
+
+    /**
+     * The baseline of the same rows into the same tables: each line parsed and mapped as the app maps it, then bound to a
+     * plain {@code INSERT} (the app's upsert statement without its ON CONFLICT clause) in JDBC batches of 1000 lines
+     * per commit, one connection, no progress.
+     */
+    private static Phase plainJdbcIntoTheAppsTables(Path file) throws Exception {
+        String url = BenchDatabase.create();
+        String shop = "bench.myshopify.com";
+        try (Database db = Database.open(url, "postgres", "", 2, 10_000)) { // migrated: the app's tables
+            Catalog catalog = Catalog.load();
+            Resource orders = catalog.resource("orders");
+            Upserts upserts = new Upserts(catalog, db.dialect());
+            Map<String, String> inserts = new HashMap<>();
+            for (String table : List.of(orders.table(), orders.children().get(0).table())) {
+                String upsert = upserts.sqlFor(table);
+                inserts.put(table, upsert.substring(0, upsert.indexOf("ON CONFLICT")).strip());
+            }
+            Properties p = new Properties();
+            p.setProperty("user", "postgres");
+            p.setProperty("reWriteBatchedInserts", "true");
+            try (Connection c = DriverManager.getConnection(url, p);
+                 PreparedStatement po = c.prepareStatement(inserts.get(orders.table()));
+                 PreparedStatement pl = c.prepareStatement(inserts.get(orders.children().get(0).table()));
+                 PgBackendCpu pg = new PgBackendCpu(url);
+                 BufferedReader r = Files.newBufferedReader(file, StandardCharsets.UTF_8)) {
+                c.setAutoCommit(false);
+                long cpu0 = THREADS.getCurrentThreadCpuTime();
+                long t0 = System.nanoTime();
+                OffsetDateTime syncedAt = OffsetDateTime.now();
+                String line;
+                int n = 0;
+                while ((line = r.readLine()) != null) {
+                    JsonNode node = JSON.readTree(line);
+                    JsonNode parent = node.get("__parentId");
+                    io.shopifysync.catalog.Row row = parent == null
+                            ? io.shopifysync.catalog.RowMapper.root(orders, node)
+                            : io.shopifysync.catalog.RowMapper.child(orders.children().get(0),
+                                    io.shopifysync.catalog.Gid.numericId(parent.asText()), node);
+                    PreparedStatement ps = parent == null ? po : pl;
+                    List<Object> values = upserts.parameters(shop, row, syncedAt);
+                    for (int i = 0; i < values.size(); i++) {
+                        ps.setObject(i + 1, values.get(i));
+                    }
+                    ps.addBatch();
+                    if (++n % 1000 == 0) {
+                        po.executeBatch();
+                        pl.executeBatch();
+                        c.commit();
+                    }
+                }
+                po.executeBatch();
+                pl.executeBatch();
+                c.commit();
+                double seconds = (System.nanoTime() - t0) / 1e9;
+                pg.sample();
+                return new Phase(seconds, THREADS.getCurrentThreadCpuTime() - cpu0, pg.nanos());
+            }
+        } finally {
+            BenchDatabase.drop(url);
+        }
     }
 
     /** The baseline: the same tables' rows from the same file with plain INSERT batches of 1000 in one connection. */

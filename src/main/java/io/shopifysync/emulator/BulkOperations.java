@@ -607,19 +607,8 @@ final class BulkOperations implements AutoCloseable {
                     for (NodeSel ns : nodeSelections(root.getSelectionSet(), rootConn, fragments)) {
                         RowPlan rowPlan = emitter.plan(ns.ss, ns.type);
                         for (Map<String, Object> node : nodesOf(conn, root.getSelectionSet(), fragments, ns)) {
-                            emitter.lines.clear();
-                            Order order = emitter.order;
-                            order.clear();
-                            emitter.emitNode(node, rowPlan, null, order);
-                            for (int i = 0; i < order.size(); i++) {
-                                if (op.failAfter >= 0 && op.objectCount.get() >= op.failAfter) {
-                                    out.flush();
-                                    finish(op, "FAILED", op.failCode);
-                                    return;
-                                }
-                                emitter.lines.writeTo(out, order.get(i));
-                                out.write('\n');
-                                op.objectCount.incrementAndGet();
+                            if (!emitter.write(node, rowPlan, out)) {
+                                return;
                             }
                             op.rootObjectCount.incrementAndGet();
                             pace(op, startNanos);
@@ -781,8 +770,8 @@ final class BulkOperations implements AutoCloseable {
     private final class Emitter {
         final Op op;
         final Map<String, FragmentDefinition> fragments;
-        final JsonlLines lines = new JsonlLines();
-        final Order order = new Order();
+        private final JsonlLines lines = new JsonlLines();
+        private final Order order = new Order();
         private final Map<SelectionSet, RowPlan> plans = new IdentityHashMap<>();
 
         Emitter(Op op, Map<String, FragmentDefinition> fragments) {
@@ -817,6 +806,24 @@ final class BulkOperations implements AutoCloseable {
             }
             String[] keys = rowKeys.toArray(new String[0]);
             return new RowPlan(out, keys, Arrays.asList(keys).indexOf("__parentId"));
+        }
+
+        /** Writes one root object's lines to the file; false when the injected failure ended the operation there. */
+        boolean write(Map<String, Object> node, RowPlan plan, BufferedWriter out) throws IOException {
+            lines.clear();
+            order.clear();
+            emitNode(node, plan, null, order);
+            for (int i = 0; i < order.size(); i++) {
+                if (op.failAfter >= 0 && op.objectCount.get() >= op.failAfter) {
+                    out.flush();
+                    finish(op, "FAILED", op.failCode);
+                    return false;
+                }
+                lines.writeTo(out, order.get(i));
+                out.write('\n');
+                op.objectCount.incrementAndGet();
+            }
+            return true;
         }
 
         /**

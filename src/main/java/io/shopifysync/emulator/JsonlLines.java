@@ -141,7 +141,13 @@ final class JsonlLines {
             gen.writeNumber(l);
         } else if (v instanceof Boolean b) {
             gen.writeBoolean(b);
-        } else if (v instanceof Map<?, ?> m && stringKeys(m)) {
+        } else {
+            nested(v);
+        }
+    }
+
+    private void nested(Object v) throws IOException {
+        if (v instanceof Map<?, ?> m && stringKeys(m)) {
             gen.writeStartObject();
             for (Map.Entry<?, ?> e : m.entrySet()) {
                 field((String) e.getKey(), e.getValue());

@@ -105,6 +105,34 @@ class BulkProjectionTest {
             "{ products { edges { node { id variants(first: 1) { edges { node { id product { id } } } } } } } }");
 
     @Test
+    void theStoresHaveTheShapesTheComparisonsNeed() {
+        int maxVariants = 0, maxLineItems = 0, maxTransactions = 0, withAddress = 0, withoutAddress = 0, withoutCustomer = 0;
+        for (ShopifyEmulator emu : STORES) {
+            ShopState shop = shop(emu);
+            for (int i = 0; i < shop.store(ResourceKind.PRODUCT).liveCount(); i++) {
+                maxVariants = Math.max(maxVariants, (Integer) shop.load(ResourceKind.PRODUCT, i).get("_variantCount"));
+            }
+            for (int i = 0; i < shop.store(ResourceKind.ORDER).liveCount(); i++) {
+                Map<String, Object> order = shop.load(ResourceKind.ORDER, i);
+                maxLineItems = Math.max(maxLineItems, (Integer) order.get("_lineItemCount"));
+                maxTransactions = Math.max(maxTransactions, ((List<?>) order.get("transactions")).size());
+                withoutCustomer += order.get("_customer") == null ? 1 : 0;
+            }
+            for (int i = 0; i < shop.store(ResourceKind.CUSTOMER).liveCount(); i++) {
+                boolean address = shop.load(ResourceKind.CUSTOMER, i).get("defaultAddress") != null;
+                withAddress += address ? 1 : 0;
+                withoutAddress += address ? 0 : 1;
+            }
+        }
+        assertThat(maxVariants).isEqualTo(2048);
+        assertThat(maxLineItems).isEqualTo(300);
+        assertThat(maxTransactions).isGreaterThan(1);
+        assertThat(withAddress).isPositive();
+        assertThat(withoutAddress).isPositive();
+        assertThat(withoutCustomer).isPositive();
+    }
+
+    @Test
     void everyWindowOfEveryQueryIsGraphqlJavasDataMap() {
         for (ShopifyEmulator emu : STORES) {
             ShopState shop = shop(emu);

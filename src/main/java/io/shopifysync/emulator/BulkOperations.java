@@ -25,10 +25,14 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.HashMap;
+import java.util.IdentityHashMap;
 import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.ExecutorService;
@@ -49,7 +53,7 @@ final class BulkOperations implements AutoCloseable {
 
     private static final Logger LOG = LoggerFactory.getLogger(BulkOperations.class);
     static final int MAX_CONCURRENT = 5;
-    private static final int WINDOW = 250;
+    static final int WINDOW = 250;
     private static final long BULK_ID_BASE = 4_476_008_693_949L;
 
     static final class Op {
@@ -100,6 +104,9 @@ final class BulkOperations implements AutoCloseable {
     volatile double objectsPerSecond;
     /** While true, running operations stop after their current object and stay RUNNING (a test's hold, then release). */
     volatile boolean held;
+    /** Windows executed by {@link BulkProjection} and by graphql-java (tests check which path ran). */
+    final AtomicLong fastWindows = new AtomicLong();
+    final AtomicLong slowWindows = new AtomicLong();
 
     BulkOperations(ShopifyEmulator emu, Path dir, double objectsPerSecond) {
         this.emu = emu;
@@ -546,7 +553,8 @@ final class BulkOperations implements AutoCloseable {
             }
             op.status = "RUNNING";
         }
-        Document doc = emu.engine().document(op.query).getDocument();
+        PreparsedDocumentEntry entry = emu.engine().document(op.query);
+        Document doc = entry.getDocument();
         Map<String, FragmentDefinition> fragments = new HashMap<>();
         OperationDefinition operation = null;
         for (var d : doc.getDefinitions()) {
@@ -560,49 +568,47 @@ final class BulkOperations implements AutoCloseable {
         GraphQLObjectType rootConn = (GraphQLObjectType) GraphQLTypeUtil.unwrapAll(
                 emu.engine().schema.getQueryType().getFieldDefinition(root.getName()).getType());
         String rootKey = root.getAlias() != null ? root.getAlias() : root.getName();
+        BulkProjection projection = BulkProjection.compile(emu.engine().schema, entry); // null: graphql-java for every window
+        Emitter emitter = new Emitter(op, fragments);
         try (BufferedWriter out = new BufferedWriter(new OutputStreamWriter(Files.newOutputStream(op.file), StandardCharsets.UTF_8), 1 << 16)) {
             String after = null;
             while (true) {
                 if (op.cancelRequested) {
                     throw new Stop();
                 }
-                GraphQlEngine.Req r = new GraphQlEngine.Req(op.shop, true);
-                r.bulkWindow = WINDOW;
-                r.bulkAfter = after;
-                ExecutionResult res = emu.engine().executeInternal(r, op.query);
-                if (res.getErrors().stream().anyMatch(e -> e.getExtensions() != null && "ACCESS_DENIED".equals(e.getExtensions().get("code")))) {
-                    // Shopify accepts the query, then the operation fails: errorCode ACCESS_DENIED, no details
-                    out.flush();
-                    finish(op, "FAILED", "ACCESS_DENIED");
-                    return;
+                GraphQlEngine.Req r = windowRequest(op, after);
+                Map<String, Object> data = projection == null ? null : projection.execute(r);
+                if (data != null) {
+                    fastWindows.incrementAndGet();
+                } else {
+                    slowWindows.incrementAndGet();
+                    r = windowRequest(op, after); // the projection's fetchers may have set the cursor of the first one
+                    ExecutionResult res = emu.engine().executeInternal(r, op.query);
+                    if (res.getErrors().stream().anyMatch(e -> e.getExtensions() != null && "ACCESS_DENIED".equals(e.getExtensions().get("code")))) {
+                        // Shopify accepts the query, then the operation fails: errorCode ACCESS_DENIED, no details
+                        out.flush();
+                        finish(op, "FAILED", "ACCESS_DENIED");
+                        return;
+                    }
+                    if (!res.getErrors().isEmpty() && res.getData() == null) {
+                        // a resource the app has no scope for fails the export as Shopify's does: errorCode ACCESS_DENIED
+                        boolean denied = res.getErrors().stream().anyMatch(e -> e.getExtensions() != null
+                                && "ACCESS_DENIED".equals(e.getExtensions().get("code")));
+                        LOG.warn("bulk operation {} failed: {}", op.id, res.getErrors());
+                        out.flush();
+                        finish(op, "FAILED", denied ? "ACCESS_DENIED" : "INTERNAL_SERVER_ERROR");
+                        return;
+                    }
+                    data = res.getData();
                 }
-                if (!res.getErrors().isEmpty() && res.getData() == null) {
-                    // a resource the app has no scope for fails the export as Shopify's does: errorCode ACCESS_DENIED
-                    boolean denied = res.getErrors().stream().anyMatch(e -> e.getExtensions() != null
-                            && "ACCESS_DENIED".equals(e.getExtensions().get("code")));
-                    LOG.warn("bulk operation {} failed: {}", op.id, res.getErrors());
-                    out.flush();
-                    finish(op, "FAILED", denied ? "ACCESS_DENIED" : "INTERNAL_SERVER_ERROR");
-                    return;
-                }
-                Map<String, Object> data = res.getData();
                 @SuppressWarnings("unchecked")
                 Map<String, Object> conn = (Map<String, Object>) data.get(rootKey);
-                List<String> lines = new ArrayList<>();
                 if (conn != null) {
                     for (NodeSel ns : nodeSelections(root.getSelectionSet(), rootConn, fragments)) {
+                        RowPlan rowPlan = emitter.plan(ns.ss, ns.type);
                         for (Map<String, Object> node : nodesOf(conn, root.getSelectionSet(), fragments, ns)) {
-                            lines.clear();
-                            emitNode(op, node, ns.ss, ns.type, null, fragments, lines);
-                            for (String line : lines) {
-                                if (op.failAfter >= 0 && op.objectCount.get() >= op.failAfter) {
-                                    out.flush();
-                                    finish(op, "FAILED", op.failCode);
-                                    return;
-                                }
-                                out.write(line);
-                                out.write('\n');
-                                op.objectCount.incrementAndGet();
+                            if (!emitter.write(node, rowPlan, out)) {
+                                return;
                             }
                             op.rootObjectCount.incrementAndGet();
                             pace(op, startNanos);
@@ -628,6 +634,14 @@ final class BulkOperations implements AutoCloseable {
             LOG.warn("bulk operation {} failed", op.id, e);
             finish(op, "FAILED", "INTERNAL_SERVER_ERROR");
         }
+    }
+
+    /** A fresh request for one window of the root connection. */
+    private static GraphQlEngine.Req windowRequest(Op op, String after) {
+        GraphQlEngine.Req r = new GraphQlEngine.Req(op.shop, true);
+        r.bulkWindow = WINDOW;
+        r.bulkAfter = after;
+        return r;
     }
 
     private void pace(Op op, long startNanos) {
@@ -712,43 +726,145 @@ final class BulkOperations implements AutoCloseable {
         return out;
     }
 
-    /** Emits one node's line and its children's lines (children first for some parents unless groupObjects). */
-    @SuppressWarnings("unchecked")
-    private void emitNode(Op op, Map<String, Object> node, SelectionSet ss, GraphQLObjectType type, String parentId,
-                          Map<String, FragmentDefinition> fragments, List<String> lines) {
-        Map<String, Object> row = new LinkedHashMap<>();
-        List<String> childLines = new ArrayList<>();
-        String myId = node.get("id") instanceof String s ? s : null;
-        for (Field f : fields(ss, fragments)) {
-            String key = f.getAlias() != null ? f.getAlias() : f.getName();
-            GraphQLFieldDefinition fd = type.getFieldDefinition(f.getName());
-            Object value = node.get(key);
-            if (fd != null && CostCalculator.isConnection(GraphQLTypeUtil.unwrapAll(fd.getType()))) {
-                GraphQLObjectType conn = (GraphQLObjectType) GraphQLTypeUtil.unwrapAll(fd.getType());
-                if (value instanceof Map<?, ?> cm) {
-                    for (NodeSel ns : nodeSelections(f.getSelectionSet(), conn, fragments)) {
-                        for (Map<String, Object> child : nodesOf((Map<String, Object>) cm, f.getSelectionSet(), fragments, ns)) {
-                            emitNode(op, child, ns.ss, ns.type, myId, fragments, childLines);
+    /** How the nodes of one selection set become rows: the query's fields in order, each a value or a nested connection. */
+    private record RowPlan(List<RowField> fields, String[] rowKeys, int parentIdKey) {}
+
+    /**
+     * One field of a row's selection: a value copied into the row, or a nested connection whose nodes become lines of their
+     * own (its first node selection defines them; null when it has none).
+     */
+    private record RowField(String key, boolean connection, SelectionSet connectionSs, NodeSel nodes, RowPlan childPlan) {}
+
+    /** A growable list of line numbers. */
+    private static final class Order {
+        private int[] items = new int[16];
+        private int size;
+
+        void add(int i) {
+            if (size == items.length) {
+                items = Arrays.copyOf(items, size * 2);
+            }
+            items[size++] = i;
+        }
+
+        void addAll(Order o) {
+            for (int i = 0; i < o.size; i++) {
+                add(o.items[i]);
+            }
+        }
+
+        int get(int i) {
+            return items[i];
+        }
+
+        int size() {
+            return size;
+        }
+
+        void clear() {
+            size = 0;
+        }
+    }
+
+    /** Turns the nodes of one operation into JSONL lines; the row plans are worked out once per selection set. */
+    private final class Emitter {
+        final Op op;
+        final Map<String, FragmentDefinition> fragments;
+        private final JsonlLines lines = new JsonlLines();
+        private final Order order = new Order();
+        private final Map<SelectionSet, RowPlan> plans = new IdentityHashMap<>();
+
+        Emitter(Op op, Map<String, FragmentDefinition> fragments) {
+            this.op = op;
+            this.fragments = fragments;
+        }
+
+        RowPlan plan(SelectionSet ss, GraphQLObjectType type) {
+            RowPlan p = plans.get(ss);
+            if (p == null) {
+                p = newPlan(ss, type);
+                plans.put(ss, p);
+            }
+            return p;
+        }
+
+        private RowPlan newPlan(SelectionSet ss, GraphQLObjectType type) {
+            List<RowField> out = new ArrayList<>();
+            Set<String> rowKeys = new LinkedHashSet<>();
+            for (Field f : fields(ss, fragments)) {
+                String key = f.getAlias() != null ? f.getAlias() : f.getName();
+                GraphQLFieldDefinition fd = type.getFieldDefinition(f.getName());
+                if (fd != null && CostCalculator.isConnection(GraphQLTypeUtil.unwrapAll(fd.getType()))) {
+                    GraphQLObjectType conn = (GraphQLObjectType) GraphQLTypeUtil.unwrapAll(fd.getType());
+                    List<NodeSel> sels = nodeSelections(f.getSelectionSet(), conn, fragments);
+                    NodeSel ns = sels.isEmpty() ? null : sels.get(0);
+                    out.add(new RowField(key, true, f.getSelectionSet(), ns, ns == null ? null : plan(ns.ss, ns.type)));
+                } else {
+                    out.add(new RowField(key, false, null, null, null));
+                    rowKeys.add(key); // a key selected twice stays where it first was, as in the row map before
+                }
+            }
+            String[] keys = rowKeys.toArray(new String[0]);
+            return new RowPlan(out, keys, Arrays.asList(keys).indexOf("__parentId"));
+        }
+
+        /** Writes one root object's lines to the file; false when the injected failure ended the operation there. */
+        boolean write(Map<String, Object> node, RowPlan plan, BufferedWriter out) throws IOException {
+            lines.clear();
+            order.clear();
+            emitNode(node, plan, null, order);
+            for (int i = 0; i < order.size(); i++) {
+                if (op.failAfter >= 0 && op.objectCount.get() >= op.failAfter) {
+                    out.flush();
+                    finish(op, "FAILED", op.failCode);
+                    return false;
+                }
+                lines.writeTo(out, order.get(i));
+                out.write('\n');
+                op.objectCount.incrementAndGet();
+            }
+            return true;
+        }
+
+        /**
+         * Writes one node's line and its children's lines, and adds them to {@code order} in the order they go to the file:
+         * children first for some parents unless groupObjects.
+         */
+        @SuppressWarnings("unchecked")
+        void emitNode(Map<String, Object> node, RowPlan plan, String parentId, Order order) throws IOException {
+            String myId = node.get("id") instanceof String s ? s : null;
+            Order children = null;
+            for (RowField f : plan.fields()) {
+                if (f.connection() && f.nodes() != null && node.get(f.key()) instanceof Map<?, ?> cm) {
+                    for (Map<String, Object> child : nodesOf((Map<String, Object>) cm, f.connectionSs(), fragments, f.nodes())) {
+                        if (children == null) {
+                            children = new Order();
                         }
-                        break;
+                        emitNode(child, f.childPlan(), myId, children);
                     }
                 }
-                continue;
             }
-            row.put(key, value);
-        }
-        if (parentId != null) {
-            row.put("__parentId", parentId);
-        }
-        String line = Json.string(row).replace("/", "\\/");
-        boolean childrenFirst = !op.groupObjects && !childLines.isEmpty() && myId != null
-                && Rng.below(Rng.hash(op.shop.gen.seed, myId.hashCode()), 4) == 0;
-        if (childrenFirst) {
-            lines.addAll(childLines);
-            lines.add(line);
-        } else {
-            lines.add(line);
-            lines.addAll(childLines);
+            lines.beginRow();
+            String[] keys = plan.rowKeys();
+            for (int i = 0; i < keys.length; i++) {
+                // a selected __parentId is overwritten in place by the parent's id, as the second put into the row map did
+                lines.field(keys[i], i == plan.parentIdKey() && parentId != null ? parentId : node.get(keys[i]));
+            }
+            if (parentId != null && plan.parentIdKey() < 0) {
+                lines.field("__parentId", parentId);
+            }
+            int line = lines.endRow();
+            boolean childrenFirst = !op.groupObjects && children != null && myId != null
+                    && Rng.below(Rng.hash(op.shop.gen.seed, myId.hashCode()), 4) == 0;
+            if (childrenFirst) {
+                order.addAll(children);
+                order.add(line);
+            } else {
+                order.add(line);
+                if (children != null) {
+                    order.addAll(children);
+                }
+            }
         }
     }
 

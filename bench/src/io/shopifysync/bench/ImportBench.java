@@ -95,12 +95,12 @@ public final class ImportBench {
         Path gcLog = data.resolve("gc.log");
         String heap = System.getenv().getOrDefault("BENCH_APP_HEAP", "256m");
         String masterKey = Base64.getEncoder().encodeToString(new byte[32]);
-        try (ShopifyEmulator emu = ShopifyEmulator.builder().port(0).shops(1).seed(42).orders(orders).products(products)
+        int stores = Integer.parseInt(System.getenv().getOrDefault("BENCH_STORES", "2"));
+        try (ShopifyEmulator emu = ShopifyEmulator.builder().port(0).shops(stores).seed(42).orders(orders).products(products)
                 .customers(customers).plan("plus").timeScale(0).start();
              Database database = Database.open(db, "postgres", "", 2, 10_000)) { // migrated here, before the app starts
-            EmulatedShop shop = emu.shops().get(0);
-            System.out.printf("e2e: store of %d orders, %d products, %d customers (emulator bulk pacing off: timeScale 0); "
-                    + "app: shopify-sync run at -Xmx%s in its own JVM%n", orders, products, customers, heap);
+            System.out.printf("e2e: %d store(s), each of %d orders, %d products, %d customers (emulator bulk pacing off: timeScale 0); "
+                    + "app: shopify-sync run at -Xmx%s in its own JVM%n", stores, orders, products, customers, heap);
             int httpPort = freePort();
             List<String> cmd = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
                     "-Xmx" + heap, "-Xlog:gc:file=" + gcLog));
@@ -117,60 +117,12 @@ public final class ImportBench {
             Process app = pb.redirectErrorStream(true).redirectOutput(appLog.toFile()).start();
             try {
                 waitForHttp(app, httpPort);
-                Map<String, Long> firstCompleted = new HashMap<>();
-                Map<String, Long> incrementalAt = new HashMap<>();
-                List<String> resources = Catalog.load().resources().stream().map(Resource::name).toList();
-                PgBackendCpu pg = new PgBackendCpu(db);
-                long appCpu0 = PgBackendCpu.processNanos(app.pid());
-                long benchCpu0 = processCpuNanos();
-                long t0 = System.nanoTime();
-                new Accounts(database, new TokenCipher(MasterKey.fromBase64(masterKey)))
-                        .add(shop.domain(), shop.accessToken(), shop.adminUrl(), true);
-                while (incrementalAt.size() < resources.size()) {
-                    if (!app.isAlive()) {
-                        throw new IllegalStateException("the app exited (" + app.exitValue() + "); see " + appLog);
-                    }
-                    long now = System.nanoTime() - t0;
-                    for (String[] row : syncState(database, shop.domain())) {
-                        if ("COMPLETED".equals(row[2]) || "PARTIAL".equals(row[2])) {
-                            firstCompleted.putIfAbsent(row[0], now);
-                        }
-                        if ("INCREMENTAL".equals(row[1])) {
-                            incrementalAt.putIfAbsent(row[0], now);
-                        }
-                    }
-                    pg.sample();
-                    Thread.sleep(20);
+                Accounts accounts = new Accounts(database, new TokenCipher(MasterKey.fromBase64(masterKey)));
+                for (int i = 0; i < emu.shops().size(); i++) {
+                    String when = i == 0 ? "cold: the app's first store since it started, JIT compilers at work"
+                            : "warm: store " + (i + 1) + " in the same app and emulator JVMs, already compiled";
+                    measureOneStore(emu, emu.shops().get(i), when, app, accounts, database, db, appLog);
                 }
-                double seconds = (System.nanoTime() - t0) / 1e9;
-                pg.sample();
-                pg.close();
-                long appCpu = PgBackendCpu.processNanos(app.pid()) - appCpu0;
-                long benchCpu = processCpuNanos() - benchCpu0;
-                String ours = new Digest(database, Catalog.load()).computeJson(ShopDomain.parse(shop.domain()));
-                boolean equal = JSON.readTree(ours).equals(JSON.readTree(emu.digest(shop.domain())));
-                JsonNode d = JSON.readTree(ours);
-                long rows = 0;
-                for (JsonNode part : d) {
-                    rows += part.path("count").asLong();
-                }
-                System.out.printf("e2e: register -> every resource INCREMENTAL in %.2f s; %d rows (%s); digest equal: %s%n",
-                        seconds, rows, d, equal);
-                Map<String, long[]> ingests = ingestLines(appLog);
-                System.out.printf("e2e: per resource (s from registration; ingest times summed over its runs; the write overlaps "
-                        + "the parse, \"wait\" is the reader waiting for the writer; CPU of the reading and writing threads)%n");
-                System.out.printf("  %-19s %13s %9s %9s %9s %9s %9s %12s %10s %12s%n", "resource", "export ready", "download",
-                        "parse", "write", "wait", "rows", "rows/s write", "JVM us/row", "INCREMENTAL");
-                for (String r : resources) {
-                    long[] t = ingests.getOrDefault(r, new long[7]);
-                    System.out.printf("  %-19s %12.2fs %8.2fs %8.2fs %8.2fs %8.2fs %9d %12.0f %10.1f %11.2fs%n", r,
-                            firstCompleted.getOrDefault(r, -1L) / 1e9, t[1] / 1e3, t[2] / 1e3, t[3] / 1e3, t[4] / 1e3, t[0],
-                            t[3] == 0 ? 0 : t[0] / (t[3] / 1e3), t[0] == 0 ? 0 : t[5] * 1e3 / t[0], incrementalAt.get(r) / 1e9);
-                }
-                System.out.printf("e2e: CPU per stored row: app JVM %.1f us (%.1f s), PostgreSQL backends %.1f us (%.1f s), "
-                                + "emulator+bench JVM %.1f us (%.1f s); wall %.2f s on %d cores%n",
-                        appCpu / 1e3 / rows, appCpu / 1e9, pg.nanos() / 1e3 / rows, pg.nanos() / 1e9, benchCpu / 1e3 / rows,
-                        benchCpu / 1e9, seconds, Runtime.getRuntime().availableProcessors());
             } finally {
                 app.destroy();
                 if (!app.waitFor(30, java.util.concurrent.TimeUnit.SECONDS)) {
@@ -187,6 +139,77 @@ public final class ImportBench {
         } finally {
             BenchDatabase.drop(db);
         }
+    }
+
+    /** One store from registration until every resource is INCREMENTAL, with where the time and the CPU went. */
+    private static void measureOneStore(ShopifyEmulator emu, EmulatedShop shop, String when, Process app, Accounts accounts,
+                                        Database database, String db, Path appLog) throws Exception {
+        Map<String, Long> firstCompleted = new HashMap<>();
+        Map<String, Long> incrementalAt = new HashMap<>();
+        List<String> resources = Catalog.load().resources().stream().map(Resource::name).toList();
+        PgBackendCpu pg = new PgBackendCpu(db);
+        long appCpu0 = PgBackendCpu.processNanos(app.pid());
+        long benchCpu0 = processCpuNanos();
+        Map<String, Long> appThreads0 = PgBackendCpu.threadGroupNanos(app.pid());
+        Map<String, Long> benchThreads0 = PgBackendCpu.threadGroupNanos(ProcessHandle.current().pid());
+        long t0 = System.nanoTime();
+        accounts.add(shop.domain(), shop.accessToken(), shop.adminUrl(), true);
+        while (incrementalAt.size() < resources.size()) {
+            if (!app.isAlive()) {
+                throw new IllegalStateException("the app exited (" + app.exitValue() + "); see " + appLog);
+            }
+            long now = System.nanoTime() - t0;
+            for (String[] row : syncState(database, shop.domain())) {
+                if ("COMPLETED".equals(row[2]) || "PARTIAL".equals(row[2])) {
+                    firstCompleted.putIfAbsent(row[0], now);
+                }
+                if ("INCREMENTAL".equals(row[1])) {
+                    incrementalAt.putIfAbsent(row[0], now);
+                }
+            }
+            pg.sample();
+            Thread.sleep(20);
+        }
+        double seconds = (System.nanoTime() - t0) / 1e9;
+        pg.sample();
+        pg.close();
+        long appCpu = PgBackendCpu.processNanos(app.pid()) - appCpu0;
+        long benchCpu = processCpuNanos() - benchCpu0;
+        Map<String, Long> appThreads = PgBackendCpu.threadGroupNanos(app.pid());
+        Map<String, Long> benchThreads = PgBackendCpu.threadGroupNanos(ProcessHandle.current().pid());
+        String ours = new Digest(database, Catalog.load()).computeJson(ShopDomain.parse(shop.domain()));
+        boolean equal = JSON.readTree(ours).equals(JSON.readTree(emu.digest(shop.domain())));
+        JsonNode d = JSON.readTree(ours);
+        long rows = 0;
+        for (JsonNode part : d) {
+            rows += part.path("count").asLong();
+        }
+        System.out.printf("e2e %s (%s): register -> every resource INCREMENTAL in %.2f s; %d rows (%s); digest equal: %s%n",
+                shop.domain(), when, seconds, rows, d, equal);
+        Map<String, long[]> ingests = ingestLines(appLog, shop.domain());
+        System.out.printf("e2e: per resource (s from registration; ingest times summed over its runs; the write overlaps "
+                + "the parse, \"wait\" is the reader waiting for the writer; CPU of the reading and writing threads)%n");
+        System.out.printf("  %-19s %13s %9s %9s %9s %9s %9s %12s %10s %12s%n", "resource", "export ready", "download",
+                "parse", "write", "wait", "rows", "rows/s write", "JVM us/row", "INCREMENTAL");
+        for (String r : resources) {
+            long[] t = ingests.getOrDefault(r, new long[7]);
+            System.out.printf("  %-19s %12.2fs %8.2fs %8.2fs %8.2fs %8.2fs %9d %12.0f %10.1f %11.2fs%n", r,
+                    firstCompleted.getOrDefault(r, -1L) / 1e9, t[1] / 1e3, t[2] / 1e3, t[3] / 1e3, t[4] / 1e3, t[0],
+                    t[3] == 0 ? 0 : t[0] / (t[3] / 1e3), t[0] == 0 ? 0 : t[5] * 1e3 / t[0], incrementalAt.get(r) / 1e9);
+        }
+        System.out.printf("e2e: CPU per stored row: app JVM %.1f us (%.1f s), PostgreSQL backends %.1f us (%.1f s), "
+                        + "emulator+bench JVM %.1f us (%.1f s); wall %.2f s on %d cores%n",
+                appCpu / 1e3 / rows, appCpu / 1e9, pg.nanos() / 1e3 / rows, pg.nanos() / 1e9, benchCpu / 1e3 / rows,
+                benchCpu / 1e9, seconds, Runtime.getRuntime().availableProcessors());
+        System.out.printf("e2e: JVM threads' CPU in that window: app JIT %.1f s, GC %.1f s, other %.1f s; emulator+bench JIT "
+                        + "%.1f s, GC %.1f s, other %.1f s (live threads only: a compiler thread that exited is not counted)%n",
+                delta(appThreads, appThreads0, "JIT"), delta(appThreads, appThreads0, "GC"), delta(appThreads, appThreads0, "other"),
+                delta(benchThreads, benchThreads0, "JIT"), delta(benchThreads, benchThreads0, "GC"),
+                delta(benchThreads, benchThreads0, "other"));
+    }
+
+    private static double delta(Map<String, Long> after, Map<String, Long> before, String group) {
+        return (after.get(group) - before.get(group)) / 1e9;
     }
 
     private static List<String[]> syncState(Database db, String shop) throws Exception {
@@ -206,12 +229,12 @@ public final class ImportBench {
     private static final Pattern INGESTED = Pattern.compile(" (\\w+): ingested \\d+ lines \\(.*?, (\\d+) rows in \\d+ batches\\) .*\\("
             + "download wait (\\d+) ms, parse (\\d+) ms, write (\\d+) ms, waiting for the writer (\\d+) ms; thread CPU (\\d+) ms");
 
-    /** Per resource from the app's log: rows, download, parse, write, writer wait, CPU (ms), ingest runs. */
-    private static Map<String, long[]> ingestLines(Path log) throws Exception {
+    /** Per resource of one shop from the app's log: rows, download, parse, write, writer wait, CPU (ms), ingest runs. */
+    private static Map<String, long[]> ingestLines(Path log, String shop) throws Exception {
         Map<String, long[]> out = new HashMap<>();
         for (String line : Files.readAllLines(log)) {
             Matcher m = INGESTED.matcher(line);
-            if (m.find()) {
+            if (line.contains(shop + " ") && m.find()) {
                 long[] t = out.computeIfAbsent(m.group(1), k -> new long[7]);
                 for (int i = 0; i < 6; i++) {
                     t[i] += Long.parseLong(m.group(i + 2));
@@ -267,7 +290,8 @@ public final class ImportBench {
     }
 
     static void generate(Path file, int orders) throws Exception {
-        try (ShopifyEmulator emu = ShopifyEmulator.builder().port(0).shops(1).seed(42).orders(orders).products(0).customers(0)
+        int stores = Integer.parseInt(System.getenv().getOrDefault("BENCH_STORES", "2"));
+        try (ShopifyEmulator emu = ShopifyEmulator.builder().port(0).shops(stores).seed(42).orders(orders).products(0).customers(0)
                 .plan("plus").timeScale(0).start()) {
             EmulatedShop shop = emu.shops().get(0);
             HttpClient http = HttpClient.newHttpClient();

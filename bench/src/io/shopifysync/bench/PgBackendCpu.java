@@ -63,6 +63,33 @@ final class PgBackendCpu implements AutoCloseable {
         return sum * NANOS_PER_TICK;
     }
 
+    /**
+     * CPU of a JVM's threads by what they do, from /proc/PID/task: "JIT" (the C1 and C2 compiler threads), "GC" (G1's
+     * and the parallel GC threads), "other" (the application's threads, the VM thread, ...). A thread that has exited
+     * is not counted, so take deltas over a window in which the JVM keeps its threads (dynamic compiler threads may not).
+     */
+    static Map<String, Long> threadGroupNanos(long pid) {
+        Map<String, Long> out = new HashMap<>(Map.of("JIT", 0L, "GC", 0L, "other", 0L));
+        try (var tasks = Files.list(Path.of("/proc", Long.toString(pid), "task"))) {
+            for (Path task : (Iterable<Path>) tasks::iterator) {
+                try {
+                    String stat = Files.readString(task.resolve("stat"));
+                    String name = stat.substring(stat.indexOf('(') + 1, stat.lastIndexOf(')'));
+                    String[] f = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
+                    long nanos = (Long.parseLong(f[11]) + Long.parseLong(f[12])) * NANOS_PER_TICK;
+                    String group = name.startsWith("C1 Compiler") || name.startsWith("C2 Compiler") ? "JIT"
+                            : name.startsWith("GC Thread") || name.startsWith("G1 ") ? "GC" : "other";
+                    out.merge(group, nanos, Long::sum);
+                } catch (IOException | RuntimeException gone) {
+                    // the thread ended between the listing and the read
+                }
+            }
+        } catch (IOException e) {
+            // the process is gone
+        }
+        return out;
+    }
+
     /** utime + stime of a process in ticks, or -1 when it is gone. */
     static long ticks(long pid) {
         try {

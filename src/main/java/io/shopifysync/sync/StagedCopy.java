@@ -228,30 +228,26 @@ final class StagedCopy {
         }
 
         void text(String s) {
-            int n = s.length();
-            ensure(n * 3); // the worst case: every char escaped (2 bytes) or 3 bytes of UTF-8
-            for (int i = 0; i < n; i++) {
-                char ch = s.charAt(i);
-                if (ch < 0x80) {
-                    switch (ch) {
-                        case '\\' -> escape('\\');
-                        case '\t' -> escape('t');
-                        case '\n' -> escape('n');
-                        case '\r' -> escape('r');
-                        default -> bytes[size++] = (byte) ch;
-                    }
-                } else {
-                    // the rare non-ASCII char: let the JDK encode it (surrogate pairs included)
-                    int end = i + 1;
-                    while (end < n && s.charAt(end) >= 0x80) {
-                        end++;
-                    }
-                    byte[] utf8 = s.substring(i, end).getBytes(StandardCharsets.UTF_8);
-                    System.arraycopy(utf8, 0, bytes, size, utf8.length);
-                    size += utf8.length;
-                    i = end - 1;
+            byte[] utf8 = s.getBytes(StandardCharsets.UTF_8); // the JDK's encoder: a copy for ASCII, surrogate pairs handled
+            ensure(utf8.length * 2); // the worst case: every byte escaped
+            int from = 0;
+            for (int i = 0; i < utf8.length; i++) {
+                char escaped = switch (utf8[i]) { // UTF-8's multi-byte sequences hold no ASCII byte: escaping bytes is safe
+                    case '\\' -> '\\';
+                    case '\t' -> 't';
+                    case '\n' -> 'n';
+                    case '\r' -> 'r';
+                    default -> 0;
+                };
+                if (escaped != 0) {
+                    System.arraycopy(utf8, from, bytes, size, i - from);
+                    size += i - from;
+                    escape(escaped);
+                    from = i + 1;
                 }
             }
+            System.arraycopy(utf8, from, bytes, size, utf8.length - from);
+            size += utf8.length - from;
         }
 
         private void escape(char c) {

@@ -433,87 +433,85 @@ public final class ImportBench {
                 String upsert = upserts.sqlFor(table);
                 inserts.put(table, upsert.substring(0, upsert.indexOf("ON CONFLICT")).strip());
             }
-            Properties p = new Properties();
-            p.setProperty("user", "postgres");
-            p.setProperty("reWriteBatchedInserts", "true");
-            try (Connection c = DriverManager.getConnection(url, p);
-                 PreparedStatement po = c.prepareStatement(inserts.get(orders.table()));
-                 PreparedStatement pl = c.prepareStatement(inserts.get(orders.children().get(0).table()));
-                 PgBackendCpu pg = new PgBackendCpu(url);
-                 BufferedReader r = Files.newBufferedReader(file, StandardCharsets.UTF_8)) {
-                c.setAutoCommit(false);
-                long cpu0 = THREADS.getCurrentThreadCpuTime();
-                long t0 = System.nanoTime();
-                OffsetDateTime syncedAt = OffsetDateTime.now();
-                String line;
-                int n = 0;
-                while ((line = r.readLine()) != null) {
-                    JsonNode node = JSON.readTree(line);
-                    JsonNode parent = node.get("__parentId");
-                    io.shopifysync.catalog.Row row = parent == null
-                            ? io.shopifysync.catalog.RowMapper.root(orders, node)
-                            : io.shopifysync.catalog.RowMapper.child(orders.children().get(0),
-                                    io.shopifysync.catalog.Gid.numericId(parent.asText()), node);
-                    PreparedStatement ps = parent == null ? po : pl;
-                    List<Object> values = upserts.parameters(shop, row, syncedAt);
-                    for (int i = 0; i < values.size(); i++) {
-                        ps.setObject(i + 1, values.get(i));
-                    }
-                    ps.addBatch();
-                    if (++n % 1000 == 0) {
-                        po.executeBatch();
-                        pl.executeBatch();
-                        c.commit();
-                    }
-                }
-                po.executeBatch();
-                pl.executeBatch();
-                c.commit();
-                double seconds = (System.nanoTime() - t0) / 1e9;
-                pg.sample();
-                return new Phase(seconds, THREADS.getCurrentThreadCpuTime() - cpu0, pg.nanos());
-            }
+            OffsetDateTime syncedAt = OffsetDateTime.now();
+            return insertInBatches(file, url, List.of(), inserts.get(orders.table()), inserts.get(orders.children().get(0).table()),
+                    (line, po, pl) -> {
+                        JsonNode node = JSON.readTree(line);
+                        JsonNode parent = node.get("__parentId");
+                        io.shopifysync.catalog.Row row = parent == null
+                                ? io.shopifysync.catalog.RowMapper.root(orders, node)
+                                : io.shopifysync.catalog.RowMapper.child(orders.children().get(0),
+                                        io.shopifysync.catalog.Gid.numericId(parent.asText()), node);
+                        PreparedStatement ps = parent == null ? po : pl;
+                        List<Object> values = upserts.parameters(shop, row, syncedAt);
+                        for (int i = 0; i < values.size(); i++) {
+                            ps.setObject(i + 1, values.get(i));
+                        }
+                        ps.addBatch();
+                    });
         } finally {
             BenchDatabase.drop(url);
         }
     }
 
-    /** The baseline: the same tables' rows from the same file with plain INSERT batches of 1000 in one connection. */
+    /** The 4-column baseline: each line's ids and updatedAt, and the line itself as JSONB, with plain INSERT batches. */
     private static Phase plainJdbc(Path file) throws Exception {
         String url = BenchDatabase.create();
+        try {
+            return insertInBatches(file, url, List.of(
+                    "CREATE TABLE plain_orders (shop_domain VARCHAR(255), id BIGINT PRIMARY KEY, updated_at TIMESTAMPTZ, data JSONB)",
+                    "CREATE TABLE plain_line_items (shop_domain VARCHAR(255), id BIGINT PRIMARY KEY, order_id BIGINT, data JSONB)"),
+                    "INSERT INTO plain_orders VALUES (?, ?, ?, CAST(? AS JSONB))",
+                    "INSERT INTO plain_line_items VALUES (?, ?, ?, CAST(? AS JSONB))", (line, po, pl) -> {
+                        JsonNode node = JSON.readTree(line);
+                        String gid = node.get("id").asText();
+                        long id = Long.parseLong(gid.substring(gid.lastIndexOf('/') + 1));
+                        if (node.has("__parentId")) {
+                            String parent = node.get("__parentId").asText();
+                            pl.setString(1, "bench.myshopify.com");
+                            pl.setLong(2, id);
+                            pl.setLong(3, Long.parseLong(parent.substring(parent.lastIndexOf('/') + 1)));
+                            pl.setString(4, line);
+                            pl.addBatch();
+                        } else {
+                            po.setString(1, "bench.myshopify.com");
+                            po.setLong(2, id);
+                            po.setObject(3, OffsetDateTime.parse(node.get("updatedAt").asText()));
+                            po.setString(4, line);
+                            po.addBatch();
+                        }
+                    });
+        } finally {
+            BenchDatabase.drop(url);
+        }
+    }
+
+    /** Adds one line's row to the batch of the orders' or the line items' INSERT. */
+    private interface LineBinder {
+        void bind(String line, PreparedStatement orders, PreparedStatement lineItems) throws Exception;
+    }
+
+    /** The file's lines through two INSERTs in JDBC batches, committed every 1000 lines, on one connection. */
+    private static Phase insertInBatches(Path file, String url, List<String> setup, String ordersInsert, String lineItemsInsert,
+                                         LineBinder binder) throws Exception {
         Properties p = new Properties();
         p.setProperty("user", "postgres");
         p.setProperty("reWriteBatchedInserts", "true");
         try (Connection c = DriverManager.getConnection(url, p); Statement s = c.createStatement()) {
-            s.execute("CREATE TABLE plain_orders (shop_domain VARCHAR(255), id BIGINT PRIMARY KEY, updated_at TIMESTAMPTZ, data JSONB)");
-            s.execute("CREATE TABLE plain_line_items (shop_domain VARCHAR(255), id BIGINT PRIMARY KEY, order_id BIGINT, data JSONB)");
+            for (String sql : setup) {
+                s.execute(sql);
+            }
             c.setAutoCommit(false);
             long cpu0 = THREADS.getCurrentThreadCpuTime();
             long t0 = System.nanoTime();
             try (PgBackendCpu pg = new PgBackendCpu(url);
                  BufferedReader r = Files.newBufferedReader(file, StandardCharsets.UTF_8);
-                 PreparedStatement po = c.prepareStatement("INSERT INTO plain_orders VALUES (?, ?, ?, CAST(? AS JSONB))");
-                 PreparedStatement pl = c.prepareStatement("INSERT INTO plain_line_items VALUES (?, ?, ?, CAST(? AS JSONB))")) {
+                 PreparedStatement po = c.prepareStatement(ordersInsert);
+                 PreparedStatement pl = c.prepareStatement(lineItemsInsert)) {
                 String line;
                 int n = 0;
                 while ((line = r.readLine()) != null) {
-                    JsonNode node = JSON.readTree(line);
-                    String gid = node.get("id").asText();
-                    long id = Long.parseLong(gid.substring(gid.lastIndexOf('/') + 1));
-                    if (node.has("__parentId")) {
-                        String parent = node.get("__parentId").asText();
-                        pl.setString(1, "bench.myshopify.com");
-                        pl.setLong(2, id);
-                        pl.setLong(3, Long.parseLong(parent.substring(parent.lastIndexOf('/') + 1)));
-                        pl.setString(4, line);
-                        pl.addBatch();
-                    } else {
-                        po.setString(1, "bench.myshopify.com");
-                        po.setLong(2, id);
-                        po.setObject(3, OffsetDateTime.parse(node.get("updatedAt").asText()));
-                        po.setString(4, line);
-                        po.addBatch();
-                    }
+                    binder.bind(line, po, pl);
                     if (++n % 1000 == 0) {
                         po.executeBatch();
                         pl.executeBatch();
@@ -527,8 +525,6 @@ public final class ImportBench {
                 pg.sample();
                 return new Phase(seconds, THREADS.getCurrentThreadCpuTime() - cpu0, pg.nanos());
             }
-        } finally {
-            BenchDatabase.drop(url);
         }
     }
 

@@ -327,8 +327,8 @@ public final class ImportBench {
                 AppConfig.load().get("import.batch.size").orElse("1000")));
         Ours ours = bulkIngest(file, batchSize, true);
         long lines = ours.result.lines();
-        System.out.printf("ingest (BulkIngest as the app runs it on PostgreSQL: COPY into staging, set-based newer-wins upsert, "
-                + "typed columns, progress per batch of %d): %d lines (%d rows) in %.2f s = %.0f lines/s%n", batchSize, lines,
+        System.out.printf("ingest (BulkIngest as the app runs it on PostgreSQL: COPY straight into the tables (a first import), "
+                + "a writer thread beside the parse, typed columns, progress per batch of %d): %d lines (%d rows) in %.2f s = %.0f lines/s%n", batchSize, lines,
                 ours.result.rows(), ours.seconds, lines / ours.seconds);
         ours.print();
         Phase sameTables = plainJdbcIntoTheAppsTables(file);

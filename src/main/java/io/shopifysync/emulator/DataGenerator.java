@@ -9,6 +9,8 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.regex.Pattern;
 
 /**
  * Deterministic shop data: every id, timestamp and field derives from (seed, shop number, resource,
@@ -121,6 +123,9 @@ final class DataGenerator {
     final IdScheme productIds;
     final IdScheme customerIds;
     private final long shopOffset;
+    /** Rng.hash(seed, shopNumber, kind) for the kinds h() and stream() use (all below KIND_SALTS), computed once. */
+    private final long[] kindSalts = new long[KIND_SALTS];
+    private static final int KIND_SALTS = 64;
 
     DataGenerator(long seed, int shopNumber, int orders, int products, int customers) {
         this.seed = seed;
@@ -137,6 +142,13 @@ final class DataGenerator {
         IdScheme probe = new IdScheme(0, 1009, cSalt);
         long cBase = TWO_POW_53_PLUS_1 - 20L * 1009 - probe.jitter(20) + shopOffset;
         this.customerIds = new IdScheme(cBase, 1009, cSalt);
+        for (int k = 0; k < KIND_SALTS; k++) {
+            kindSalts[k] = Rng.hash(seed, shopNumber, k);
+        }
+    }
+
+    private long kindSalt(long kind) {
+        return kind >= 0 && kind < KIND_SALTS ? kindSalts[(int) kind] : Rng.hash(seed, shopNumber, kind);
     }
 
     IdScheme ids(ResourceKind kind) {
@@ -148,11 +160,11 @@ final class DataGenerator {
     }
 
     private long h(long kind, long index, long version, long field) {
-        return Rng.hash(Rng.hash(seed, shopNumber, kind), index, version, field);
+        return Rng.hash(kindSalt(kind), index, version, field);
     }
 
     private Rng.Stream stream(ResourceKind kind, int index, int version) {
-        return new Rng.Stream(Rng.hash(Rng.hash(seed, shopNumber, kind.ordinal() + 10), index, version));
+        return new Rng.Stream(Rng.hash(kindSalt(kind.ordinal() + 10), index, version));
     }
 
     // ------------------------------------------------------------------ initial timestamps
@@ -190,6 +202,20 @@ final class DataGenerator {
 
     /** GraphQL Decimal as Shopify prints it: "704.99", "8305.6", "64.0". */
     static String decimal(long cents) {
+        if (cents == Long.MIN_VALUE) {
+            return decimalViaBigDecimal(cents);
+        }
+        // what stripTrailingZeros + toPlainString prints, without BigDecimal: whole units get ".0", trailing zero cents go
+        long abs = Math.abs(cents);
+        String units = (cents < 0 ? "-" : "") + abs / 100;
+        int frac = (int) (abs % 100);
+        if (frac == 0) {
+            return units + ".0";
+        }
+        return frac % 10 == 0 ? units + "." + frac / 10 : units + (frac < 10 ? ".0" : ".") + frac;
+    }
+
+    static String decimalViaBigDecimal(long cents) {
         BigDecimal d = BigDecimal.valueOf(cents, 2).stripTrailingZeros();
         if (d.scale() <= 0) {
             return d.setScale(1).toPlainString();
@@ -199,6 +225,15 @@ final class DataGenerator {
 
     /** Money / REST amounts always with two decimals: "19.99", "85.00". */
     static String money(long cents) {
+        if (cents == Long.MIN_VALUE) {
+            return moneyViaBigDecimal(cents);
+        }
+        long abs = Math.abs(cents);
+        int frac = (int) (abs % 100);
+        return (cents < 0 ? "-" : "") + abs / 100 + (frac < 10 ? ".0" : ".") + frac;
+    }
+
+    static String moneyViaBigDecimal(long cents) {
         return BigDecimal.valueOf(cents, 2).toPlainString();
     }
 
@@ -234,15 +269,40 @@ final class DataGenerator {
         return ADJ[Rng.below(r, ADJ.length)] + " " + NOUN[Rng.below(Rng.mix(r), NOUN.length)];
     }
 
+    private static final Pattern NOT_LETTER_OR_DIGIT = Pattern.compile("[^\\p{L}\\p{N}]+");
+    private static final Pattern EDGE_DASHES = Pattern.compile("^-+|-+$");
+    private static final Pattern MARKS = Pattern.compile("\\p{M}");
+    private static final Pattern NOT_ASCII_ALNUM = Pattern.compile("[^a-z0-9]+");
+    /** slug and ascii only ever see names and titles from the fixed lists above, so their results are cached whole. */
+    private static final Map<String, String> SLUGS = new ConcurrentHashMap<>();
+    private static final Map<String, String> ASCII = new ConcurrentHashMap<>();
+
     private static String slug(String s) {
-        String lower = s.toLowerCase(Locale.ROOT).replaceAll("[^\\p{L}\\p{N}]+", "-");
-        return lower.replaceAll("^-+|-+$", "");
+        return SLUGS.computeIfAbsent(s, DataGenerator::computeSlug);
+    }
+
+    static String computeSlug(String s) {
+        String lower = NOT_LETTER_OR_DIGIT.matcher(s.toLowerCase(Locale.ROOT)).replaceAll("-");
+        return EDGE_DASHES.matcher(lower).replaceAll("");
     }
 
     private static String ascii(String s) {
-        String n = Normalizer.normalize(s, Normalizer.Form.NFD).replaceAll("\\p{M}", "");
+        return ASCII.computeIfAbsent(s, DataGenerator::computeAscii);
+    }
+
+    static String computeAscii(String s) {
+        String n = MARKS.matcher(Normalizer.normalize(s, Normalizer.Form.NFD)).replaceAll("");
         n = n.replace("ø", "o").replace("Ø", "O").replace("ß", "ss").replace("Ł", "L").replace("ł", "l").replace("Þ", "Th").replace("æ", "ae");
-        return n.toLowerCase(Locale.ROOT).replaceAll("[^a-z0-9]+", "");
+        return NOT_ASCII_ALNUM.matcher(n.toLowerCase(Locale.ROOT)).replaceAll("");
+    }
+
+    /** String.format(Locale.ROOT, "%0{width}d", value) for a non-negative int, without the Formatter. */
+    static String zeroPadded(int value, int width) {
+        String digits = Integer.toString(value);
+        if (value < 0 || digits.length() >= width) {
+            return String.format(Locale.ROOT, "%0" + width + "d", value);
+        }
+        return "0".repeat(width - digits.length()) + digits;
     }
 
     int baseVariantCount(int productIdx) {
@@ -396,8 +456,26 @@ final class DataGenerator {
 
     // ------------------------------------------------------------------ customers
 
-    Map<String, Object> customer(int idx, long created, long updated, int version) {
+    /** A customer's names, email and phone, and its two streams positioned after the draws these took. */
+    private static final class Contact {
+        String first;
+        String last;
+        String display;
+        String email;
+        String phone;
+        Rng.Stream base;
+        Rng.Stream r;
+    }
+
+    /** An order's customer: id, email and phone now, every other field generated on first use. */
+    Map<String, Object> customerRef(int idx, long created, long updated, int version) {
         long id = customerIds.id(idx);
+        Contact c = contact(idx, version);
+        return new CustomerRef(ResourceKind.CUSTOMER.gid(id), Long.toString(id), c.email, c.phone,
+                () -> customer(idx, created, updated, version));
+    }
+
+    private Contact contact(int idx, int version) {
         Rng.Stream base = stream(ResourceKind.CUSTOMER, idx, 0);
         Rng.Stream r = stream(ResourceKind.CUSTOMER, idx, version);
         String first;
@@ -426,7 +504,28 @@ final class DataGenerator {
         if (display.isEmpty()) {
             display = email != null ? email : "Customer " + (idx + 1);
         }
-        String phone = noPhone ? null : "+1555" + String.format(Locale.ROOT, "%07d", Rng.below(h(30, idx, 0, 1), 10_000_000));
+        String phone = noPhone ? null : "+1555" + zeroPadded(Rng.below(h(30, idx, 0, 1), 10_000_000), 7);
+        Contact c = new Contact();
+        c.first = first;
+        c.last = last;
+        c.display = display;
+        c.email = email;
+        c.phone = phone;
+        c.base = base;
+        c.r = r;
+        return c;
+    }
+
+    Map<String, Object> customer(int idx, long created, long updated, int version) {
+        long id = customerIds.id(idx);
+        Contact contact = contact(idx, version);
+        Rng.Stream base = contact.base;
+        Rng.Stream r = contact.r;
+        String first = contact.first;
+        String last = contact.last;
+        String display = contact.display;
+        String email = contact.email;
+        String phone = contact.phone;
         double st = r.nextDouble();
         String state = st < 0.4 ? "ENABLED" : st < 0.85 ? "DISABLED" : st < 0.95 ? "INVITED" : "DECLINED";
         Map<String, Object> m = new LinkedHashMap<>(32);
@@ -460,7 +559,7 @@ final class DataGenerator {
             a.put("phone", phone);
             a.put("province", null);
             a.put("provinceCode", null);
-            a.put("zip", String.format(Locale.ROOT, "%05d", base.nextInt(99_999)));
+            a.put("zip", zeroPadded(base.nextInt(99_999), 5));
             a.put("formattedArea", CITIES[c] + ", " + COUNTRIES[c]);
             a.put("_id", addr);
             m.put("defaultAddress", a);

@@ -238,18 +238,11 @@ final class DataGenerator {
     }
 
     static Map<String, Object> moneyV2(long cents, String currencyCode) {
-        Map<String, Object> m = new LinkedHashMap<>(4);
-        m.put("amount", decimal(cents));
-        m.put("currencyCode", currencyCode);
-        m.put("_cents", cents);
-        return m;
+        return new MoneyMaps.MoneyV2(cents, currencyCode);
     }
 
     Map<String, Object> moneyBag(long shopCents, String presentmentCurrency, double rate) {
-        Map<String, Object> m = new LinkedHashMap<>(4);
-        m.put("shopMoney", moneyV2(shopCents, currency));
-        m.put("presentmentMoney", moneyV2(Math.round(shopCents * rate), presentmentCurrency));
-        return m;
+        return new MoneyMaps.MoneyBag(shopCents, currency, presentmentCurrency, rate);
     }
 
     // ------------------------------------------------------------------ products and variants

@@ -262,6 +262,8 @@ final class DataGenerator {
         return ADJ[Rng.below(r, ADJ.length)] + " " + NOUN[Rng.below(Rng.mix(r), NOUN.length)];
     }
 
+    /** What String.split(" / ") compiles on every call (it has a fast path for one-char separators only). */
+    private static final Pattern OPTION_SEPARATOR = Pattern.compile(" / ");
     private static final Pattern NOT_LETTER_OR_DIGIT = Pattern.compile("[^\\p{L}\\p{N}]+");
     private static final Pattern EDGE_DASHES = Pattern.compile("^-+|-+$");
     private static final Pattern MARKS = Pattern.compile("\\p{M}");
@@ -291,11 +293,16 @@ final class DataGenerator {
 
     /** String.format(Locale.ROOT, "%0{width}d", value) for a non-negative int, without the Formatter. */
     static String zeroPadded(int value, int width) {
-        String digits = Integer.toString(value);
-        if (value < 0 || digits.length() >= width) {
-            return String.format(Locale.ROOT, "%0" + width + "d", value);
+        char[] c = new char[width];
+        int rest = value;
+        for (int i = width - 1; i >= 0; i--) {
+            c[i] = (char) ('0' + rest % 10);
+            rest /= 10;
         }
-        return "0".repeat(width - digits.length()) + digits;
+        if (value < 0 || rest != 0) {
+            return String.format(Locale.ROOT, "%0" + width + "d", value); // negative or wider than width: the rare way
+        }
+        return new String(c);
     }
 
     int baseVariantCount(int productIdx) {
@@ -434,7 +441,7 @@ final class DataGenerator {
         if ("Default Title".equals(vt)) {
             opts.add(Json.obj("name", "Title", "value", "Default Title"));
         } else {
-            String[] parts = vt.split(" / ");
+            String[] parts = OPTION_SEPARATOR.split(vt);
             String[] names = {"Size", "Color", "Material"};
             for (int i = 0; i < parts.length; i++) {
                 opts.add(Json.obj("name", names[i], "value", parts[i]));
@@ -637,7 +644,12 @@ final class DataGenerator {
     }
 
     int lineItemQuantity(int orderIdx, int pos) {
-        return lineItemCount(orderIdx) > 50 ? 1 : 1 + Rng.below(h(41, orderIdx, 1, pos), 3);
+        return lineItemQuantity(orderIdx, pos, lineItemCount(orderIdx));
+    }
+
+    /** The quantity for an order whose line item count the caller already has (the order's own loop). */
+    private int lineItemQuantity(int orderIdx, int pos, int lineItemCount) {
+        return lineItemCount > 50 ? 1 : 1 + Rng.below(h(41, orderIdx, 1, pos), 3);
     }
 
     long lineItemUnitCents(int orderIdx, int pos) {
@@ -722,7 +734,7 @@ final class DataGenerator {
         long subtotal = 0;
         int qty = 0;
         for (int p = 0; p < n; p++) {
-            int q = lineItemQuantity(idx, p);
+            int q = lineItemQuantity(idx, p, n);
             subtotal += q * lineItemUnitCents(idx, p);
             qty += q;
         }
@@ -813,7 +825,9 @@ final class DataGenerator {
         m.put("_rate", rate);
         m.put("_created", created);
         m.put("_updated", updated);
-        m.put("transactions", transactions(idx, version, financial, total, refunded, created, updated, pc, rate, base.chance(0.05)));
+        boolean failedFirst = base.chance(0.05); // drawn now: the transactions are built on first read, from values only
+        m.put("transactions", new LazyList<>(() -> transactions(idx, version, financial, total, refunded, created, updated, pc,
+                rate, failedFirst)));
         return m;
     }
 

@@ -467,11 +467,21 @@ final class DataGenerator {
         Rng.Stream r;
     }
 
+    private static final String[] CUSTOMER_REF_KEYS = {"id", "legacyResourceId", "email", "phone"};
+    private static final String[] VARIANT_REF_KEYS = {"id", "legacyResourceId"};
+
+    /** A line item's variant: its id now, every other field generated on first use. */
+    Map<String, Object> variantRef(int productIdx, int pos, int version, long created, long updated) {
+        long id = variantId(productIdx, pos);
+        return new LazyMap(VARIANT_REF_KEYS, new Object[] {"gid://shopify/ProductVariant/" + id, Long.toString(id)},
+                () -> variant(productIdx, pos, version, productTitle(productIdx), created, updated));
+    }
+
     /** An order's customer: id, email and phone now, every other field generated on first use. */
     Map<String, Object> customerRef(int idx, long created, long updated, int version) {
         long id = customerIds.id(idx);
         Contact c = contact(idx, version);
-        return new CustomerRef(ResourceKind.CUSTOMER.gid(id), Long.toString(id), c.email, c.phone,
+        return new LazyMap(CUSTOMER_REF_KEYS, new Object[] {ResourceKind.CUSTOMER.gid(id), Long.toString(id), c.email, c.phone},
                 () -> customer(idx, created, updated, version));
     }
 

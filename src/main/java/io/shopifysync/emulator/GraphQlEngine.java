@@ -421,7 +421,7 @@ final class GraphQlEngine {
         w.type("LineItem", t -> t
                 .dataFetcher("variant", env -> {
                     int[] ref = (int[]) map(env).get("_variantRef");
-                    return ref == null ? null : req(env).shop.variant(ref[0], ref[1]);
+                    return ref == null ? null : req(env).shop.variantRef(ref[0], ref[1]);
                 })
                 .dataFetcher("product", env -> {
                     int[] ref = (int[]) map(env).get("_variantRef");

@@ -190,6 +190,15 @@ final class ShopState {
         return gen.variant(productIdx, pos, (int) st[2], gen.productTitle(productIdx), st[0], st[1]);
     }
 
+    /** {@link #variant} for a line item, which is mostly read for the variant's id: the rest is generated on first use. */
+    Map<String, Object> variantRef(int productIdx, int pos) {
+        long[] st = store(ResourceKind.PRODUCT).get(productIdx);
+        if (st == null || pos < 0 || pos >= gen.variantCount(productIdx, (int) st[2])) {
+            return null;
+        }
+        return gen.variantRef(productIdx, pos, (int) st[2], st[0], st[1]);
+    }
+
     /** A line item of a live order, or null. */
     Map<String, Object> lineItem(int orderIdx, int pos) {
         if (!store(ResourceKind.ORDER).exists(orderIdx) || pos < 0 || pos >= gen.lineItemCount(orderIdx)) {

@@ -158,8 +158,19 @@ final class ConnectionPaging {
     // ------------------------------------------------------------------ cursors
 
     static String cursor(long id, Object lastValue) {
-        String json = "{\"last_id\":" + id + ",\"last_value\":" + (lastValue instanceof String s ? Json.string(s) : String.valueOf(lastValue)) + "}";
+        String json = "{\"last_id\":" + id + ",\"last_value\":" + (lastValue instanceof String s ? jsonString(s) : String.valueOf(lastValue)) + "}";
         return Base64.getEncoder().encodeToString(json.getBytes(StandardCharsets.UTF_8));
+    }
+
+    /** Jackson's JSON string; cursor values are digits and time stamps, which need no escaping, so they skip Jackson. */
+    private static String jsonString(String s) {
+        for (int i = 0; i < s.length(); i++) {
+            char c = s.charAt(i);
+            if (c < 0x20 || c > 0x7e || c == '"' || c == '\\') {
+                return Json.string(s);
+            }
+        }
+        return "\"" + s + "\"";
     }
 
     static String cursorFor(Sort sort, long id, long createdAt, long updatedAt) {

@@ -9,6 +9,8 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.regex.Pattern;
 
 /**
  * Deterministic shop data: every id, timestamp and field derives from (seed, shop number, resource,
@@ -121,6 +123,9 @@ final class DataGenerator {
     final IdScheme productIds;
     final IdScheme customerIds;
     private final long shopOffset;
+    /** Rng.hash(seed, shopNumber, kind) for the kinds h() and stream() use (all below KIND_SALTS), computed once. */
+    private final long[] kindSalts = new long[KIND_SALTS];
+    private static final int KIND_SALTS = 64;
 
     DataGenerator(long seed, int shopNumber, int orders, int products, int customers) {
         this.seed = seed;
@@ -137,6 +142,13 @@ final class DataGenerator {
         IdScheme probe = new IdScheme(0, 1009, cSalt);
         long cBase = TWO_POW_53_PLUS_1 - 20L * 1009 - probe.jitter(20) + shopOffset;
         this.customerIds = new IdScheme(cBase, 1009, cSalt);
+        for (int k = 0; k < KIND_SALTS; k++) {
+            kindSalts[k] = Rng.hash(seed, shopNumber, k);
+        }
+    }
+
+    private long kindSalt(long kind) {
+        return kind >= 0 && kind < KIND_SALTS ? kindSalts[(int) kind] : Rng.hash(seed, shopNumber, kind);
     }
 
     IdScheme ids(ResourceKind kind) {
@@ -148,11 +160,11 @@ final class DataGenerator {
     }
 
     private long h(long kind, long index, long version, long field) {
-        return Rng.hash(Rng.hash(seed, shopNumber, kind), index, version, field);
+        return Rng.hash(kindSalt(kind), index, version, field);
     }
 
     private Rng.Stream stream(ResourceKind kind, int index, int version) {
-        return new Rng.Stream(Rng.hash(Rng.hash(seed, shopNumber, kind.ordinal() + 10), index, version));
+        return new Rng.Stream(Rng.hash(kindSalt(kind.ordinal() + 10), index, version));
     }
 
     // ------------------------------------------------------------------ initial timestamps
@@ -190,6 +202,20 @@ final class DataGenerator {
 
     /** GraphQL Decimal as Shopify prints it: "704.99", "8305.6", "64.0". */
     static String decimal(long cents) {
+        if (cents == Long.MIN_VALUE) {
+            return decimalViaBigDecimal(cents);
+        }
+        // what stripTrailingZeros + toPlainString prints, without BigDecimal: whole units get ".0", trailing zero cents go
+        long abs = Math.abs(cents);
+        String units = (cents < 0 ? "-" : "") + abs / 100;
+        int frac = (int) (abs % 100);
+        if (frac == 0) {
+            return units + ".0";
+        }
+        return frac % 10 == 0 ? units + "." + frac / 10 : units + (frac < 10 ? ".0" : ".") + frac;
+    }
+
+    static String decimalViaBigDecimal(long cents) {
         BigDecimal d = BigDecimal.valueOf(cents, 2).stripTrailingZeros();
         if (d.scale() <= 0) {
             return d.setScale(1).toPlainString();
@@ -199,22 +225,24 @@ final class DataGenerator {
 
     /** Money / REST amounts always with two decimals: "19.99", "85.00". */
     static String money(long cents) {
+        if (cents == Long.MIN_VALUE) {
+            return moneyViaBigDecimal(cents);
+        }
+        long abs = Math.abs(cents);
+        int frac = (int) (abs % 100);
+        return (cents < 0 ? "-" : "") + abs / 100 + (frac < 10 ? ".0" : ".") + frac;
+    }
+
+    static String moneyViaBigDecimal(long cents) {
         return BigDecimal.valueOf(cents, 2).toPlainString();
     }
 
     static Map<String, Object> moneyV2(long cents, String currencyCode) {
-        Map<String, Object> m = new LinkedHashMap<>(4);
-        m.put("amount", decimal(cents));
-        m.put("currencyCode", currencyCode);
-        m.put("_cents", cents);
-        return m;
+        return new MoneyMaps.MoneyV2(cents, currencyCode);
     }
 
     Map<String, Object> moneyBag(long shopCents, String presentmentCurrency, double rate) {
-        Map<String, Object> m = new LinkedHashMap<>(4);
-        m.put("shopMoney", moneyV2(shopCents, currency));
-        m.put("presentmentMoney", moneyV2(Math.round(shopCents * rate), presentmentCurrency));
-        return m;
+        return new MoneyMaps.MoneyBag(shopCents, currency, presentmentCurrency, rate);
     }
 
     // ------------------------------------------------------------------ products and variants
@@ -234,15 +262,47 @@ final class DataGenerator {
         return ADJ[Rng.below(r, ADJ.length)] + " " + NOUN[Rng.below(Rng.mix(r), NOUN.length)];
     }
 
+    /** What String.split(" / ") compiles on every call (it has a fast path for one-char separators only). */
+    private static final Pattern OPTION_SEPARATOR = Pattern.compile(" / ");
+    private static final Pattern NOT_LETTER_OR_DIGIT = Pattern.compile("[^\\p{L}\\p{N}]+");
+    private static final Pattern EDGE_DASHES = Pattern.compile("^-+|-+$");
+    private static final Pattern MARKS = Pattern.compile("\\p{M}");
+    private static final Pattern NOT_ASCII_ALNUM = Pattern.compile("[^a-z0-9]+");
+    /** slug and ascii only ever see names and titles from the fixed lists above, so their results are cached whole. */
+    private static final Map<String, String> SLUGS = new ConcurrentHashMap<>();
+    private static final Map<String, String> ASCII = new ConcurrentHashMap<>();
+
     private static String slug(String s) {
-        String lower = s.toLowerCase(Locale.ROOT).replaceAll("[^\\p{L}\\p{N}]+", "-");
-        return lower.replaceAll("^-+|-+$", "");
+        return SLUGS.computeIfAbsent(s, DataGenerator::computeSlug);
+    }
+
+    static String computeSlug(String s) {
+        String lower = NOT_LETTER_OR_DIGIT.matcher(s.toLowerCase(Locale.ROOT)).replaceAll("-");
+        return EDGE_DASHES.matcher(lower).replaceAll("");
     }
 
     private static String ascii(String s) {
-        String n = Normalizer.normalize(s, Normalizer.Form.NFD).replaceAll("\\p{M}", "");
+        return ASCII.computeIfAbsent(s, DataGenerator::computeAscii);
+    }
+
+    static String computeAscii(String s) {
+        String n = MARKS.matcher(Normalizer.normalize(s, Normalizer.Form.NFD)).replaceAll("");
         n = n.replace("ø", "o").replace("Ø", "O").replace("ß", "ss").replace("Ł", "L").replace("ł", "l").replace("Þ", "Th").replace("æ", "ae");
-        return n.toLowerCase(Locale.ROOT).replaceAll("[^a-z0-9]+", "");
+        return NOT_ASCII_ALNUM.matcher(n.toLowerCase(Locale.ROOT)).replaceAll("");
+    }
+
+    /** String.format(Locale.ROOT, "%0{width}d", value) for a non-negative int, without the Formatter. */
+    static String zeroPadded(int value, int width) {
+        char[] c = new char[width];
+        int rest = value;
+        for (int i = width - 1; i >= 0; i--) {
+            c[i] = (char) ('0' + rest % 10);
+            rest /= 10;
+        }
+        if (value < 0 || rest != 0) {
+            return String.format(Locale.ROOT, "%0" + width + "d", value); // negative or wider than width: the rare way
+        }
+        return new String(c);
     }
 
     int baseVariantCount(int productIdx) {
@@ -381,7 +441,7 @@ final class DataGenerator {
         if ("Default Title".equals(vt)) {
             opts.add(Json.obj("name", "Title", "value", "Default Title"));
         } else {
-            String[] parts = vt.split(" / ");
+            String[] parts = OPTION_SEPARATOR.split(vt);
             String[] names = {"Size", "Color", "Material"};
             for (int i = 0; i < parts.length; i++) {
                 opts.add(Json.obj("name", names[i], "value", parts[i]));
@@ -396,8 +456,36 @@ final class DataGenerator {
 
     // ------------------------------------------------------------------ customers
 
-    Map<String, Object> customer(int idx, long created, long updated, int version) {
+    /** A customer's names, email and phone, and its two streams positioned after the draws these took. */
+    private static final class Contact {
+        String first;
+        String last;
+        String display;
+        String email;
+        String phone;
+        Rng.Stream base;
+        Rng.Stream r;
+    }
+
+    private static final String[] CUSTOMER_REF_KEYS = {"id", "legacyResourceId", "email", "phone"};
+    private static final String[] VARIANT_REF_KEYS = {"id", "legacyResourceId"};
+
+    /** A line item's variant: its id now, every other field generated on first use. */
+    Map<String, Object> variantRef(int productIdx, int pos, int version, long created, long updated) {
+        long id = variantId(productIdx, pos);
+        return new LazyMap(VARIANT_REF_KEYS, new Object[] {"gid://shopify/ProductVariant/" + id, Long.toString(id)},
+                () -> variant(productIdx, pos, version, productTitle(productIdx), created, updated));
+    }
+
+    /** An order's customer: id, email and phone now, every other field generated on first use. */
+    Map<String, Object> customerRef(int idx, long created, long updated, int version) {
         long id = customerIds.id(idx);
+        Contact c = contact(idx, version);
+        return new LazyMap(CUSTOMER_REF_KEYS, new Object[] {ResourceKind.CUSTOMER.gid(id), Long.toString(id), c.email, c.phone},
+                () -> customer(idx, created, updated, version));
+    }
+
+    private Contact contact(int idx, int version) {
         Rng.Stream base = stream(ResourceKind.CUSTOMER, idx, 0);
         Rng.Stream r = stream(ResourceKind.CUSTOMER, idx, version);
         String first;
@@ -426,7 +514,28 @@ final class DataGenerator {
         if (display.isEmpty()) {
             display = email != null ? email : "Customer " + (idx + 1);
         }
-        String phone = noPhone ? null : "+1555" + String.format(Locale.ROOT, "%07d", Rng.below(h(30, idx, 0, 1), 10_000_000));
+        String phone = noPhone ? null : "+1555" + zeroPadded(Rng.below(h(30, idx, 0, 1), 10_000_000), 7);
+        Contact c = new Contact();
+        c.first = first;
+        c.last = last;
+        c.display = display;
+        c.email = email;
+        c.phone = phone;
+        c.base = base;
+        c.r = r;
+        return c;
+    }
+
+    Map<String, Object> customer(int idx, long created, long updated, int version) {
+        long id = customerIds.id(idx);
+        Contact contact = contact(idx, version);
+        Rng.Stream base = contact.base;
+        Rng.Stream r = contact.r;
+        String first = contact.first;
+        String last = contact.last;
+        String display = contact.display;
+        String email = contact.email;
+        String phone = contact.phone;
         double st = r.nextDouble();
         String state = st < 0.4 ? "ENABLED" : st < 0.85 ? "DISABLED" : st < 0.95 ? "INVITED" : "DECLINED";
         Map<String, Object> m = new LinkedHashMap<>(32);
@@ -460,7 +569,7 @@ final class DataGenerator {
             a.put("phone", phone);
             a.put("province", null);
             a.put("provinceCode", null);
-            a.put("zip", String.format(Locale.ROOT, "%05d", base.nextInt(99_999)));
+            a.put("zip", zeroPadded(base.nextInt(99_999), 5));
             a.put("formattedArea", CITIES[c] + ", " + COUNTRIES[c]);
             a.put("_id", addr);
             m.put("defaultAddress", a);
@@ -545,7 +654,12 @@ final class DataGenerator {
     }
 
     int lineItemQuantity(int orderIdx, int pos) {
-        return lineItemCount(orderIdx) > 50 ? 1 : 1 + Rng.below(h(41, orderIdx, 1, pos), 3);
+        return lineItemQuantity(orderIdx, pos, lineItemCount(orderIdx));
+    }
+
+    /** The quantity for an order whose line item count the caller already has (the order's own loop). */
+    private int lineItemQuantity(int orderIdx, int pos, int lineItemCount) {
+        return lineItemCount > 50 ? 1 : 1 + Rng.below(h(41, orderIdx, 1, pos), 3);
     }
 
     long lineItemUnitCents(int orderIdx, int pos) {
@@ -630,7 +744,7 @@ final class DataGenerator {
         long subtotal = 0;
         int qty = 0;
         for (int p = 0; p < n; p++) {
-            int q = lineItemQuantity(idx, p);
+            int q = lineItemQuantity(idx, p, n);
             subtotal += q * lineItemUnitCents(idx, p);
             qty += q;
         }
@@ -721,7 +835,9 @@ final class DataGenerator {
         m.put("_rate", rate);
         m.put("_created", created);
         m.put("_updated", updated);
-        m.put("transactions", transactions(idx, version, financial, total, refunded, created, updated, pc, rate, base.chance(0.05)));
+        boolean failedFirst = base.chance(0.05); // drawn now: the transactions are built on first read, from values only
+        m.put("transactions", new LazyList<>(() -> transactions(idx, version, financial, total, refunded, created, updated, pc,
+                rate, failedFirst)));
         return m;
     }
 

@@ -27,16 +27,22 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
+import java.util.AbstractList;
+import java.util.AbstractMap;
 import java.util.ArrayList;
 import java.time.Instant;
 import java.util.Collection;
+import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Objects;
+import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Function;
+import java.util.function.IntFunction;
 
 /**
  * The Admin GraphQL API: the SDL (parsed once), data fetchers over the shop state, Shopify's cost and
@@ -415,7 +421,7 @@ final class GraphQlEngine {
         w.type("LineItem", t -> t
                 .dataFetcher("variant", env -> {
                     int[] ref = (int[]) map(env).get("_variantRef");
-                    return ref == null ? null : req(env).shop.variant(ref[0], ref[1]);
+                    return ref == null ? null : req(env).shop.variantRef(ref[0], ref[1]);
                 })
                 .dataFetcher("product", env -> {
                     int[] ref = (int[]) map(env).get("_variantRef");
@@ -663,10 +669,7 @@ final class GraphQlEngine {
     static Map<String, Object> connection(List<Map<String, Object>> nodes, List<String> cursors, boolean hasNext, boolean hasPrev) {
         List<Map<String, Object>> edges = new ArrayList<>(nodes.size());
         for (int i = 0; i < nodes.size(); i++) {
-            Map<String, Object> e = new LinkedHashMap<>(4);
-            e.put("cursor", cursors.get(i));
-            e.put("node", nodes.get(i));
-            edges.add(e);
+            edges.add(new Edge(cursors, i, nodes.get(i)));
         }
         Map<String, Object> page = new LinkedHashMap<>(6);
         page.put("hasNextPage", hasNext);
@@ -678,6 +681,56 @@ final class GraphQlEngine {
         c.put("nodes", nodes);
         c.put("pageInfo", page);
         return c;
+    }
+
+    /** The cursors of a page, each built when read: most bulk queries select no edge cursor, only the last one is needed. */
+    static List<String> lazyCursors(int size, IntFunction<String> cursorAt) {
+        return new AbstractList<>() {
+            @Override
+            public String get(int i) {
+                Objects.checkIndex(i, size);
+                return cursorAt.apply(i);
+            }
+
+            @Override
+            public int size() {
+                return size;
+            }
+        };
+    }
+
+    /** An edge of a connection, {cursor, node}, that reads its cursor from the page's cursor list only when asked. */
+    static final class Edge extends AbstractMap<String, Object> {
+        private final List<String> cursors;
+        private final int index;
+        private final Map<String, Object> node;
+
+        Edge(List<String> cursors, int index, Map<String, Object> node) {
+            this.cursors = cursors;
+            this.index = index;
+            this.node = node;
+        }
+
+        @Override
+        public Object get(Object key) {
+            if ("cursor".equals(key)) {
+                return cursors.get(index);
+            }
+            return "node".equals(key) ? node : null;
+        }
+
+        @Override
+        public boolean containsKey(Object key) {
+            return "cursor".equals(key) || "node".equals(key);
+        }
+
+        @Override
+        public Set<Entry<String, Object>> entrySet() {
+            Map<String, Object> m = new LinkedHashMap<>(4);
+            m.put("cursor", cursors.get(index));
+            m.put("node", node);
+            return Collections.unmodifiableMap(m).entrySet();
+        }
     }
 
     private static boolean isRoot(DataFetchingEnvironment env) {
@@ -717,12 +770,15 @@ final class GraphQlEngine {
         Long beforeKey = before == null ? null : ConnectionPaging.key(sort, ids, before);
         ConnectionPaging.Filter filter = windowed(filter(shop, kind, q), windowStart(shop, kind));
         ConnectionPaging.Page page = ConnectionPaging.page(shop.store(kind), ids, sort, reverse, first, afterKey, last, beforeKey, q, filter);
-        List<Map<String, Object>> nodes = new ArrayList<>(page.items().size());
-        List<String> cursors = new ArrayList<>(page.items().size());
-        for (ConnectionPaging.Item it : page.items()) {
+        List<ConnectionPaging.Item> items = page.items();
+        List<Map<String, Object>> nodes = new ArrayList<>(items.size());
+        for (ConnectionPaging.Item it : items) {
             nodes.add(shop.materialize(kind, it.index(), it.createdAt(), it.updatedAt(), it.version()));
-            cursors.add(ConnectionPaging.cursorFor(sort, ids.id(it.index()), it.createdAt(), it.updatedAt()));
         }
+        List<String> cursors = lazyCursors(items.size(), i -> {
+            ConnectionPaging.Item it = items.get(i);
+            return ConnectionPaging.cursorFor(sort, ids.id(it.index()), it.createdAt(), it.updatedAt());
+        });
         if (bulkRoot) {
             r.bulkHasNext = page.hasNext();
             r.bulkEndCursor = cursors.isEmpty() ? null : cursors.get(cursors.size() - 1);
@@ -905,12 +961,13 @@ final class GraphQlEngine {
             }
             return (long) ref[1];
         });
-        List<Map<String, Object>> nodes = new ArrayList<>();
-        List<String> cursors = new ArrayList<>();
-        for (ConnectionPaging.Item it : page.items()) {
+        List<ConnectionPaging.Item> items = page.items();
+        List<Map<String, Object>> nodes = new ArrayList<>(items.size());
+        for (ConnectionPaging.Item it : items) {
             nodes.add(gen.lineItem(idx, it.index()));
-            cursors.add(ConnectionPaging.cursor(gen.lineItemId(idx, it.index()), it.index() + 1));
         }
+        List<String> cursors = lazyCursors(items.size(),
+                i -> ConnectionPaging.cursor(gen.lineItemId(idx, items.get(i).index()), items.get(i).index() + 1));
         return connection(nodes, cursors, page.hasNext(), page.hasPrevious());
     }
 
@@ -932,12 +989,13 @@ final class GraphQlEngine {
         String title = (String) product.get("title");
         long created = (Long) product.get("_created");
         long updated = (Long) product.get("_updated");
-        List<Map<String, Object>> nodes = new ArrayList<>();
-        List<String> cursors = new ArrayList<>();
-        for (ConnectionPaging.Item it : page.items()) {
+        List<ConnectionPaging.Item> items = page.items();
+        List<Map<String, Object>> nodes = new ArrayList<>(items.size());
+        for (ConnectionPaging.Item it : items) {
             nodes.add(gen.variant(idx, it.index(), ver, title, created, updated));
-            cursors.add(ConnectionPaging.cursor(gen.variantId(idx, it.index()), it.index() + 1));
         }
+        List<String> cursors = lazyCursors(items.size(),
+                i -> ConnectionPaging.cursor(gen.variantId(idx, items.get(i).index()), items.get(i).index() + 1));
         return connection(nodes, cursors, page.hasNext(), page.hasPrevious());
     }
 

@@ -168,7 +168,9 @@ final class ShopState {
             case CUSTOMER -> gen.customer(idx, created, updated, version);
             case ORDER -> {
                 int ci = gen.orderCustomerIndex(idx);
-                Map<String, Object> customer = ci < 0 ? null : load(ResourceKind.CUSTOMER, ci);
+                long[] cst = ci < 0 ? null : store(ResourceKind.CUSTOMER).get(ci);
+                // most readers of an order need only its customer's id: the rest is generated on first use
+                Map<String, Object> customer = cst == null ? null : gen.customerRef(ci, cst[0], cst[1], (int) cst[2]);
                 yield gen.order(idx, created, updated, version, customer);
             }
         };
@@ -186,6 +188,15 @@ final class ShopState {
             return null;
         }
         return gen.variant(productIdx, pos, (int) st[2], gen.productTitle(productIdx), st[0], st[1]);
+    }
+
+    /** {@link #variant} for a line item, which is mostly read for the variant's id: the rest is generated on first use. */
+    Map<String, Object> variantRef(int productIdx, int pos) {
+        long[] st = store(ResourceKind.PRODUCT).get(productIdx);
+        if (st == null || pos < 0 || pos >= gen.variantCount(productIdx, (int) st[2])) {
+            return null;
+        }
+        return gen.variantRef(productIdx, pos, (int) st[2], st[0], st[1]);
     }
 
     /** A line item of a live order, or null. */

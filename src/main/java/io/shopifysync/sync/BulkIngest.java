@@ -127,7 +127,7 @@ public final class BulkIngest {
         }
         run.awaitWrite();
         long wall = System.nanoTime() - t0;
-        Result result = new Result(run.lines, run.roots, run.offset, run.maxRootId, run.ascending, run.dead, run.rows,
+        Result result = new Result(run.lines, run.roots, run.offset, run.maxRootId, run.ascending, run.dead + run.refused, run.rows,
                 run.batches, run.downloadNanos, wall - run.downloadNanos - run.writeWaitNanos, run.writeNanos, run.writeWaitNanos,
                 THREADS.getCurrentThreadCpuTime() - cpu0 + run.writerCpuNanos);
         LOG.info("{} {}: ingested {} lines ({} {}, {} rows in {} batches) from bulk operation {} in {} ms (download wait {} ms, "
@@ -156,8 +156,9 @@ public final class BulkIngest {
         long rows;
         long batches;
         long downloadNanos;
-        long writeNanos; // both written by the writer, read after awaitWrite (Future.get orders them)
+        long writeNanos; // these three written by the writer, read after awaitWrite (Future.get orders them)
         long writerCpuNanos;
+        long refused;
         long writeWaitNanos;
         /** The batch the writer thread is committing, if any: at most one, so batches commit in file order. */
         Future<?> writing;
@@ -205,7 +206,10 @@ public final class BulkIngest {
             writing = WRITERS.submit(() -> {
                 long cpu = THREADS.getCurrentThreadCpuTime();
                 long t = System.nanoTime();
-                writer.writeBulkBatch(shop, resource.name(), operationId, pending, reached, batchRootCount);
+                writer.writeBulkBatch(shop, resource.name(), operationId, pending, reached, batchRootCount, (row, reason) -> {
+                    deadLetters.record(shop, "bulk-ingest", resource.name(), reason, row.data()); // before the batch commits
+                    refused++;
+                });
                 writeNanos += System.nanoTime() - t;
                 writerCpuNanos += THREADS.getCurrentThreadCpuTime() - cpu;
                 events.bulkBatchCommitted(shop, resource.name(), pending.size());

@@ -48,6 +48,11 @@ public final class DeadLetters {
     }
 
     /** Records one letter through {@code direct:dead-letter}; a failure to store it is thrown (nothing is lost silently). */
+    /** PostgreSQL's text cannot hold NUL (a bad line or a database's message may carry one): written as JSON's escape. */
+    static String storable(String s) {
+        return s == null || s.indexOf('\u0000') < 0 ? s : s.replace("\u0000", "\\u0000");
+    }
+
     public void record(String shop, String source, String resource, String reason, String payload) {
         if (route == null) {
             throw new IllegalStateException("dead letters are recorded by the dead-letter route; this process has no Camel context");
@@ -56,8 +61,8 @@ public final class DeadLetters {
             ex.setProperty(SHOP, shop);
             ex.setProperty(SOURCE, source);
             ex.setProperty(RESOURCE, resource);
-            ex.setProperty(REASON, reason == null ? "unknown failure" : reason);
-            ex.getMessage().setBody(payload);
+            ex.setProperty(REASON, reason == null ? "unknown failure" : storable(reason));
+            ex.getMessage().setBody(storable(payload));
         });
         if (done.getException() != null) {
             throw done.getException() instanceof RuntimeException r ? r

@@ -5,8 +5,13 @@ import io.shopifysync.db.Jdbc;
 import io.shopifysync.catalog.Child;
 import io.shopifysync.catalog.Resource;
 import java.sql.PreparedStatement;
+import java.sql.SQLException;
+import java.sql.Savepoint;
 import java.time.OffsetDateTime;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
+import java.util.function.BiConsumer;
 
 /** Writes rows and the progress they represent in one transaction: the unit that makes kill -9 routine. */
 public final class ResourceWriter {
@@ -24,24 +29,70 @@ public final class ResourceWriter {
     /**
      * A batch of a bulk result, with the byte offset it reaches. On PostgreSQL its rows are COPYed straight into their
      * tables; if one of them is stored already (a re-import, or a webhook or a poll came first) that transaction rolls
-     * back and the batch goes through staging and a set-based newer-wins upsert instead.
+     * back and the batch goes through staging and a set-based newer-wins upsert instead. If the database refuses a value
+     * (SQLSTATE class 22: too long for its column, out of range, a character it cannot store), the batch is written
+     * again row by row, each refused row handed to {@code refused} with the database's reason before the rest commits
+     * with the progress: one bad value never stops an import.
      */
-    public void writeBulkBatch(String shop, String resource, String operationId, List<Row> rows, long offset, long roots) {
+    public void writeBulkBatch(String shop, String resource, String operationId, List<Row> rows, long offset, long roots,
+                               BiConsumer<Row, String> refused) {
         Upserts.Written written;
         try {
+            try {
+                written = jdbc.inTransaction(c -> {
+                    Upserts.Written w = upserts.writeBulkFirstTry(c, shop, rows, state.now());
+                    state.ingestProgress(c, shop, resource, operationId, offset, roots);
+                    return w;
+                });
+            } catch (StagedCopy.RowsAlreadyStored stored) {
+                written = jdbc.inTransaction(c -> {
+                    Upserts.Written w = upserts.writeBulk(c, shop, rows, state.now());
+                    state.ingestProgress(c, shop, resource, operationId, offset, roots);
+                    return w;
+                });
+            }
+        } catch (RuntimeException e) {
+            if (!refusedValue(e)) {
+                throw e;
+            }
             written = jdbc.inTransaction(c -> {
-                Upserts.Written w = upserts.writeBulkFirstTry(c, shop, rows, state.now());
-                state.ingestProgress(c, shop, resource, operationId, offset, roots);
-                return w;
-            });
-        } catch (StagedCopy.RowsAlreadyStored stored) {
-            written = jdbc.inTransaction(c -> {
-                Upserts.Written w = upserts.writeBulk(c, shop, rows, state.now());
+                Upserts.Written w = writeRowByRow(c, shop, rows, refused);
                 state.ingestProgress(c, shop, resource, operationId, offset, roots);
                 return w;
             });
         }
         upserts.committed(shop, written);
+    }
+
+    /** Each row in its own savepoint: a row the database refuses is rolled back alone and reported. */
+    private Upserts.Written writeRowByRow(java.sql.Connection c, String shop, List<Row> rows, BiConsumer<Row, String> refused)
+            throws SQLException {
+        Map<String, Integer> changed = new LinkedHashMap<>();
+        OffsetDateTime now = state.now();
+        for (Row row : rows) {
+            Savepoint beforeRow = c.setSavepoint();
+            try {
+                upserts.write(c, shop, List.of(row), now).byTable().forEach((table, n) -> changed.merge(table, n, Integer::sum));
+                c.releaseSavepoint(beforeRow);
+            } catch (SQLException e) {
+                if (!refusedValue(e)) {
+                    throw e;
+                }
+                c.rollback(beforeRow);
+                refused.accept(row, "the database refused the " + row.table() + " row " + row.id() + ": " + e.getMessage());
+            }
+        }
+        return new Upserts.Written(changed);
+    }
+
+    /** A data exception (SQLSTATE class 22) anywhere in the causes: a value, not the database, is the problem. */
+    static boolean refusedValue(Throwable e) {
+        for (Throwable t = e; t != null; t = t.getCause()) {
+            if (t instanceof SQLException sql && sql.getSQLState() != null && sql.getSQLState().startsWith("22")) {
+                return true;
+            }
+        }
+        return false;
     }
 
     /**

@@ -43,6 +43,12 @@ class BulkBatchWriteTest {
     private final Resource orders = catalog.resource("orders");
 
     private record Fixture(Jdbc jdbc, ResourceWriter writer, Upserts upserts, SyncStateStore state) {
+        /** A batch of the products' bulk result; these tests have no value the database refuses. */
+        void batch(List<Row> rows, long offset, long roots) {
+            writer.writeBulkBatch(SHOP, "products", OP, rows, offset, roots, (row, reason) -> {
+                throw new AssertionError("refused: " + reason);
+            });
+        }
     }
 
     private Fixture fixture(Database db) {
@@ -88,14 +94,14 @@ class BulkBatchWriteTest {
     void anOlderRowInALaterBatchDoesNotOverwriteANewerOne(Dialect dialect) throws Exception {
         try (TestDatabase tdb = TestDatabase.create(dialect); Database db = tdb.open()) {
             Fixture f = fixture(db);
-            f.writer().writeBulkBatch(SHOP, "products", OP, List.of(product(1, "2026-01-02T00:00:00Z", "newer"),
+            f.batch(List.of(product(1, "2026-01-02T00:00:00Z", "newer"),
                     product(2, "2026-01-02T00:00:00Z", "two")), 100, 2);
-            f.writer().writeBulkBatch(SHOP, "products", OP, List.of(product(1, "2026-01-01T00:00:00Z", "older, in a later batch"),
+            f.batch(List.of(product(1, "2026-01-01T00:00:00Z", "older, in a later batch"),
                     product(2, "2026-01-03T00:00:00Z", "two, newer")), 200, 2);
             assertThat(query(db, "SELECT id, title FROM shopify.products ORDER BY id"))
                     .containsExactly("1 | newer", "2 | two, newer");
             f.writer().tombstone(SHOP, "products", List.of(2L), OffsetDateTime.parse("2026-01-04T00:00:00Z"));
-            f.writer().writeBulkBatch(SHOP, "products", OP, List.of(product(2, "2026-01-03T00:00:00Z", "two, stale retry")), 300, 1);
+            f.batch(List.of(product(2, "2026-01-03T00:00:00Z", "two, stale retry")), 300, 1);
             assertThat(query(db, "SELECT title, CASE WHEN deleted_at IS NULL THEN 'live' ELSE 'deleted' END"
                     + " FROM shopify.products WHERE id = 2"))
                     .as("a tombstone is not resurrected by an equally new row").containsExactly("two, newer | deleted");
@@ -106,7 +112,7 @@ class BulkBatchWriteTest {
     void theSameRootTwiceInOneBatchKeepsTheNewestAndChildrenTheLast(Dialect dialect) throws Exception {
         try (TestDatabase tdb = TestDatabase.create(dialect); Database db = tdb.open()) {
             Fixture f = fixture(db);
-            f.writer().writeBulkBatch(SHOP, "products", OP, List.of(
+            f.batch(List.of(
                     product(1, "2026-01-02T00:00:00Z", "newest"), variant(1, 10, "first"),
                     product(1, "2026-01-01T00:00:00Z", "older, later in the file"), variant(1, 10, "last"),
                     product(3, "2026-01-05T00:00:00Z", "same second, first"), product(3, "2026-01-05T00:00:00Z", "same second, last")),
@@ -121,11 +127,11 @@ class BulkBatchWriteTest {
     void aChildInALaterBatchReplacesItsStoredRow(Dialect dialect) throws Exception {
         try (TestDatabase tdb = TestDatabase.create(dialect); Database db = tdb.open()) {
             Fixture f = fixture(db);
-            f.writer().writeBulkBatch(SHOP, "products", OP, List.of(product(1, "2026-01-02T00:00:00Z", "p"),
+            f.batch(List.of(product(1, "2026-01-02T00:00:00Z", "p"),
                     variant(1, 10, "v10 before"), variant(1, 11, "v11")), 100, 1);
             f.writer().tombstone(SHOP, "product_variants", List.of(10L), OffsetDateTime.parse("2026-01-03T00:00:00Z"));
             // a parent's children may span batches: each child line replaces its own stored row
-            f.writer().writeBulkBatch(SHOP, "products", OP, List.of(variant(1, 10, "v10 after")), 200, 0);
+            f.batch(List.of(variant(1, 10, "v10 after")), 200, 0);
             assertThat(query(db, "SELECT id, product_id, title, price, CASE WHEN deleted_at IS NULL THEN 'live' ELSE 'deleted' END"
                     + " FROM shopify.product_variants ORDER BY id"))
                     .containsExactly("10 | 1 | v10 after | 1.5000 | live", "11 | 1 | v11 | 1.5000 | live");
@@ -136,14 +142,14 @@ class BulkBatchWriteTest {
     void theProgressCommitsWithTheRowsOrNotAtAll(Dialect dialect) throws Exception {
         try (TestDatabase tdb = TestDatabase.create(dialect); Database db = tdb.open()) {
             Fixture f = fixture(db);
-            f.writer().writeBulkBatch(SHOP, "products", OP, List.of(product(1, "2026-01-02T00:00:00Z", "p"), variant(1, 10, "v")), 123, 1);
+            f.batch(List.of(product(1, "2026-01-02T00:00:00Z", "p"), variant(1, 10, "v")), 123, 1);
             SyncState s = f.state().load(SHOP, "products").orElseThrow();
             assertThat(s.bulkBytesDone()).isEqualTo(123);
             assertThat(s.rowsDone()).isEqualTo(1);
 
             List<Row> failing = List.of(product(2, "2026-01-02T00:00:00Z", "rolled back"), variant(2, 20, "rolled back"),
                     new Row("no_such_table", 3, null, OffsetDateTime.parse("2026-01-01T00:00:00Z"), List.of(), "{}"));
-            assertThatThrownBy(() -> f.writer().writeBulkBatch(SHOP, "products", OP, failing, 456, 2))
+            assertThatThrownBy(() -> f.batch(failing, 456, 2))
                     .hasMessageContaining("no_such_table");
             assertThat(f.state().load(SHOP, "products").orElseThrow().bulkBytesDone()).isEqualTo(123);
             assertThat(query(db, "SELECT id FROM shopify.products UNION ALL SELECT id FROM shopify.product_variants"))
@@ -151,7 +157,7 @@ class BulkBatchWriteTest {
 
             // the connection that ran the failed batch is reused: its staging tables hold nothing of the rolled-back batch
             for (int i = 0; i < 6; i++) {
-                f.writer().writeBulkBatch(SHOP, "products", OP, List.of(product(4 + i, "2026-01-02T00:00:00Z", "p" + i)), 500 + i, 1);
+                f.batch(List.of(product(4 + i, "2026-01-02T00:00:00Z", "p" + i)), 500 + i, 1);
             }
             assertThat(query(db, "SELECT COUNT(*) FROM shopify.products")).containsExactly("7");
             assertThat(f.state().load(SHOP, "products").orElseThrow().bulkBytesDone()).isEqualTo(505);
@@ -166,11 +172,11 @@ class BulkBatchWriteTest {
     void aBatchOfNewRowsIsCopiedStraightInAndOneMeetingAStoredRowGoesThroughStagingOnPostgresql() throws Exception {
         try (TestDatabase tdb = TestDatabase.create(Dialect.POSTGRESQL); Database db = tdb.open()) {
             Fixture f = fixture(db);
-            f.writer().writeBulkBatch(SHOP, "products", OP, List.of(product(1, "2026-01-02T00:00:00Z", "one"), variant(1, 10, "v10"),
+            f.batch(List.of(product(1, "2026-01-02T00:00:00Z", "one"), variant(1, 10, "v10"),
                     product(2, "2026-01-02T00:00:00Z", "two")), 100, 2);
             assertThat(f.upserts().bulkBatchesDirectAndStaged()).containsExactly(1, 0);
 
-            f.writer().writeBulkBatch(SHOP, "products", OP, List.of(product(3, "2026-01-02T00:00:00Z", "three, new"),
+            f.batch(List.of(product(3, "2026-01-02T00:00:00Z", "three, new"),
                     variant(3, 30, "v30, new"), product(1, "2026-01-01T00:00:00Z", "one, older")), 200, 2);
             assertThat(f.upserts().bulkBatchesDirectAndStaged()).as("the direct COPY met product 1").containsExactly(1, 1);
             assertThat(query(db, "SELECT id, title FROM shopify.products ORDER BY id"))

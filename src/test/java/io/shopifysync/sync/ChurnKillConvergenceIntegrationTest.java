@@ -46,14 +46,15 @@ class ChurnKillConvergenceIntegrationTest {
             Path log = Path.of("target", "churn-kill-" + dialect + ".log");
             Files.deleteIfExists(log);
 
-            AppProcess first = AppProcess.start(env, log);
-            await().atMost(Duration.ofSeconds(60)).until(() ->
-                    sync.count("SELECT COUNT(*) FROM shopify.sync_state WHERE bulk_status IN ('CREATED', 'RUNNING')") > 0);
-            // ~50 customers deleted: about one order in ten used to change its transactions with its customer gone
-            control.call("POST", base + "/orders/churn", "{\"createPerSecond\":2,\"updatePerSecond\":3,\"deletePerSecond\":1}");
-            control.call("POST", base + "/customers/churn", "{\"createPerSecond\":2,\"updatePerSecond\":3,\"deletePerSecond\":5}");
-            await().pollDelay(Duration.ofSeconds(2)).atMost(Duration.ofSeconds(3)).until(() -> true);
-            first.kill();
+            try (AppProcess first = AppProcess.start(env, log)) { // closed (stopped) if the wait fails: no process left behind
+                await().atMost(Duration.ofSeconds(60)).until(() ->
+                        sync.count("SELECT COUNT(*) FROM shopify.sync_state WHERE bulk_status IN ('CREATED', 'RUNNING')") > 0);
+                // ~50 customers deleted: about one order in ten used to change its transactions with its customer gone
+                control.call("POST", base + "/orders/churn", "{\"createPerSecond\":2,\"updatePerSecond\":3,\"deletePerSecond\":1}");
+                control.call("POST", base + "/customers/churn", "{\"createPerSecond\":2,\"updatePerSecond\":3,\"deletePerSecond\":5}");
+                await().pollDelay(Duration.ofSeconds(2)).atMost(Duration.ofSeconds(3)).until(() -> true);
+                first.kill();
+            }
             assertThat(sync.allIncremental(shop.domain())).as("killed mid-import").isFalse();
 
             try (AppProcess second = AppProcess.start(env, log)) {

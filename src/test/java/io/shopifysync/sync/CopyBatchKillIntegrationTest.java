@@ -86,15 +86,15 @@ class CopyBatchKillIntegrationTest {
             env.put("IMPORT_BATCH_SIZE", "200"); // many small batches: the ones before the held order commit
             Path log = Files.createTempFile(dataDir, "app", ".log");
 
-            AppProcess first;
             try (Connection holder = sync.db().dataSource().getConnection(); Statement st = holder.createStatement()) {
                 // the held order's key, inserted and not committed: the batch that carries it waits for this transaction
                 holder.setAutoCommit(false);
                 st.execute("INSERT INTO shopify.orders (shop_domain, id, updated_at, synced_at, data) VALUES ('" + shop.domain()
                         + "', " + held + ", CURRENT_TIMESTAMP, CURRENT_TIMESTAMP, '{}')");
-                first = AppProcess.start(env, log);
-                await().atMost(Duration.ofSeconds(180)).until(() -> sync.count(batchWaiting) > 0);
-                first.kill();
+                try (AppProcess first = AppProcess.start(env, log)) { // closed (stopped) if the wait fails: no process left behind
+                    await().atMost(Duration.ofSeconds(180)).until(() -> sync.count(batchWaiting) > 0);
+                    first.kill();
+                }
                 holder.rollback();
             }
             long committedOffset = sync.count("SELECT MAX(bulk_bytes_done) FROM shopify.sync_state WHERE shop_domain = '"

@@ -41,11 +41,12 @@ class KillResumeIntegrationTest {
             env.put("IMPORT_INTERVAL_MS", "200");
             Path log = Files.createTempFile(dataDir, "app", ".log");
 
-            AppProcess first = AppProcess.start(env, log);
-            await().atMost(Duration.ofSeconds(60)).until(() ->
-                    sync.count("SELECT COUNT(*) FROM shopify.sync_state WHERE bulk_status IN ('CREATED', 'RUNNING')"
-                            + " AND resource = 'orders'") == 1);
-            first.kill();
+            try (AppProcess first = AppProcess.start(env, log)) { // closed (stopped) if the wait fails: no process left behind
+                await().atMost(Duration.ofSeconds(60)).until(() ->
+                        sync.count("SELECT COUNT(*) FROM shopify.sync_state WHERE bulk_status IN ('CREATED', 'RUNNING')"
+                                + " AND resource = 'orders'") == 1);
+                first.kill();
+            }
             assertThat(sync.allIncremental(shop.domain())).as("killed mid-import").isFalse();
             int operationsBefore = bulkOperations(emu, shop, "orders");
 

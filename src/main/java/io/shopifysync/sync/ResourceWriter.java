@@ -4,6 +4,7 @@ import io.shopifysync.catalog.Row;
 import io.shopifysync.db.Jdbc;
 import io.shopifysync.catalog.Child;
 import io.shopifysync.catalog.Resource;
+import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.SQLException;
 import java.sql.Savepoint;
@@ -39,36 +40,41 @@ public final class ResourceWriter {
         Upserts.Written written;
         try {
             try {
-                written = jdbc.inTransaction(c -> {
-                    Upserts.Written w = upserts.writeBulkFirstTry(c, shop, rows, state.now());
-                    state.ingestProgress(c, shop, resource, operationId, offset, roots);
-                    return w;
-                });
+                written = withProgress(shop, resource, operationId, offset, roots,
+                        (c, now) -> upserts.writeBulkFirstTry(c, shop, rows, now));
             } catch (StagedCopy.RowsAlreadyStored stored) {
-                written = jdbc.inTransaction(c -> {
-                    Upserts.Written w = upserts.writeBulk(c, shop, rows, state.now());
-                    state.ingestProgress(c, shop, resource, operationId, offset, roots);
-                    return w;
-                });
+                written = withProgress(shop, resource, operationId, offset, roots,
+                        (c, now) -> upserts.writeBulk(c, shop, rows, now));
             }
         } catch (RuntimeException e) {
             if (!refusedValue(e)) {
                 throw e;
             }
-            written = jdbc.inTransaction(c -> {
-                Upserts.Written w = writeRowByRow(c, shop, rows, refused);
-                state.ingestProgress(c, shop, resource, operationId, offset, roots);
-                return w;
-            });
+            written = withProgress(shop, resource, operationId, offset, roots,
+                    (c, now) -> writeRowByRow(c, shop, rows, now, refused));
         }
         upserts.committed(shop, written);
     }
 
+    /** How a bulk batch's rows are written, in the caller's transaction. */
+    private interface RowsWrite {
+        Upserts.Written write(Connection c, OffsetDateTime now) throws SQLException;
+    }
+
+    /** The rows and the byte offset they reach, in one transaction. */
+    private Upserts.Written withProgress(String shop, String resource, String operationId, long offset, long roots,
+                                         RowsWrite rows) {
+        return jdbc.inTransaction(c -> {
+            Upserts.Written w = rows.write(c, state.now());
+            state.ingestProgress(c, shop, resource, operationId, offset, roots);
+            return w;
+        });
+    }
+
     /** Each row in its own savepoint: a row the database refuses is rolled back alone and reported. */
-    private Upserts.Written writeRowByRow(java.sql.Connection c, String shop, List<Row> rows, BiConsumer<Row, String> refused)
-            throws SQLException {
+    private Upserts.Written writeRowByRow(Connection c, String shop, List<Row> rows, OffsetDateTime now,
+                                          BiConsumer<Row, String> refused) throws SQLException {
         Map<String, Integer> changed = new LinkedHashMap<>();
-        OffsetDateTime now = state.now();
         for (Row row : rows) {
             Savepoint beforeRow = c.setSavepoint();
             try {

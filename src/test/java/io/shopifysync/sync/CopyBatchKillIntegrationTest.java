@@ -12,17 +12,12 @@ import io.shopifysync.testing.AppProcess;
 import io.shopifysync.testing.EmulatorControl;
 import io.shopifysync.testing.SyncHarness;
 import io.shopifysync.testing.TestDatabase;
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.Statement;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
@@ -73,7 +68,7 @@ class CopyBatchKillIntegrationTest {
                      Map.of("shopify.sync.master.key", masterKey))) {
             EmulatedShop shop = emu.shops().get(0);
             sync.register(shop);
-            List<Long> ids = orderIds(shop);
+            List<Long> ids = orderIds(emu, shop);
             long held = ids.get(ids.size() / 2);
             if (storedBefore) {
                 sync.execute("INSERT INTO shopify.orders (shop_domain, id, updated_at, synced_at, data) SELECT '" + shop.domain()
@@ -113,19 +108,14 @@ class CopyBatchKillIntegrationTest {
     }
 
     /** Every order's numeric id, in id order, paged through the emulator's Admin API as any app reads it. */
-    private static List<Long> orderIds(EmulatedShop shop) throws Exception {
-        HttpClient http = HttpClient.newHttpClient();
+    private static List<Long> orderIds(ShopifyEmulator emu, EmulatedShop shop) throws Exception {
+        EmulatorControl control = new EmulatorControl(emu);
         List<Long> ids = new ArrayList<>();
         String after = null;
         do {
-            Map<String, Object> variables = new HashMap<>();
-            variables.put("after", after);
-            String body = JSON.writeValueAsString(Map.of("query", "query($after: String) { orders(first: 250, after: $after) "
-                    + "{ pageInfo { hasNextPage endCursor } nodes { id } } }", "variables", variables));
-            JsonNode page = JSON.readTree(http.send(HttpRequest.newBuilder(URI.create(shop.graphqlUrl()))
-                    .header("X-Shopify-Access-Token", shop.accessToken()).header("Content-Type", "application/json")
-                    .POST(HttpRequest.BodyPublishers.ofString(body)).build(), HttpResponse.BodyHandlers.ofString()).body())
-                    .path("data").path("orders");
+            JsonNode page = control.graphql(shop.domain(), shop.accessToken(), "query($after: String) { orders(first: 250, "
+                    + "after: $after) { pageInfo { hasNextPage endCursor } nodes { id } } }",
+                    after == null ? null : "{\"after\":" + JSON.writeValueAsString(after) + "}").path("data").path("orders");
             page.path("nodes").forEach(n -> ids.add(Long.parseLong(n.path("id").asText().replaceAll(".*/", ""))));
             after = page.path("pageInfo").path("hasNextPage").asBoolean() ? page.path("pageInfo").path("endCursor").asText() : null;
         } while (after != null);
